@@ -1,0 +1,45 @@
+/** The guest address: the device's direct `<address>` child, as the attribute strings written. */
+import type { Element } from '../xml/dom.js';
+import { attributesOf, createElement, firstChild, insertInOrder, ownerOf, removeNode, setAttr } from '../xml/tree.js';
+
+export type AddressRecord = Readonly<Record<string, string>>;
+
+export function readAddress(el: Element): AddressRecord | undefined {
+  const a = firstChild(el, 'address');
+  if (a === undefined) return undefined;
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const [k, v] of attributesOf(a)) out[k] = v;
+  return out;
+}
+
+/** Replaces the direct `<address>` child (created in `order`), or removes it for undefined. */
+export function writeAddress(el: Element, address: AddressRecord | undefined, order: readonly string[]): void {
+  const old = firstChild(el, 'address');
+  if (address === undefined) {
+    if (old !== undefined) removeNode(old);
+    return;
+  }
+  const fresh = createElement(ownerOf(el), 'address', el.namespaceURI ?? null, el.prefix ?? undefined);
+  for (const [k, v] of Object.entries(address)) setAttr(fresh, k, v);
+  if (old !== undefined) {
+    el.replaceChild(fresh, old);
+  } else insertInOrder(el, fresh, order);
+}
+
+const NUMBER = /^(?:0x[0-9a-f]+|\d+)$/i;
+
+/**
+ * A canonical text for comparing addresses: attribute order ignored, numbers normalized (`0x05` =
+ * `5` = `0x0005`), whitespace trimmed. Empty values are dropped.
+ */
+export function addressKey(address: Readonly<Record<string, unknown>>): string | undefined {
+  const parts: string[] = [];
+  for (const k of Object.keys(address).sort()) {
+    const raw = address[k];
+    if (raw === undefined || raw === null) continue;
+    const v = String(raw as string | number).trim();
+    if (v === '') continue;
+    parts.push(`${k}=${NUMBER.test(v) ? String(v.toLowerCase().startsWith('0x') ? parseInt(v, 16) : Number(v)) : v}`);
+  }
+  return parts.length === 0 ? undefined : parts.join(',');
+}

@@ -1,0 +1,241 @@
+/**
+ * The Device base: a view over the element it came from. Getters read the element, setters write
+ * it at once, nothing is regenerated, so whatever a class does not model survives.
+ */
+import { UnexpectedElementError } from '../errors.js';
+import type { MetaSchema } from '../metadata/schema.js';
+import { metaString } from '../metadata/schema.js';
+import type { Dict } from '../metadata/value.js';
+import { dict, dictSet, hasKey } from '../metadata/value.js';
+import { DeviceMeta } from '../metadata/view.js';
+import { str, uint } from '../xml/codecs.js';
+import type { Element } from '../xml/dom.js';
+import { positionOf, serialize } from '../xml/dom.js';
+import { elementPath, localNameOf } from '../xml/tree.js';
+import type { AddressRecord } from './address.js';
+import { addressKey, readAddress, writeAddress } from './address.js';
+import type { AnyField, Field } from './field.js';
+import { field, readField, writeField } from './field.js';
+
+/** The prefix of user aliases (libvirt keeps `ua-*` aliases the agent sets). */
+export const USER_ALIAS_PREFIX = 'ua-';
+/** What libvirt accepts in a user alias. */
+export const USER_ALIAS_PATTERN = /^ua-[a-zA-Z0-9_-]+$/;
+
+/** Natural keys a class offers the binder (design: binding rule 4). */
+export interface NaturalKeys {
+  /** Interface: MAC, lower-cased. */
+  mac?: string;
+  /** Drive: target dev. */
+  name?: string;
+  /** Drive: serial. */
+  serial?: string;
+  /** Drive: source path (file, dev, or network name). */
+  path?: string;
+  /** Graphics: the type. */
+  type?: string;
+  /** Lease: the key. */
+  leaseKey?: string;
+  /** mdev host device: its uuid. */
+  uuid?: string;
+  /** Other host devices: the normalized source address. */
+  hostSource?: string;
+  /** Controller: `type:index`. */
+  controller?: string;
+}
+
+/** What the binder needs to know about a device. */
+export interface DeviceIdentity {
+  /** The libvirt tag (`disk`, `memballoon`). */
+  kind: string;
+  alias: string | undefined;
+  /** The id from a `ua-<id>` user alias. */
+  userAliasId: string | undefined;
+  /** The guest address, normalized for comparison. */
+  address: string | undefined;
+  keys: NaturalKeys;
+}
+
+export interface DeviceJson {
+  kind: string;
+  class: string;
+  alias?: string;
+  deviceId?: string;
+  address?: AddressRecord;
+  fields: Record<string, unknown>;
+}
+
+/** The static side every device class has. */
+export interface DeviceClass<D extends Device = Device> {
+  readonly tag: string;
+  readonly fields: Readonly<Record<string, AnyField>>;
+  readonly childOrder: readonly string[];
+  readonly metaSchema: MetaSchema;
+  readonly name: string;
+  fromXmlTree(element: Element, meta?: Dict): D;
+}
+
+/** Metadata every class reads. */
+export const baseMetaSchema = { deviceId: metaString } as const satisfies MetaSchema;
+
+const F = {
+  bootOrder: field('boot/@order', uint),
+};
+
+const ALIAS_PATH = 'alias/@name';
+
+export abstract class Device {
+  /** The libvirt element name this class models; Generic accepts any. */
+  static readonly tag: string = '';
+  static readonly fields: Readonly<Record<string, AnyField>> = {};
+  /** libvirt's order of the device's direct children, for inserting new ones. */
+  static readonly childOrder: readonly string[] = [];
+  static readonly metaSchema: MetaSchema = baseMetaSchema;
+
+  readonly element: Element;
+  readonly meta: DeviceMeta;
+
+  constructor(element: Element, meta?: Dict) {
+    const cls = this.constructor as unknown as DeviceClass;
+    if (cls.tag !== '' && localNameOf(element) !== cls.tag) {
+      throw new UnexpectedElementError(cls.tag, localNameOf(element), { path: elementPath(element), ...positionOf(element) });
+    }
+    this.element = element;
+    this.meta = new DeviceMeta(meta ?? dict(), cls.metaSchema, () => `${this.kind} ${this.path}`);
+  }
+
+  /** Builds the device over `element` with its bound metadata (`meta`, empty when none). */
+  static fromXmlTree<D extends Device>(this: new (element: Element, meta?: Dict) => D, element: Element, meta?: Dict): D {
+    return new this(element, meta);
+  }
+
+  protected get cls(): DeviceClass {
+    return this.constructor as unknown as DeviceClass;
+  }
+
+  /** The libvirt tag. */
+  get kind(): string {
+    return localNameOf(this.element);
+  }
+
+  /** The class name (`Drive`, `Generic`). */
+  get className(): string {
+    return this.cls.name;
+  }
+
+  /** The element's XML path (`/domain/devices/disk[2]`); computed on demand. */
+  get path(): string {
+    return elementPath(this.element);
+  }
+
+  protected read<A>(f: Field<A>): A | undefined {
+    return readField(this.element, f);
+  }
+
+  protected write<A>(f: Field<A>, value: A | undefined): void {
+    writeField(this.element, f, value, this.cls.childOrder);
+  }
+
+  get alias(): string | undefined {
+    return readField(this.element, aliasField);
+  }
+  set alias(value: string | undefined) {
+    writeField(this.element, aliasField, value, this.cls.childOrder);
+  }
+
+  /** True when the alias is a user alias (`ua-...`). */
+  get userAlias(): boolean {
+    return this.alias?.startsWith(USER_ALIAS_PREFIX) === true;
+  }
+
+  /** The device id: from a `ua-<id>` alias, else the metadata's `deviceId`. */
+  get deviceId(): string | undefined {
+    const a = this.alias;
+    if (a !== undefined && a.startsWith(USER_ALIAS_PREFIX) && a.length > USER_ALIAS_PREFIX.length) {
+      return a.slice(USER_ALIAS_PREFIX.length);
+    }
+    const m = this.meta.get('deviceId');
+    return typeof m === 'string' && m !== '' ? m : undefined;
+  }
+
+  /** The guest address: the direct `<address>` child's attributes, or undefined. */
+  get address(): AddressRecord | undefined {
+    return readAddress(this.element);
+  }
+  set address(value: AddressRecord | undefined) {
+    writeAddress(this.element, value, this.cls.childOrder);
+  }
+
+  get bootOrder(): number | undefined {
+    return this.read(F.bootOrder);
+  }
+  set bootOrder(value: number | undefined) {
+    this.write(F.bootOrder, value);
+  }
+
+  /** Natural keys of this class for the binder; none by default. */
+  protected naturalKeys(): NaturalKeys {
+    return {};
+  }
+
+  identity(): DeviceIdentity {
+    const alias = this.alias;
+    const address = this.address;
+    return {
+      kind: this.kind,
+      alias: alias === '' ? undefined : alias,
+      userAliasId:
+        alias !== undefined && alias.startsWith(USER_ALIAS_PREFIX) && alias.length > USER_ALIAS_PREFIX.length
+          ? alias.slice(USER_ALIAS_PREFIX.length)
+          : undefined,
+      address: address === undefined ? undefined : addressKey(address),
+      keys: this.naturalKeys(),
+    };
+  }
+
+  /**
+   * What this device persists: its whole metadata entry (keys it did not read are kept) plus its
+   * deviceId.
+   */
+  metadataToSave(): Dict {
+    const out = this.meta.copy();
+    const id = this.deviceId;
+    if (id !== undefined && !hasKey(out, 'deviceId')) dictSet(out, 'deviceId', id);
+    return out;
+  }
+
+  /** Every typed field of the class that is present, plus what a subclass derives. */
+  fieldValues(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const bootOrder = this.bootOrder;
+    if (bootOrder !== undefined) out['bootOrder'] = bootOrder;
+    for (const [name, f] of Object.entries(this.cls.fields)) {
+      const v = readField(this.element, f);
+      if (v !== undefined && !(f.flag && v === false)) out[name] = v;
+    }
+    Object.assign(out, this.derivedFields());
+    return out;
+  }
+
+  /** Values a class computes from several nodes or from metadata (displayIp, drive source...). */
+  protected derivedFields(): Record<string, unknown> {
+    return {};
+  }
+
+  toJSON(): DeviceJson {
+    const out: DeviceJson = { kind: this.kind, class: this.className, fields: this.fieldValues() };
+    const alias = this.alias;
+    if (alias !== undefined) out.alias = alias;
+    const id = this.deviceId;
+    if (id !== undefined) out.deviceId = id;
+    const address = this.address;
+    if (address !== undefined) out.address = { ...address };
+    return out;
+  }
+
+  toXml(): string {
+    return serialize(this.element);
+  }
+}
+
+const aliasField = field(ALIAS_PATH, str);

@@ -1,0 +1,140 @@
+/**
+ * Declarative fields: a path below a device element plus a codec. The path grammar is direct
+ * children only: `@port` (an attribute of the element), `target/@dev` (an attribute of a child),
+ * `serial` (a child's text), and for flags `readonly` (the child exists).
+ */
+import { XmlValueError } from '../errors.js';
+import type { StrCodec } from '../xml/codecs.js';
+import { firstFailure } from '../xml/codecs.js';
+import type { Element } from '../xml/dom.js';
+import { positionOf } from '../xml/dom.js';
+import {
+  createElement,
+  elementPath,
+  firstChild,
+  getAttr,
+  hasElementChildren,
+  insertInOrder,
+  ownerOf,
+  removeAttr,
+  removeNode,
+  setAttr,
+  setText,
+  textOf,
+  attributesOf,
+} from '../xml/tree.js';
+
+export interface Field<A> {
+  readonly path: string;
+  readonly codec: StrCodec<A> | undefined;
+  /** true: the value is whether the element at `path` exists. */
+  readonly flag: boolean;
+  readonly steps: readonly string[];
+  readonly attribute: string | undefined;
+}
+
+function parsePath(path: string): { steps: string[]; attribute: string | undefined } {
+  const parts = path.split('/');
+  const last = parts[parts.length - 1] ?? '';
+  if (last.startsWith('@')) return { steps: parts.slice(0, -1), attribute: last.slice(1) };
+  return { steps: parts, attribute: undefined };
+}
+
+/** A field of any value type (tables of fields mix them). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyField = Field<any>;
+
+export function field<A>(path: string, codec: StrCodec<A>): Field<A> {
+  return { path, codec, flag: false, ...parsePath(path) };
+}
+
+/** A presence flag: true when the child element at `path` exists (`<readonly/>`). */
+export function flag(path: string): Field<boolean> {
+  return { path, codec: undefined, flag: true, ...parsePath(path) };
+}
+
+/** The element the steps lead to, or undefined when a step is missing. */
+function walk(el: Element, steps: readonly string[]): Element | undefined {
+  let cur: Element | undefined = el;
+  for (const s of steps) {
+    cur = cur === undefined ? undefined : firstChild(cur, s);
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+/** The raw text at a field's path: undefined when absent, '' when empty. */
+export function readRaw<A>(el: Element, f: Field<A>): string | undefined {
+  const target = walk(el, f.steps);
+  if (target === undefined) return undefined;
+  return f.attribute !== undefined ? getAttr(target, f.attribute) : textOf(target);
+}
+
+/** Reads and decodes a field; a bad text is an XmlValueError naming the XML path. */
+export function readField<A>(el: Element, f: Field<A>): A | undefined {
+  if (f.flag) return (walk(el, f.steps) !== undefined) as A;
+  const raw = readRaw(el, f);
+  if (raw === undefined || f.codec === undefined) return undefined;
+  const r = f.codec.decode(raw);
+  if (r._tag === 'Left') {
+    const holder = walk(el, f.steps) ?? el;
+    throw new XmlValueError(firstFailure(r.left), { path: `${elementPath(el)}/${f.path}`, ...positionOf(holder) }, raw);
+  }
+  return r.right;
+}
+
+/**
+ * Writes a field through to the element at once. Missing children are created in `order` (libvirt's
+ * order of the device's children); `undefined` (or false for a flag) removes the attribute or element
+ * and prunes the children that became empty.
+ */
+export function writeField<A>(el: Element, f: Field<A>, value: A | undefined, order: readonly string[]): void {
+  if (f.flag) {
+    if (value === true) ensure(el, f.steps, order);
+    else {
+      const target = walk(el, f.steps);
+      if (target !== undefined) removeAndPrune(el, target);
+    }
+    return;
+  }
+  if (value === undefined) {
+    const target = walk(el, f.steps);
+    if (target === undefined) return;
+    if (f.attribute !== undefined) removeAttr(target, f.attribute);
+    else setText(target, '');
+    if (target !== el && isEmpty(target)) removeAndPrune(el, target);
+    return;
+  }
+  if (f.codec === undefined) return;
+  const text = f.codec.encode(value);
+  const target = ensure(el, f.steps, order);
+  if (f.attribute !== undefined) setAttr(target, f.attribute, text);
+  else setText(target, text);
+}
+
+function ensure(el: Element, steps: readonly string[], order: readonly string[]): Element {
+  let cur = el;
+  steps.forEach((s, i) => {
+    let next = firstChild(cur, s);
+    if (next === undefined) {
+      next = createElement(ownerOf(cur), s, cur.namespaceURI ?? null, cur.prefix ?? undefined);
+      insertInOrder(cur, next, i === 0 ? order : []);
+    }
+    cur = next;
+  });
+  return cur;
+}
+
+function isEmpty(el: Element): boolean {
+  return attributesOf(el).length === 0 && !hasElementChildren(el) && textOf(el).trim() === '';
+}
+
+/** Removes `target`, then each ancestor below `root` that is left empty. */
+function removeAndPrune(root: Element, target: Element): void {
+  let cur: Element | null = target;
+  while (cur !== null && cur !== root) {
+    const parent = cur.parentNode as Element | null;
+    removeNode(cur);
+    cur = parent !== null && parent !== root && isEmpty(parent) ? parent : null;
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The metadata value model: what decoding gives and encoding takes, for both layouts.
+ *
+ * Plain JS wherever that is lossless:
+ * - `str` → string (`''` stays `''`), `bool` → boolean;
+ * - `int` → number while `Number.isSafeInteger`, else `bigint`;
+ * - `float` → number when it is not integral (`0.5`); an integral float (`4.0`), `-0.0`, `nan` and
+ *   `±inf` → {@link Float}, so that `4.0` and `4` stay apart;
+ * - `list` → array, `tuple` → {@link Tuple} (an array subclass), `set` → `Set`;
+ * - `dict` → a prototype-free object ({@link Dict}) whose key order is the document's, kept
+ *   explicitly (plain objects would move integer-like keys first).
+ * Descriptor entries may also hold {@link RawXml}: a nested element no sub-key rule knows, kept
+ * verbatim.
+ */
+import type { Element } from '../xml/dom.js';
+import { serialize } from '../xml/dom.js';
+
+/** A Python float that a JS number would not keep apart from an int: `4.0`, `-0.0`, `nan`, `inf`. */
+export class Float {
+  constructor(readonly value: number) {}
+  valueOf(): number {
+    return this.value;
+  }
+  toJSON(): unknown {
+    return { $float: floatJsonValue(this.value) };
+  }
+}
+
+function floatJsonValue(v: number): number | string {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  if (Object.is(v, -0)) return '-0.0';
+  return v;
+}
+
+/** A Python tuple: an array that encodes as `type="tuple"`. */
+export class Tuple extends Array<Value> {
+  static of_(items: Iterable<Value>): Tuple {
+    const t = new Tuple();
+    for (const i of items) t.push(i);
+    return t;
+  }
+  // Array methods (map, filter, slice) must give plain arrays, not tuples.
+  static override get [Symbol.species](): ArrayConstructor {
+    return Array;
+  }
+}
+
+/** A nested element kept verbatim (descriptor entries: nested data no rule knows). */
+export class RawXml {
+  constructor(readonly element: Element) {}
+  get xml(): string {
+    return serialize(this.element);
+  }
+  toJSON(): unknown {
+    return { $xml: this.xml };
+  }
+}
+
+export type Scalar = string | number | boolean | bigint | Float;
+export type Value = Scalar | Value[] | Tuple | Set<Value> | Dict | RawXml;
+export interface Dict {
+  [key: string]: Value;
+}
+
+const KEY_ORDER: unique symbol = Symbol('vmdevices.keyOrder');
+type Ordered = Dict & { [KEY_ORDER]?: string[] };
+
+/** A new prototype-free dict, filled from `entries` in order. */
+export function dict(entries: Iterable<readonly [string, Value]> = []): Dict {
+  const d = Object.create(null) as Ordered;
+  const order: string[] = [];
+  Object.defineProperty(d, KEY_ORDER, { value: order, enumerable: false, writable: false });
+  for (const [k, v] of entries) {
+    if (!Object.prototype.hasOwnProperty.call(d, k)) order.push(k);
+    d[k] = v;
+  }
+  return d;
+}
+
+/** Sets a key, keeping its place if present, appending it otherwise. */
+export function dictSet(d: Dict, key: string, value: Value): void {
+  const order = (d as Ordered)[KEY_ORDER];
+  if (order !== undefined && !Object.prototype.hasOwnProperty.call(d, key)) order.push(key);
+  d[key] = value;
+}
+
+export function dictDelete(d: Dict, key: string): void {
+  const order = (d as Ordered)[KEY_ORDER];
+  if (order !== undefined) {
+    const i = order.indexOf(key);
+    if (i >= 0) order.splice(i, 1);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
+  delete d[key];
+}
+
+/** The dict's keys in document (insertion) order, integer-like keys included. */
+export function dictKeys(d: Dict): string[] {
+  const own = Object.keys(d);
+  const order = (d as Ordered)[KEY_ORDER];
+  if (order === undefined) return own;
+  const present = new Set(own);
+  const out = order.filter((k) => present.has(k));
+  if (out.length !== own.length) {
+    // Keys added by plain assignment come after the recorded ones.
+    const known = new Set(out);
+    for (const k of own) if (!known.has(k)) out.push(k);
+  }
+  return out;
+}
+
+export function dictEntries(d: Dict): [string, Value][] {
+  return dictKeys(d).map((k) => [k, d[k] as Value]);
+}
+
+export function hasKey(d: Dict, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(d, key);
+}
+
+export function isDict(v: unknown): v is Dict {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof Set) &&
+    !(v instanceof Float) &&
+    !(v instanceof RawXml)
+  );
+}
+
+export function isScalar(v: unknown): v is Scalar {
+  return (
+    typeof v === 'string' ||
+    typeof v === 'number' ||
+    typeof v === 'boolean' ||
+    typeof v === 'bigint' ||
+    v instanceof Float
+  );
+}
+
+/**
+ * The canonical form of an int: a number while it is a safe integer, a bigint beyond. Decoders use
+ * it so that an int is always represented one way.
+ */
+export function intValue(text: string | bigint): number | bigint {
+  const b = typeof text === 'bigint' ? text : BigInt(text);
+  const n = Number(b);
+  return Number.isSafeInteger(n) ? n : b;
+}
+
+/** The canonical form of a float: a plain number when that is unambiguous, else a Float. */
+export function floatValue(v: number): number | Float {
+  return Number.isFinite(v) && !Number.isInteger(v) ? v : new Float(v);
+}
+
+/** Structural equality over the value model (NaN equals NaN, -0.0 differs from 0.0, order matters). */
+export function valueEquals(a: Value, b: Value): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (a instanceof Float || b instanceof Float) {
+    return a instanceof Float && b instanceof Float && Object.is(a.value, b.value);
+  }
+  if (a instanceof RawXml || b instanceof RawXml) {
+    return a instanceof RawXml && b instanceof RawXml && a.xml === b.xml;
+  }
+  if (a instanceof Set || b instanceof Set) {
+    if (!(a instanceof Set && b instanceof Set) || a.size !== b.size) return false;
+    const bs = [...b];
+    return [...a].every((x) => bs.some((y) => valueEquals(x, y)));
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b)) return false;
+    if (a instanceof Tuple !== b instanceof Tuple || a.length !== b.length) return false;
+    return a.every((x, i) => valueEquals(x, b[i] as Value));
+  }
+  const ka = dictKeys(a);
+  const kb = dictKeys(b);
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && valueEquals(a[k] as Value, b[k] as Value));
+}
+
+/** Python's `repr(float)`: `4.0`, `0.0001`, `1e-05`, `1e+16`, `nan`, `inf`, `-0.0`. */
+export function formatFloat(v: number): string {
+  if (Number.isNaN(v)) return 'nan';
+  if (v === Infinity) return 'inf';
+  if (v === -Infinity) return '-inf';
+  if (v === 0) return Object.is(v, -0) ? '-0.0' : '0.0';
+  const [mantissa = '', expText = '0'] = v.toExponential().split('e');
+  const exp = Number(expText);
+  const negative = mantissa.startsWith('-');
+  const digits = mantissa.replace('-', '').replace('.', '');
+  const sign = negative ? '-' : '';
+  if (exp >= -4 && exp < 16) {
+    let s: string;
+    if (exp < 0) s = '0.' + '0'.repeat(-exp - 1) + digits;
+    else if (digits.length <= exp + 1) s = digits + '0'.repeat(exp + 1 - digits.length) + '.0';
+    else s = digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1);
+    return sign + s;
+  }
+  const m = digits.length > 1 ? `${digits[0] ?? ''}.${digits.slice(1)}` : digits;
+  const e = Math.abs(exp);
+  return `${sign}${m}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
+}
+
+const INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+const FLOAT_TEXT =
+  /^\s*[+-]?(?:(?:\d+(?:_\d+)*)?\.?\d+(?:_\d+)*(?:[eE][+-]?\d+(?:_\d+)*)?|\d+(?:_\d+)*\.(?:[eE][+-]?\d+(?:_\d+)*)?|inf(?:inity)?|nan)\s*$/i;
+
+/** Python `int(text)`: surrounding whitespace, a sign and `_` between digits; undefined when bad. */
+export function parseIntText(text: string): number | bigint | undefined {
+  if (!INT_TEXT.test(text)) return undefined;
+  return intValue(BigInt(text.trim().replace(/_/g, '')));
+}
+
+/** Python `float(text)`; undefined when bad. */
+export function parseFloatText(text: string): number | undefined {
+  if (!FLOAT_TEXT.test(text)) return undefined;
+  const t = text.trim().replace(/_/g, '').toLowerCase();
+  const sign = t.startsWith('-') ? -1 : 1;
+  const body = t.replace(/^[+-]/, '');
+  if (body === 'inf' || body === 'infinity') return sign * Infinity;
+  if (body === 'nan') return NaN;
+  return Number(t);
+}
+
+/** `true`/`false` in any case, nothing else; undefined when bad. */
+export function parseBoolText(text: string): boolean | undefined {
+  const t = text.toLowerCase();
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  return undefined;
+}

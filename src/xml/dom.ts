@@ -1,0 +1,159 @@
+/**
+ * The hardened parser and the serializer. This folder is the only code that imports
+ * @xmldom/xmldom; everything else sees its types through the re-exports below.
+ */
+import { DOMParser, XMLSerializer, DOMImplementation, ParseError } from '@xmldom/xmldom';
+import type { Document, Element, Node } from '@xmldom/xmldom';
+import { XmlLimitError, XmlParseError } from '../errors.js';
+
+export type { Document, Element, Node };
+export type XmlElement = Element;
+export type XmlDocument = Document;
+export type XmlNode = Node;
+
+export const NODE = {
+  ELEMENT: 1,
+  ATTRIBUTE: 2,
+  TEXT: 3,
+  CDATA: 4,
+  PROCESSING_INSTRUCTION: 7,
+  COMMENT: 8,
+  DOCUMENT: 9,
+  DOCUMENT_TYPE: 10,
+} as const;
+
+export interface ParseOptions {
+  /** Name of the input, carried by every error (a file name, `<stdin>`, a label). */
+  source?: string;
+  /** Refuse input longer than this many UTF-16 code units (default 64 MiB). */
+  maxBytes?: number;
+  /** Refuse element nesting deeper than this (default 512). */
+  maxDepth?: number;
+}
+
+export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_DEPTH = 512;
+
+/**
+ * XML 1.0 end-of-line handling (section 2.11): only CR LF and lone CR become LF. xmldom's default
+ * follows XML 1.1 and would also rewrite U+0085, U+2028 and U+2029 inside text.
+ */
+function xml10LineEndings(input: string): string {
+  return input.replace(/\r\n?/g, '\n');
+}
+
+const REPORT = /^Reporting (?:fatalError|error|warning) "([\s\S]*)" caused [\s\S]*$/;
+
+function parserMessage(e: Error): string {
+  const m = REPORT.exec(e.message);
+  const inner = m?.[1] ?? e.message;
+  return inner.replace(/^Error constructing the DOM: /, '').replace(/^HierarchyRequestError: Only one element can be added and only after doctype$/, 'more than one root element');
+}
+
+/**
+ * Parses XML text into a Document. Every complaint of the parser (fatal or recoverable) becomes an
+ * XmlParseError with source, line and column; DOCTYPE declarations, several root elements, input
+ * over `maxBytes` and nesting over `maxDepth` are refused.
+ */
+export function parseXml(text: string, options: ParseOptions = {}): Document {
+  const source = options.source;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (text.length > maxBytes) {
+    throw new XmlLimitError(`input is ${text.length} characters, over the limit of ${maxBytes}`, { source });
+  }
+  const parser = new DOMParser({
+    locator: true,
+    normalizeLineEndings: xml10LineEndings,
+    onError: (level, message) => {
+      // Recoverable errors would otherwise only be logged, and the parse would go on with
+      // altered data; warnings are not about the data.
+      if (level !== 'warning') throw new Error(message);
+    },
+  });
+  let doc: Document;
+  try {
+    doc = parser.parseFromString(text, 'application/xml');
+  } catch (e) {
+    if (e instanceof ParseError || e instanceof Error) {
+      const locator = (e as { locator?: { lineNumber?: number; columnNumber?: number } }).locator;
+      throw new XmlParseError(
+        parserMessage(e),
+        { source, line: locator?.lineNumber, column: locator?.columnNumber },
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+  for (let n = doc.firstChild; n !== null; n = n.nextSibling) {
+    if (n.nodeType === NODE.DOCUMENT_TYPE) {
+      const at = n as unknown as { lineNumber?: number; columnNumber?: number };
+      throw new XmlParseError('DOCTYPE declarations are not allowed', {
+        source,
+        line: at.lineNumber,
+        column: at.columnNumber,
+      });
+    }
+  }
+  checkDepth(doc, options.maxDepth ?? DEFAULT_MAX_DEPTH, source);
+  return doc;
+}
+
+/** Iterative walk (never recursion: a hostile document must not overflow the stack). */
+function checkDepth(doc: Document, maxDepth: number, source: string | undefined): void {
+  let depth = 0;
+  let node: Node | null = doc.documentElement;
+  if (node === null) return;
+  depth = 1;
+  while (node !== null) {
+    if (depth > maxDepth) {
+      const at = node as unknown as { lineNumber?: number; columnNumber?: number };
+      throw new XmlLimitError(`elements nested deeper than the limit of ${maxDepth}`, {
+        source,
+        line: at.lineNumber,
+        column: at.columnNumber,
+      });
+    }
+    const firstElement = firstElementChildOf(node);
+    if (firstElement !== null) {
+      node = firstElement;
+      depth++;
+      continue;
+    }
+    while (node !== null) {
+      const next = nextElementSiblingOf(node);
+      if (next !== null) {
+        node = next;
+        break;
+      }
+      node = node.parentNode;
+      depth--;
+      if (node === null || node.nodeType === NODE.DOCUMENT) return;
+    }
+  }
+}
+
+function firstElementChildOf(n: Node): Node | null {
+  for (let c = n.firstChild; c !== null; c = c.nextSibling) if (c.nodeType === NODE.ELEMENT) return c;
+  return null;
+}
+
+function nextElementSiblingOf(n: Node): Node | null {
+  for (let c = n.nextSibling; c !== null; c = c.nextSibling) if (c.nodeType === NODE.ELEMENT) return c;
+  return null;
+}
+
+/** Serializes a node (a Document keeps its prolog, comments and declaration). */
+export function serialize(node: Node): string {
+  return new XMLSerializer().serializeToString(node);
+}
+
+/** A new, empty document whose root element is `<qualifiedName>` in `namespaceUri` (or none). */
+export function createDocument(qualifiedName: string, namespaceUri: string | null = null): Document {
+  return new DOMImplementation().createDocument(namespaceUri, qualifiedName, null);
+}
+
+/** The 1-based line and column where the parser saw this node, when it was parsed with positions. */
+export function positionOf(node: Node): { line?: number; column?: number } {
+  const at = node as unknown as { lineNumber?: number; columnNumber?: number };
+  return { line: at.lineNumber, column: at.columnNumber };
+}

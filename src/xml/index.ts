@@ -1,0 +1,5 @@
+export * from './dom.js';
+export * from './tree.js';
+export * from './namespaces.js';
+export * from './canonical.js';
+export * from './codecs.js';

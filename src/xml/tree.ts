@@ -1,0 +1,177 @@
+/**
+ * Direct-child helpers. Structure is always found among direct children, never by descendant
+ * search: `<source><address/></source>` is not a device's guest address.
+ */
+import type { Document, Element, Node } from './dom.js';
+import { NODE } from './dom.js';
+
+export function isElement(n: Node | null | undefined): n is Element {
+  return n !== null && n !== undefined && n.nodeType === NODE.ELEMENT;
+}
+
+/** Local name of an element (`ovirt-vm:device` → `device`). */
+export function localNameOf(el: Element): string {
+  return el.localName ?? el.nodeName;
+}
+
+/** The element children of `parent`, optionally only those named `localName` (in `ns` when given). */
+export function childElements(parent: Node, localName?: string, ns?: string | null): Element[] {
+  const out: Element[] = [];
+  for (let c = parent.firstChild; c !== null; c = c.nextSibling) {
+    if (c.nodeType !== NODE.ELEMENT) continue;
+    const el = c as Element;
+    if (localName !== undefined && localNameOf(el) !== localName) continue;
+    if (ns !== undefined && (el.namespaceURI ?? null) !== ns) continue;
+    out.push(el);
+  }
+  return out;
+}
+
+/** The first direct child element named `localName` (in `ns` when given), or undefined. */
+export function firstChild(parent: Node, localName: string, ns?: string | null): Element | undefined {
+  for (let c = parent.firstChild; c !== null; c = c.nextSibling) {
+    if (c.nodeType !== NODE.ELEMENT) continue;
+    const el = c as Element;
+    if (localNameOf(el) !== localName) continue;
+    if (ns !== undefined && (el.namespaceURI ?? null) !== ns) continue;
+    return el;
+  }
+  return undefined;
+}
+
+export function firstElementChild(parent: Node): Element | undefined {
+  for (let c = parent.firstChild; c !== null; c = c.nextSibling) if (c.nodeType === NODE.ELEMENT) return c as Element;
+  return undefined;
+}
+
+export function nextElementSibling(node: Node): Element | undefined {
+  for (let c = node.nextSibling; c !== null; c = c.nextSibling) if (c.nodeType === NODE.ELEMENT) return c as Element;
+  return undefined;
+}
+
+export function hasElementChildren(el: Node): boolean {
+  return firstElementChild(el) !== undefined;
+}
+
+/** The attribute's value; undefined when absent, '' when present and empty. */
+export function getAttr(el: Element, name: string): string | undefined {
+  const a = el.getAttributeNode(name);
+  return a === null ? undefined : a.value;
+}
+
+export function setAttr(el: Element, name: string, value: string): void {
+  el.setAttribute(name, value);
+}
+
+export function removeAttr(el: Element, name: string): void {
+  el.removeAttribute(name);
+}
+
+/** All attributes as name → value, in document order. */
+export function attributesOf(el: Element): [string, string][] {
+  const out: [string, string][] = [];
+  const attrs = el.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const a = attrs.item(i);
+    if (a !== null) out.push([a.name, a.value]);
+  }
+  return out;
+}
+
+/** The concatenated text and CDATA of the element's direct children ('' when none). */
+export function textOf(el: Node): string {
+  let s = '';
+  for (let c = el.firstChild; c !== null; c = c.nextSibling) {
+    if (c.nodeType === NODE.TEXT || c.nodeType === NODE.CDATA) s += c.nodeValue ?? '';
+  }
+  return s;
+}
+
+/** Replaces the element's text children with one text node (none for ''), keeping element children. */
+export function setText(el: Element, text: string): void {
+  for (let c = el.firstChild; c !== null; ) {
+    const next = c.nextSibling;
+    if (c.nodeType === NODE.TEXT || c.nodeType === NODE.CDATA) el.removeChild(c);
+    c = next;
+  }
+  if (text !== '') el.insertBefore(ownerOf(el).createTextNode(text), el.firstChild);
+}
+
+export function ownerOf(node: Node): Document {
+  const doc = node.nodeType === NODE.DOCUMENT ? (node as Document) : node.ownerDocument;
+  if (doc === null) throw new Error('node has no owner document');
+  return doc;
+}
+
+/** A new element in the same namespace as `like` (or in `ns`), not yet attached. */
+export function createElement(doc: Document, localName: string, ns: string | null = null, prefix?: string): Element {
+  if (ns === null) return doc.createElement(localName);
+  return doc.createElementNS(ns, prefix !== undefined && prefix !== '' ? `${prefix}:${localName}` : localName);
+}
+
+/**
+ * Inserts `child` into `parent` at the place libvirt would put it: before the first existing child
+ * whose name comes later in `order`; appended when the name is not in `order` or nothing comes later.
+ */
+export function insertInOrder(parent: Element, child: Element, order: readonly string[]): void {
+  const rank = order.indexOf(localNameOf(child));
+  if (rank >= 0) {
+    for (let c = parent.firstChild; c !== null; c = c.nextSibling) {
+      if (c.nodeType !== NODE.ELEMENT) continue;
+      const r = order.indexOf(localNameOf(c as Element));
+      if (r > rank) {
+        parent.insertBefore(child, c);
+        return;
+      }
+    }
+  }
+  parent.appendChild(child);
+}
+
+export function appendChild(parent: Node, child: Node): void {
+  parent.appendChild(child);
+}
+
+export function insertBefore(parent: Node, child: Node, ref: Node | null): void {
+  parent.insertBefore(child, ref);
+}
+
+/** Detaches `node` from its parent (xmldom has no `Element.remove()`). */
+export function removeNode(node: Node): void {
+  node.parentNode?.removeChild(node);
+}
+
+/** A detached deep copy, owned by `doc` when given. */
+export function cloneInto<T extends Node>(node: T, doc?: Document): T {
+  return (doc !== undefined && doc !== node.ownerDocument ? doc.importNode(node, true) : node.cloneNode(true)) as T;
+}
+
+/**
+ * The 1-based XPath of an element from its root: `/domain/devices/disk[2]`. A step carries an index
+ * when its parent holds more than one element of that name, so every path selects exactly one
+ * element. Computed on demand (errors, reports), never on hot paths.
+ */
+export function elementPath(el: Element): string {
+  const parts: string[] = [];
+  let cur: Node | null = el;
+  while (cur !== null && cur.nodeType === NODE.ELEMENT) {
+    const e = cur as Element;
+    const name = e.nodeName;
+    const parent: Node | null = e.parentNode;
+    if (parent === null || parent.nodeType !== NODE.ELEMENT) {
+      parts.push(name);
+      break;
+    }
+    let index = 0;
+    let total = 0;
+    for (let s = parent.firstChild; s !== null; s = s.nextSibling) {
+      if (s.nodeType === NODE.ELEMENT && (s as Element).nodeName === name) {
+        total++;
+        if (s === e) index = total;
+      }
+    }
+    parts.push(total > 1 ? `${name}[${index}]` : name);
+    cur = parent;
+  }
+  return '/' + parts.reverse().join('/');
+}

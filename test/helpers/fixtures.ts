@@ -1,0 +1,62 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+
+/** The package root (found by walking up to package.json, so it works from any test folder). */
+export const ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error('package.json not found');
+    dir = up;
+  }
+  return dir;
+})();
+
+export const FIXTURES = join(ROOT, 'fixtures');
+/** The shared corpus of real libvirt domain XMLs, beside the checkout. */
+export const CORPUS = resolve(ROOT, '..', 'shared', 'corpus', 'libvirt');
+
+export function fixturePath(rel: string): string {
+  return join(FIXTURES, rel);
+}
+
+export function readFixture(rel: string): string {
+  return readFileSync(fixturePath(rel), 'utf8');
+}
+
+export function readJsonFixture<T = unknown>(rel: string): T {
+  return JSON.parse(readFixture(rel)) as T;
+}
+
+/** Files in a fixture folder whose name ends with `suffix`, sorted. */
+export function listFixtures(dir: string, suffix = '.xml'): string[] {
+  const abs = fixturePath(dir);
+  if (!existsSync(abs)) return [];
+  return readdirSync(abs)
+    .filter((f) => f.endsWith(suffix))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/**
+ * Compares `actual` with the golden file. With UPDATE_GOLDEN=1 the golden is rewritten. A missing
+ * golden is written and the test fails: a new golden must be reviewed, never auto-accepted.
+ */
+export function expectGolden(actual: string, rel: string): void {
+  const abs = fixturePath(rel);
+  if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(abs)) {
+    const existed = existsSync(abs);
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, actual);
+    if (!existed) expect.fail(`new golden written to fixtures/${rel}: review it, then run the tests again`);
+    return;
+  }
+  expect(actual).to.equal(readFileSync(abs, 'utf8'), `golden fixtures/${rel}`);
+}
+
+/** Like expectGolden for a JSON value (stable two-space formatting, trailing newline). */
+export function expectJsonGolden(actual: unknown, rel: string): void {
+  expectGolden(JSON.stringify(actual, null, 2) + '\n', rel);
+}
