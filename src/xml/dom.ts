@@ -142,9 +142,22 @@ function nextElementSiblingOf(n: Node): Node | null {
   return null;
 }
 
+/**
+ * xmldom writes a CR in text as is, and a parser reads it back as LF (XML 1.0 section 2.11): text
+ * holding a CR (from `&#13;`, or set by code) is written with the CR as a character reference.
+ * xmldom's serializer takes a string returned by the filter as the node's serialized form.
+ */
+function keepCarriageReturns(n: Node): Node {
+  if (n.nodeType !== NODE.TEXT || !(n.nodeValue ?? '').includes('\r')) return n;
+  const escaped = (n.nodeValue ?? '').replace(/[<>&\r]/g, (c) => TEXT_ESCAPES[c] ?? c);
+  return escaped as unknown as Node;
+}
+
+const TEXT_ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '\r': '&#13;' };
+
 /** Serializes a node (a Document keeps its prolog, comments and declaration). */
 export function serialize(node: Node): string {
-  return new XMLSerializer().serializeToString(node);
+  return new XMLSerializer().serializeToString(node, keepCarriageReturns);
 }
 
 /** A new, empty document whose root element is `<qualifiedName>` in `namespaceUri` (or none). */

@@ -175,3 +175,18 @@ export function elementPath(el: Element): string {
   }
   return '/' + parts.reverse().join('/');
 }
+
+// XML 1.0 Char production: TAB, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD and well-paired surrogates.
+const NOT_XML_CHAR =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\0-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The index of the first character XML 1.0 cannot hold (a control character, U+FFFE, a lone
+ * surrogate), or -1. The serializer would write such text as is and produce a document no parser
+ * reads back, so writers check text and attribute values first.
+ */
+export function findInvalidXmlChar(text: string): number {
+  const m = NOT_XML_CHAR.exec(text);
+  return m === null ? -1 : m.index;
+}
