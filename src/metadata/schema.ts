@@ -88,7 +88,7 @@ export const metaAny: MetaCodec<Value> = new t.Type<Value, Value, unknown>(
  * A dict whose known keys are checked by `props` (when present) and whose other keys are kept.
  * The result is the same ordered dict, with known keys replaced by their decoded values.
  */
-export function metaDict<P extends Record<string, MetaCodec<unknown>>>(
+export function metaDict<P extends MetaSchema>(
   name: string,
   props: P,
 ): MetaCodec<Dict & { [K in keyof P]?: t.TypeOf<P[K]> }> {
