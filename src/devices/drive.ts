@@ -1,6 +1,1017 @@
-import { Device } from './device.js';
+/**
+ * `<disk>`: a disk, cdrom, floppy or lun, backed by a file, block device, network volume, storage
+ * pool volume or NVMe namespace (libvirt formatdomain, "Hard drives, floppy disks, CDROMs").
+ * `Drive.create(conf)` builds a new one from a Vdsm-style drive dict.
+ */
+import { ConfError } from '../errors.js';
+import { metaBool, metaDict, metaInt, metaList, metaString, metaText } from '../metadata/schema.js';
+import { driveMetaSchema, metaPropagateErrors, metaShared } from '../metadata/schemas/drive.js';
+import type { Dict, Value } from '../metadata/value.js';
+import { dict, dictKeys, dictSet, hasKey } from '../metadata/value.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { onOff, openEnum, str, uint, yesNo } from '../xml/codecs.js';
+import type { Document, Element } from '../xml/dom.js';
+import { createDocument } from '../xml/dom.js';
+import {
+  attributesOf,
+  childElements,
+  createElement,
+  firstChild,
+  hasElementChildren,
+  localNameOf,
+  removeNode,
+  textOf,
+} from '../xml/tree.js';
+import type { AddressRecord } from './address.js';
+import { readAddress } from './address.js';
+import { ConfReader } from './conf.js';
+import type { NaturalKeys } from './device.js';
+import { Device, USER_ALIAS_PATTERN, USER_ALIAS_PREFIX, baseMetaSchema } from './device.js';
+import { makeDriveName } from './drive-name.js';
+import { field, flag, readField } from './field.js';
+import { Part, addChildElement } from './part.js';
 
-/** `<disk>` (placeholder until its class is written). */
+const F = {
+  device: field('@device', openEnum<'disk' | 'cdrom' | 'floppy' | 'lun'>('disk device')),
+  type: field(
+    '@type',
+    openEnum<'file' | 'block' | 'network' | 'volume' | 'nvme' | 'dir' | 'vhostuser'>('disk type'),
+  ),
+  snapshot: field('@snapshot', openEnum<'no' | 'internal' | 'external' | 'manual'>('disk snapshot')),
+  sgio: field('@sgio', openEnum<'filtered' | 'unfiltered'>('sgio')),
+  rawio: field('@rawio', yesNo),
+  driverName: field('driver/@name', openEnum<'qemu' | 'tap' | 'phy' | 'file'>('driver name')),
+  driverType: field(
+    'driver/@type',
+    openEnum<'raw' | 'qcow2' | 'vmdk' | 'qed' | 'vdi' | 'iso'>('driver type'),
+  ),
+  driverCache: field(
+    'driver/@cache',
+    openEnum<'default' | 'none' | 'writethrough' | 'writeback' | 'directsync' | 'unsafe'>('driver cache'),
+  ),
+  driverIo: field('driver/@io', openEnum<'threads' | 'native' | 'io_uring'>('driver io')),
+  driverDiscard: field('driver/@discard', openEnum<'unmap' | 'ignore'>('driver discard')),
+  driverErrorPolicy: field(
+    'driver/@error_policy',
+    openEnum<'stop' | 'report' | 'ignore' | 'enospace'>('error policy'),
+  ),
+  driverRerrorPolicy: field(
+    'driver/@rerror_policy',
+    openEnum<'stop' | 'report' | 'ignore'>('read error policy'),
+  ),
+  driverIothread: field('driver/@iothread', uint),
+  driverCopyOnRead: field('driver/@copy_on_read', onOff),
+  driverDetectZeroes: field('driver/@detect_zeroes', openEnum<'off' | 'on' | 'unmap'>('detect zeroes')),
+  targetDev: field('target/@dev', str),
+  targetBus: field(
+    'target/@bus',
+    openEnum<'ide' | 'fdc' | 'scsi' | 'virtio' | 'xen' | 'usb' | 'sata' | 'sd'>('disk bus'),
+  ),
+  targetTray: field('target/@tray', openEnum<'open' | 'closed'>('tray')),
+  targetRemovable: field('target/@removable', onOff),
+  readonly: flag('readonly'),
+  shareable: flag('shareable'),
+  transient: flag('transient'),
+  serial: field('serial', str),
+  wwn: field('wwn', str),
+  vendor: field('vendor', str),
+  product: field('product', str),
+  iotuneGroupName: field('iotune/group_name', str),
+} as const;
+
+/** `<source>` attributes; read through the typed `source` view rather than listed in toJSON. */
+const S = {
+  file: field('source/@file', str),
+  dev: field('source/@dev', str),
+  protocol: field(
+    'source/@protocol',
+    openEnum<'nbd' | 'iscsi' | 'rbd' | 'gluster' | 'http' | 'https' | 'nfs' | 'ssh'>('protocol'),
+  ),
+  name: field('source/@name', str),
+  tls: field('source/@tls', yesNo),
+  pool: field('source/@pool', str),
+  volume: field('source/@volume', str),
+  mode: field('source/@mode', openEnum<'host' | 'direct'>('volume mode')),
+  /** The nvme source's own type (`pci`). */
+  type: field('source/@type', openEnum<'pci'>('nvme source type')),
+  managed: field('source/@managed', yesNo),
+  namespace: field('source/@namespace', uint),
+  index: field('source/@index', uint),
+  startupPolicy: field(
+    'source/@startupPolicy',
+    openEnum<'mandatory' | 'requisite' | 'optional'>('startup policy'),
+  ),
+} as const;
+
+/** libvirt's order of a `<disk>`'s children (virDomainDiskDefFormat), for inserting new ones. */
+const CHILD_ORDER = [
+  'driver',
+  'auth',
+  'source',
+  'backingStore',
+  'backenddomain',
+  'geometry',
+  'blockio',
+  'mirror',
+  'target',
+  'iotune',
+  'readonly',
+  'shareable',
+  'transient',
+  'serial',
+  'wwn',
+  'vendor',
+  'product',
+  'encryption',
+  'boot',
+  'alias',
+  'address',
+] as const;
+
+/** libvirt's order of a `<source>`'s children: hosts first. */
+const SOURCE_ORDER = [
+  'host',
+  'snapshot',
+  'config',
+  'slices',
+  'seclabel',
+  'auth',
+  'encryption',
+  'reservations',
+];
+
+/** libvirt's order of the `<iotune>` children (domaincommon.rng, diskIoTune). */
+const IOTUNE_ORDER = [
+  'total_bytes_sec',
+  'read_bytes_sec',
+  'write_bytes_sec',
+  'total_iops_sec',
+  'read_iops_sec',
+  'write_iops_sec',
+  'total_bytes_sec_max',
+  'read_bytes_sec_max',
+  'write_bytes_sec_max',
+  'total_iops_sec_max',
+  'read_iops_sec_max',
+  'write_iops_sec_max',
+  'size_iops_sec',
+  'group_name',
+  'total_bytes_sec_max_length',
+  'read_bytes_sec_max_length',
+  'write_bytes_sec_max_length',
+  'total_iops_sec_max_length',
+  'read_iops_sec_max_length',
+  'write_iops_sec_max_length',
+];
+/** The one `<iotune>` child that is text, not a number. */
+const IOTUNE_GROUP = 'group_name';
+const IOTUNE_KEY = /^[a-z][a-z0-9_]*$/;
+
+const HOST = {
+  name: field('@name', str),
+  port: field('@port', uint),
+  transport: field('@transport', openEnum<'tcp' | 'unix' | 'rdma'>('host transport')),
+  socket: field('@socket', str),
+} as const;
+
+/** A `<host>` of a network disk's source. */
+export class DiskHost extends Part {
+  static override readonly fields = HOST;
+
+  get name(): string | undefined {
+    return this.read(HOST.name);
+  }
+  set name(v: string | undefined) {
+    this.write(HOST.name, v);
+  }
+
+  get port(): number | undefined {
+    return this.read(HOST.port);
+  }
+  set port(v: number | undefined) {
+    this.write(HOST.port, v);
+  }
+
+  get transport(): string | undefined {
+    return this.read(HOST.transport);
+  }
+  set transport(v: string | undefined) {
+    this.write(HOST.transport, v);
+  }
+
+  get socket(): string | undefined {
+    return this.read(HOST.socket);
+  }
+  set socket(v: string | undefined) {
+    this.write(HOST.socket, v);
+  }
+}
+
+export interface NetworkHost {
+  name?: string;
+  port?: number;
+  transport?: string;
+  socket?: string;
+}
+
+const AUTH = {
+  username: field('@username', str),
+  secretType: field('secret/@type', openEnum<'ceph' | 'iscsi'>('secret type')),
+  secretUsage: field('secret/@usage', str),
+  secretUuid: field('secret/@uuid', str),
+} as const;
+
+/** A network disk's `<auth>` (a child of `<disk>` or, in newer XML, of `<source>`). */
+export class DiskAuth extends Part {
+  static override readonly fields = AUTH;
+  static override readonly childOrder = ['secret'];
+
+  get username(): string | undefined {
+    return this.read(AUTH.username);
+  }
+  set username(v: string | undefined) {
+    this.write(AUTH.username, v);
+  }
+
+  get secretType(): string | undefined {
+    return this.read(AUTH.secretType);
+  }
+  set secretType(v: string | undefined) {
+    this.write(AUTH.secretType, v);
+  }
+
+  get secretUsage(): string | undefined {
+    return this.read(AUTH.secretUsage);
+  }
+  set secretUsage(v: string | undefined) {
+    this.write(AUTH.secretUsage, v);
+  }
+
+  get secretUuid(): string | undefined {
+    return this.read(AUTH.secretUuid);
+  }
+  set secretUuid(v: string | undefined) {
+    this.write(AUTH.secretUuid, v);
+  }
+}
+
+const BACKING = {
+  type: field('@type', openEnum<'file' | 'block' | 'network' | 'volume' | 'nvme'>('backing store type')),
+  index: field('@index', uint),
+  format: field('format/@type', openEnum<'raw' | 'qcow2' | 'vmdk'>('backing store format')),
+  protocol: field('source/@protocol', str),
+} as const;
+
+const BACKING_PATH = {
+  file: field('source/@file', str),
+  dev: field('source/@dev', str),
+  name: field('source/@name', str),
+} as const;
+
+/** One layer of a disk's `<backingStore>` chain. */
+export class BackingStore extends Part {
+  static override readonly fields = BACKING;
+
+  get type(): string | undefined {
+    return this.read(BACKING.type);
+  }
+  get index(): number | undefined {
+    return this.read(BACKING.index);
+  }
+  get format(): string | undefined {
+    return this.read(BACKING.format);
+  }
+  get protocol(): string | undefined {
+    return this.read(BACKING.protocol);
+  }
+  /** The layer's source: its file, dev, or network name (whichever the source has). */
+  get path(): string | undefined {
+    return this.read(BACKING_PATH.file) ?? this.read(BACKING_PATH.dev) ?? this.read(BACKING_PATH.name);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const out = super.toJSON();
+    const path = this.path;
+    if (path !== undefined) out['path'] = path;
+    return out;
+  }
+}
+
+/** Present attributes of a disk's `<source>` common to the source kinds. */
+interface SourceCommon {
+  index?: number;
+  startupPolicy?: string;
+}
+export interface FileSource extends SourceCommon {
+  type: 'file';
+  file?: string;
+}
+export interface BlockSource extends SourceCommon {
+  type: 'block';
+  dev?: string;
+}
+export interface NetworkSource extends SourceCommon {
+  type: 'network';
+  protocol?: string;
+  name?: string;
+  tls?: boolean;
+  hosts: NetworkHost[];
+}
+export interface VolumeSource extends SourceCommon {
+  type: 'volume';
+  pool?: string;
+  volume?: string;
+  mode?: string;
+}
+export interface NvmeSource extends SourceCommon {
+  type: 'nvme';
+  /** The source's own `type` (`pci`). */
+  nvmeType?: string;
+  managed?: boolean;
+  namespace?: number;
+  /** The host PCI address of the NVMe controller. */
+  address?: AddressRecord;
+}
+/** A disk type this class does not model (dir, vhostuser, tomorrow's): the source's attributes. */
+export interface OtherSource {
+  type: 'other';
+  diskType: string;
+  attributes: Record<string, string>;
+}
+export type DriveSource = FileSource | BlockSource | NetworkSource | VolumeSource | NvmeSource | OtherSource;
+
+/** The metadata a Drive reads (base keys plus the storage keys). */
+const DRIVE_META = { ...baseMetaSchema, ...driveMetaSchema } as const;
+
+/** Metadata keys `create()` takes from a conf: what Vdsm persists for a drive; the rest is XML. */
+const CREATE_META_KEYS = Object.keys(driveMetaSchema).filter((k) => k !== 'path' && k !== 'propagateErrors');
+
+const ERROR_POLICY = { off: 'stop', on: 'enospace', report: 'report' } as const;
+const HOST_CONF = metaDict('host', {
+  name: metaString,
+  port: metaText,
+  transport: metaString,
+  socket: metaString,
+});
+const AUTH_CONF = metaDict('auth', {
+  username: metaString,
+  type: metaString,
+  uuid: metaString,
+  usage: metaString,
+});
+
 export class Drive extends Device {
   static override readonly tag = 'disk';
+  static override readonly fields = F;
+  static override readonly childOrder = CHILD_ORDER;
+  static override readonly metaSchema = DRIVE_META;
+  declare readonly meta: DeviceMeta<typeof DRIVE_META>;
+
+  get device(): string | undefined {
+    return this.read(F.device);
+  }
+  set device(v: string | undefined) {
+    this.write(F.device, v);
+  }
+
+  /** The disk type (file, block, network, volume, nvme...); libvirt reads an absent one as file. */
+  get type(): string | undefined {
+    return this.read(F.type);
+  }
+  set type(v: string | undefined) {
+    this.write(F.type, v);
+  }
+
+  get snapshot(): string | undefined {
+    return this.read(F.snapshot);
+  }
+  set snapshot(v: string | undefined) {
+    this.write(F.snapshot, v);
+  }
+
+  get sgio(): string | undefined {
+    return this.read(F.sgio);
+  }
+  set sgio(v: string | undefined) {
+    this.write(F.sgio, v);
+  }
+
+  get rawio(): boolean | undefined {
+    return this.read(F.rawio);
+  }
+  set rawio(v: boolean | undefined) {
+    this.write(F.rawio, v);
+  }
+
+  get driverName(): string | undefined {
+    return this.read(F.driverName);
+  }
+  set driverName(v: string | undefined) {
+    this.write(F.driverName, v);
+  }
+
+  /** The image format (`raw`, `qcow2`). */
+  get driverType(): string | undefined {
+    return this.read(F.driverType);
+  }
+  set driverType(v: string | undefined) {
+    this.write(F.driverType, v);
+  }
+
+  get driverCache(): string | undefined {
+    return this.read(F.driverCache);
+  }
+  set driverCache(v: string | undefined) {
+    this.write(F.driverCache, v);
+  }
+
+  get driverIo(): string | undefined {
+    return this.read(F.driverIo);
+  }
+  set driverIo(v: string | undefined) {
+    this.write(F.driverIo, v);
+  }
+
+  get driverDiscard(): string | undefined {
+    return this.read(F.driverDiscard);
+  }
+  set driverDiscard(v: string | undefined) {
+    this.write(F.driverDiscard, v);
+  }
+
+  get driverErrorPolicy(): string | undefined {
+    return this.read(F.driverErrorPolicy);
+  }
+  set driverErrorPolicy(v: string | undefined) {
+    this.write(F.driverErrorPolicy, v);
+  }
+
+  get driverRerrorPolicy(): string | undefined {
+    return this.read(F.driverRerrorPolicy);
+  }
+  set driverRerrorPolicy(v: string | undefined) {
+    this.write(F.driverRerrorPolicy, v);
+  }
+
+  get driverIothread(): number | undefined {
+    return this.read(F.driverIothread);
+  }
+  set driverIothread(v: number | undefined) {
+    this.write(F.driverIothread, v);
+  }
+
+  get driverCopyOnRead(): boolean | undefined {
+    return this.read(F.driverCopyOnRead);
+  }
+  set driverCopyOnRead(v: boolean | undefined) {
+    this.write(F.driverCopyOnRead, v);
+  }
+
+  get driverDetectZeroes(): string | undefined {
+    return this.read(F.driverDetectZeroes);
+  }
+  set driverDetectZeroes(v: string | undefined) {
+    this.write(F.driverDetectZeroes, v);
+  }
+
+  /** The guest device name (`vda`): read as written, never recomputed from bus and index. */
+  get targetDev(): string | undefined {
+    return this.read(F.targetDev);
+  }
+  set targetDev(v: string | undefined) {
+    this.write(F.targetDev, v);
+  }
+
+  get targetBus(): string | undefined {
+    return this.read(F.targetBus);
+  }
+  set targetBus(v: string | undefined) {
+    this.write(F.targetBus, v);
+  }
+
+  get targetTray(): string | undefined {
+    return this.read(F.targetTray);
+  }
+  set targetTray(v: string | undefined) {
+    this.write(F.targetTray, v);
+  }
+
+  get targetRemovable(): boolean | undefined {
+    return this.read(F.targetRemovable);
+  }
+  set targetRemovable(v: boolean | undefined) {
+    this.write(F.targetRemovable, v);
+  }
+
+  get readonly(): boolean {
+    return this.read(F.readonly) === true;
+  }
+  set readonly(v: boolean) {
+    this.write(F.readonly, v);
+  }
+
+  get shareable(): boolean {
+    return this.read(F.shareable) === true;
+  }
+  set shareable(v: boolean) {
+    this.write(F.shareable, v);
+  }
+
+  get transient(): boolean {
+    return this.read(F.transient) === true;
+  }
+  set transient(v: boolean) {
+    this.write(F.transient, v);
+  }
+
+  /** undefined when there is no `<serial>`, '' for an empty one. */
+  get serial(): string | undefined {
+    return this.read(F.serial);
+  }
+  set serial(v: string | undefined) {
+    this.write(F.serial, v);
+  }
+
+  get wwn(): string | undefined {
+    return this.read(F.wwn);
+  }
+  set wwn(v: string | undefined) {
+    this.write(F.wwn, v);
+  }
+
+  get vendor(): string | undefined {
+    return this.read(F.vendor);
+  }
+  set vendor(v: string | undefined) {
+    this.write(F.vendor, v);
+  }
+
+  get product(): string | undefined {
+    return this.read(F.product);
+  }
+  set product(v: string | undefined) {
+    this.write(F.product, v);
+  }
+
+  get iotuneGroupName(): string | undefined {
+    return this.read(F.iotuneGroupName);
+  }
+  set iotuneGroupName(v: string | undefined) {
+    this.write(F.iotuneGroupName, v);
+  }
+
+  // <source>: one accessor per attribute, and the typed view in `source`.
+
+  get sourceFile(): string | undefined {
+    return this.read(S.file);
+  }
+  set sourceFile(v: string | undefined) {
+    this.write(S.file, v);
+  }
+
+  get sourceDev(): string | undefined {
+    return this.read(S.dev);
+  }
+  set sourceDev(v: string | undefined) {
+    this.write(S.dev, v);
+  }
+
+  get sourceProtocol(): string | undefined {
+    return this.read(S.protocol);
+  }
+  set sourceProtocol(v: string | undefined) {
+    this.write(S.protocol, v);
+  }
+
+  /** A network source's volume name (`pool/image`). */
+  get sourceName(): string | undefined {
+    return this.read(S.name);
+  }
+  set sourceName(v: string | undefined) {
+    this.write(S.name, v);
+  }
+
+  get sourceTls(): boolean | undefined {
+    return this.read(S.tls);
+  }
+  set sourceTls(v: boolean | undefined) {
+    this.write(S.tls, v);
+  }
+
+  get sourcePool(): string | undefined {
+    return this.read(S.pool);
+  }
+  set sourcePool(v: string | undefined) {
+    this.write(S.pool, v);
+  }
+
+  get sourceVolume(): string | undefined {
+    return this.read(S.volume);
+  }
+  set sourceVolume(v: string | undefined) {
+    this.write(S.volume, v);
+  }
+
+  get sourceMode(): string | undefined {
+    return this.read(S.mode);
+  }
+  set sourceMode(v: string | undefined) {
+    this.write(S.mode, v);
+  }
+
+  /** An nvme source's own type (`pci`). */
+  get sourceType(): string | undefined {
+    return this.read(S.type);
+  }
+  set sourceType(v: string | undefined) {
+    this.write(S.type, v);
+  }
+
+  get sourceManaged(): boolean | undefined {
+    return this.read(S.managed);
+  }
+  set sourceManaged(v: boolean | undefined) {
+    this.write(S.managed, v);
+  }
+
+  get sourceNamespace(): number | undefined {
+    return this.read(S.namespace);
+  }
+  set sourceNamespace(v: number | undefined) {
+    this.write(S.namespace, v);
+  }
+
+  get sourceIndex(): number | undefined {
+    return this.read(S.index);
+  }
+  set sourceIndex(v: number | undefined) {
+    this.write(S.index, v);
+  }
+
+  get sourceStartupPolicy(): string | undefined {
+    return this.read(S.startupPolicy);
+  }
+  set sourceStartupPolicy(v: string | undefined) {
+    this.write(S.startupPolicy, v);
+  }
+
+  /**
+   * The source path Vdsm and the binder go by: the file (file disks), dev (block) or network name;
+   * undefined for other disk types and when the source or attribute is absent.
+   */
+  get sourcePath(): string | undefined {
+    const f = this.pathField();
+    return f === undefined ? undefined : this.read(f);
+  }
+  set sourcePath(v: string | undefined) {
+    const f = this.pathField();
+    if (f === undefined) {
+      throw new ConfError(
+        'CONF_VALUE',
+        `${this.kind} ${this.path}: a disk of type ${JSON.stringify(this.type)} has no source path`,
+        {
+          path: 'path',
+        },
+      );
+    }
+    this.write(f, v);
+  }
+
+  private pathField(): typeof S.file | undefined {
+    const type = this.type ?? 'file';
+    return type === 'file' ? S.file : type === 'block' ? S.dev : type === 'network' ? S.name : undefined;
+  }
+
+  /** The typed view of `<source>` for the disk's type; undefined when there is no `<source>` (an empty cdrom). */
+  get source(): DriveSource | undefined {
+    const el = firstChild(this.element, 'source');
+    if (el === undefined) return undefined;
+    const type = this.type ?? 'file';
+    const common: SourceCommon = {};
+    const index = this.read(S.index);
+    if (index !== undefined) common.index = index;
+    const startupPolicy = this.read(S.startupPolicy);
+    if (startupPolicy !== undefined) common.startupPolicy = startupPolicy;
+    switch (type) {
+      case 'file':
+        return present({ type, file: this.read(S.file), ...common });
+      case 'block':
+        return present({ type, dev: this.read(S.dev), ...common });
+      case 'network':
+        return present({
+          type,
+          protocol: this.read(S.protocol),
+          name: this.read(S.name),
+          tls: this.read(S.tls),
+          hosts: this.hosts.map((h) => h.toJSON() as NetworkHost),
+          ...common,
+        });
+      case 'volume':
+        return present({
+          type,
+          pool: this.read(S.pool),
+          volume: this.read(S.volume),
+          mode: this.read(S.mode),
+          ...common,
+        });
+      case 'nvme':
+        return present({
+          type,
+          nvmeType: this.read(S.type),
+          managed: this.read(S.managed),
+          namespace: this.read(S.namespace),
+          address: readAddress(el),
+          ...common,
+        });
+      default:
+        return { type: 'other', diskType: type, attributes: Object.fromEntries(attributesOf(el)) };
+    }
+  }
+
+  /** The `<host>` children of the source (network disks), in document order. */
+  get hosts(): DiskHost[] {
+    const el = firstChild(this.element, 'source');
+    return el === undefined ? [] : childElements(el, 'host').map((h) => new DiskHost(h));
+  }
+  /** Replaces the source's `<host>` children (creating `<source>` when needed); nothing else changes. */
+  set hosts(list: readonly NetworkHost[]) {
+    const source = firstChild(this.element, 'source') ?? addChildElement(this.element, 'source', CHILD_ORDER);
+    for (const old of childElements(source, 'host')) removeNode(old);
+    for (const h of list) {
+      const host = new DiskHost(addChildElement(source, 'host', SOURCE_ORDER));
+      host.name = h.name;
+      host.port = h.port;
+      host.transport = h.transport;
+      host.socket = h.socket;
+    }
+  }
+
+  /** The network disk's `<auth>`: the disk's own child, else the source's. */
+  get auth(): DiskAuth | undefined {
+    const source = firstChild(this.element, 'source');
+    const el =
+      firstChild(this.element, 'auth') ?? (source === undefined ? undefined : firstChild(source, 'auth'));
+    return el === undefined ? undefined : new DiskAuth(el);
+  }
+
+  /**
+   * The `<iotune>` limits as numbers, by libvirt key (`total_bytes_sec`, `read_iops_sec_max`...;
+   * any key libvirt adds is read too); `group_name` is text, see iotuneGroupName. undefined when
+   * there is no `<iotune>`.
+   */
+  get iotune(): Record<string, number> | undefined {
+    const el = firstChild(this.element, 'iotune');
+    if (el === undefined) return undefined;
+    const out = Object.create(null) as Record<string, number>;
+    for (const c of childElements(el)) {
+      const key = localNameOf(c);
+      if (key === IOTUNE_GROUP || key in out) continue;
+      out[key] = readField(el, field(key, uint)) as number;
+    }
+    return out;
+  }
+  /** Sets exactly these limits (other numeric children go, group_name stays); undefined removes `<iotune>`. */
+  set iotune(values: Readonly<Record<string, number>> | undefined) {
+    const el = firstChild(this.element, 'iotune');
+    if (values === undefined) {
+      if (el !== undefined) removeNode(el);
+      return;
+    }
+    for (const [key, v] of Object.entries(values)) this.setIotune(key, v);
+    for (const key of Object.keys(this.iotune ?? {}))
+      if (!Object.prototype.hasOwnProperty.call(values, key)) this.setIotune(key, undefined);
+  }
+
+  /** Sets (or, with undefined, removes) one `<iotune>` limit, inserted in libvirt's order. */
+  setIotune(key: string, value: number | undefined): void {
+    if (!IOTUNE_KEY.test(key) || key === IOTUNE_GROUP) {
+      throw new ConfError(
+        'CONF_VALUE',
+        `${this.kind} ${this.path}: ${JSON.stringify(key)} is not an iotune limit`,
+        { path: 'iotune' },
+      );
+    }
+    if (value !== undefined && !uint.is(value)) {
+      throw new ConfError(
+        'CONF_VALUE',
+        `${this.kind} ${this.path}: iotune ${key} must be a non-negative integer, got ${String(value)}`,
+        {
+          path: `iotune.${key}`,
+        },
+      );
+    }
+    if (value !== undefined) {
+      const el = firstChild(this.element, 'iotune') ?? addChildElement(this.element, 'iotune', CHILD_ORDER);
+      if (firstChild(el, key) === undefined) addChildElement(el, key, IOTUNE_ORDER);
+    }
+    this.write(field(`iotune/${key}`, uint), value);
+  }
+
+  /**
+   * The `<backingStore>` chain, top layer first, without the empty `<backingStore/>` that ends it;
+   * undefined when the disk has no `<backingStore>` at all ([] when it has only the terminator).
+   */
+  get backingStore(): BackingStore[] | undefined {
+    let el = firstChild(this.element, 'backingStore');
+    if (el === undefined) return undefined;
+    const out: BackingStore[] = [];
+    while (
+      el !== undefined &&
+      (attributesOf(el).length > 0 || hasElementChildren(el) || textOf(el).trim() !== '')
+    ) {
+      out.push(new BackingStore(el));
+      el = firstChild(el, 'backingStore');
+    }
+    return out;
+  }
+
+  protected override naturalKeys(): NaturalKeys {
+    const keys: NaturalKeys = {};
+    const name = this.targetDev;
+    if (name !== undefined && name !== '') keys.name = name;
+    const serial = this.serial;
+    if (serial !== undefined && serial !== '') keys.serial = serial;
+    const path = this.sourcePath;
+    if (path !== undefined && path !== '') keys.path = path;
+    return keys;
+  }
+
+  protected override derivedFields(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const source = this.source;
+    if (source !== undefined) out['source'] = source;
+    const auth = this.auth;
+    if (auth !== undefined) out['auth'] = auth.toJSON();
+    const iotune = this.iotune;
+    if (iotune !== undefined) out['iotune'] = iotune;
+    const chain = this.backingStore;
+    if (chain !== undefined) out['backingStore'] = chain.map((b) => b.toJSON());
+    return out;
+  }
+
+  /**
+   * Builds a new `<disk>` from a Vdsm-style drive dict (the seed's `devices` entries). The element
+   * is the root of its own document, or a detached element of `doc` for the caller to insert.
+   *
+   * Keys: `device` (disk, cdrom, floppy, lun; default disk), `iface` + `index` or `name` (the
+   * target dev; `name` wins and iface is then only the bus), `path` (required except for an empty
+   * cdrom or floppy, which gets no `<source>`), `diskType` (default network when `protocol` is
+   * given, block for a path under /dev/, else file), `protocol`, `hosts` ([{name, port, transport,
+   * socket}]), `auth` ({username, type, uuid|usage}), `format` (raw, cow = qcow2; default raw),
+   * `propagateErrors` (off → error_policy stop, on → enospace, report), `cache`, `discard`,
+   * `specParams.pinToIoThread` (driver iothread), `iotune`, `readonly` (default: true for a cdrom),
+   * `shared` (true/'shared' → `<shareable/>`), `optional` (startupPolicy optional; default for a
+   * cdrom or floppy), `serial`, `sgio` (lun), `bootOrder`, `deviceId` (alias `ua-<deviceId>`
+   * unless `alias` is given), `address`. Values may be text (`"2"`, `"true"`). The conf's metadata
+   * keys (deviceId, poolID, domainID, imageID, volumeID, GUID, volumeInfo, volumeChain, specParams,
+   * shared, ...) become the drive's metadata, as given (not copied).
+   *
+   * A missing required key is a CONF_MISSING_KEY error, a bad value a CONF_VALUE error, both naming
+   * the key path.
+   */
+  static create(conf: Dict, doc?: Document): Drive {
+    const c = new ConfReader(conf, 'drive conf');
+
+    const device = c.optional('device', metaString) ?? 'disk';
+    if (device !== 'disk' && device !== 'cdrom' && device !== 'floppy' && device !== 'lun') {
+      c.bad('device', `unknown device ${JSON.stringify(device)} (expected disk, cdrom, floppy or lun)`);
+    }
+    const removable = device === 'cdrom' || device === 'floppy';
+
+    const protocol = c.optional('protocol', metaString);
+    const path = c.optional('path', metaString);
+    if (path === undefined && !removable) c.missing('path');
+    if (path === '' && !removable) c.bad('path', `a ${device} needs a non-empty path`);
+    const diskType =
+      c.optional('diskType', metaString) ??
+      (protocol !== undefined ? 'network' : path?.startsWith('/dev/') === true ? 'block' : 'file');
+    if (diskType !== 'file' && diskType !== 'block' && diskType !== 'network') {
+      c.bad('diskType', `unsupported diskType ${JSON.stringify(diskType)} (expected file, block or network)`);
+    }
+    if (diskType === 'network' && protocol === undefined) c.missing('protocol');
+    if (diskType !== 'network' && protocol !== undefined)
+      c.bad('protocol', `a ${diskType} disk has no protocol`);
+    if (device === 'lun' && diskType === 'file')
+      c.bad('diskType', 'a lun is a block or network disk, not a file');
+
+    const name = c.optional('name', metaString);
+    const iface = c.optional('iface', metaString);
+    if (name === '') c.bad('name', 'the drive name is empty');
+    const targetDev = name ?? makeDriveName(iface ?? c.missing('iface'), c.required('index', metaInt));
+
+    const format = c.optional('format', metaString) ?? 'raw';
+    if (format !== 'raw' && format !== 'cow' && format !== 'qcow2') {
+      c.bad('format', `unknown format ${JSON.stringify(format)} (expected raw, cow or qcow2)`);
+    }
+    if (device === 'lun' && format !== 'raw') c.bad('format', 'a lun is always raw');
+
+    const optional = c.optional('optional', metaBool) ?? removable;
+    if (optional && diskType === 'network') c.bad('optional', 'a network disk has no startup policy');
+    const sgio = c.optional('sgio', metaString);
+    if (sgio !== undefined && device !== 'lun') c.bad('sgio', 'sgio applies to a lun only');
+    const bootOrder = c.optional('bootOrder', metaInt);
+    if (bootOrder !== undefined && bootOrder < 1)
+      c.bad('bootOrder', `boot order ${bootOrder} is not a positive integer`);
+    const iothread = c.sub('specParams')?.optional('pinToIoThread', metaInt);
+    if (iothread !== undefined && iothread < 1)
+      c.bad('specParams.pinToIoThread', `iothread ${iothread} is not a positive integer`);
+    const deviceId = c.optional('deviceId', metaString);
+    const alias =
+      c.optional('alias', metaString) ??
+      (deviceId !== undefined && deviceId !== '' ? USER_ALIAS_PREFIX + deviceId : undefined);
+    if (alias !== undefined && alias.startsWith(USER_ALIAS_PREFIX) && !USER_ALIAS_PATTERN.test(alias)) {
+      c.bad(
+        c.has('alias') ? 'alias' : 'deviceId',
+        `${JSON.stringify(alias)} is not a valid user alias (letters, digits, _ and -)`,
+      );
+    }
+
+    const meta = dict();
+    for (const key of CREATE_META_KEYS) if (hasKey(conf, key)) dictSet(meta, key, conf[key] as Value);
+    const element =
+      doc !== undefined ? createElement(doc, 'disk') : (createDocument('disk').documentElement as Element);
+    const d = new Drive(element, meta);
+
+    d.type = diskType;
+    d.device = device;
+    // Vdsm takes volume snapshots itself; libvirt must leave its disks alone.
+    d.snapshot = 'no';
+    d.sgio = sgio;
+
+    d.driverName = 'qemu';
+    d.driverType = format === 'raw' ? 'raw' : 'qcow2';
+    const cache = c.optional('cache', metaString);
+    if (cache === '') c.bad('cache', 'the cache mode is empty');
+    d.driverCache = cache;
+    d.driverErrorPolicy = ERROR_POLICY[c.optional('propagateErrors', metaPropagateErrors) ?? 'off'];
+    if (c.optional('discard', metaBool) === true) d.driverDiscard = 'unmap';
+    d.driverIothread = iothread;
+
+    const auth = c.optional('auth', AUTH_CONF);
+    if (auth !== undefined) {
+      const a = new DiskAuth(addChildElement(d.element, 'auth', CHILD_ORDER));
+      a.username = auth.username;
+      a.secretType = auth.type;
+      a.secretUsage = auth.usage;
+      a.secretUuid = auth.uuid;
+    }
+
+    if (path !== undefined && path !== '') {
+      if (diskType === 'network') d.sourceProtocol = protocol;
+      d.sourcePath = path;
+      if (optional) d.sourceStartupPolicy = 'optional';
+      if (diskType === 'network') d.hosts = readHosts(c);
+    }
+
+    d.targetDev = targetDev;
+    d.targetBus = iface;
+    const iotune = c.sub('iotune');
+    if (iotune !== undefined) {
+      for (const key of dictKeys(iotune.data as Dict)) {
+        const v = iotune.required(key, metaInt);
+        if (v < 0 || !IOTUNE_KEY.test(key) || key === IOTUNE_GROUP)
+          iotune.bad(key, `${JSON.stringify(key)}: ${v} is not an iotune limit`);
+        d.setIotune(key, v);
+      }
+    }
+    d.readonly = c.optional('readonly', metaBool) ?? device === 'cdrom';
+    const shared = c.optional('shared', metaShared);
+    d.shareable = shared === true || shared === 'shared';
+    const serial = c.optional('serial', metaString);
+    // Vdsm writes a serial only when it has one: '' means none.
+    if (serial !== undefined && serial !== '') d.serial = serial;
+    d.bootOrder = bootOrder;
+    d.alias = alias;
+    d.address = readAddressConf(c);
+    return d;
+  }
+}
+
+/** The object without its undefined members (absent fields are left out of views and JSON). */
+function present<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+function readHosts(c: ConfReader): NetworkHost[] {
+  const hosts = c.optional('hosts', metaList('hosts', HOST_CONF)) ?? [];
+  return hosts.map((h, i) => {
+    const out: NetworkHost = {};
+    if (h.name !== undefined) out.name = h.name;
+    if (h.port !== undefined) {
+      const port = uint.decode(h.port);
+      if (port._tag === 'Left') c.bad(`hosts[${i}].port`, `${JSON.stringify(h.port)} is not a port number`);
+      out.port = port.right;
+    }
+    if (h.transport !== undefined) out.transport = h.transport;
+    if (h.socket !== undefined) out.socket = h.socket;
+    return out;
+  });
+}
+
+function readAddressConf(c: ConfReader): AddressRecord | undefined {
+  const a = c.sub('address');
+  if (a === undefined) return undefined;
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  for (const key of dictKeys(a.data as Dict)) out[key] = a.required(key, metaText);
+  return out;
 }
