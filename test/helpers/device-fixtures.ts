@@ -48,3 +48,14 @@ export function describeDeviceFixtures(cls: DeviceClass, tag: string, minimum = 
     });
   }
 }
+
+/** The coverage gate: every field the class declares is read (present) in at least one fixture of the tag. */
+export function describeFieldCoverage(cls: DeviceClass, tag: string): void {
+  it(`every declared field of ${cls.name} is read by a fixture in fixtures/devices/${tag}`, () => {
+    const seen = new Set<string>();
+    for (const rel of deviceFixtures(tag)) {
+      for (const name of Object.keys(loadDeviceFixture(cls, rel).device.toJSON().fields)) seen.add(name);
+    }
+    expect(Object.keys(cls.fields).filter((name) => !seen.has(name))).to.deep.equal([]);
+  });
+}
