@@ -1,6 +1,452 @@
+/**
+ * `<graphics>`: the remote display (vnc, spice, ...). Besides the element's own fields it derives
+ * `displayIp` and `displayNetwork`, which an agent needs to tell a client where to connect: from the
+ * first `<listen>` when it says so, else from the metadata the manager sent.
+ */
+import { NoSuchDeviceError } from '../errors.js';
+import type { MetaCodec } from '../metadata/schema.js';
+import { metaBool, metaInt, metaString } from '../metadata/schema.js';
+import { graphicsMetaSchema } from '../metadata/schemas/graphics.js';
+import type { Dict } from '../metadata/value.js';
+import { dict, dictSet } from '../metadata/value.js';
+import { int, openEnum, str, uint, yesNo } from '../xml/codecs.js';
+import type { Element } from '../xml/dom.js';
+import { childElements, removeNode } from '../xml/tree.js';
+import { ConfReader, newElement } from './conf.js';
 import { Device } from './device.js';
+import type { NaturalKeys } from './device.js';
+import { field } from './field.js';
+import { Part, addChildElement } from './part.js';
 
-/** `<graphics>` (placeholder until its class is written). */
+/** Vdsm names the libvirt network of logical network X `vdsm-X`. */
+export const VDSM_NETWORK_PREFIX = 'vdsm-';
+
+/** The spice channels libvirt knows (`<channel name=...>`). */
+export const SPICE_CHANNELS = [
+  'main',
+  'display',
+  'inputs',
+  'cursor',
+  'playback',
+  'record',
+  'smartcard',
+  'usbredir',
+] as const;
+
+const LISTEN = {
+  type: field('@type', openEnum<'address' | 'network' | 'socket' | 'none'>('listen type')),
+  address: field('@address', str),
+  network: field('@network', str),
+  socket: field('@socket', str),
+} as const;
+
+/** One `<listen>` of a graphics device. */
+export class GraphicsListen extends Part {
+  static override readonly fields = LISTEN;
+
+  get type(): string | undefined {
+    return this.read(LISTEN.type);
+  }
+  set type(v: string | undefined) {
+    this.write(LISTEN.type, v);
+  }
+
+  get address(): string | undefined {
+    return this.read(LISTEN.address);
+  }
+  set address(v: string | undefined) {
+    this.write(LISTEN.address, v);
+  }
+
+  get network(): string | undefined {
+    return this.read(LISTEN.network);
+  }
+  set network(v: string | undefined) {
+    this.write(LISTEN.network, v);
+  }
+
+  get socket(): string | undefined {
+    return this.read(LISTEN.socket);
+  }
+  set socket(v: string | undefined) {
+    this.write(LISTEN.socket, v);
+  }
+}
+
+export interface GraphicsListenInit {
+  type: string;
+  address?: string;
+  network?: string;
+  socket?: string;
+}
+
+const CHANNEL = {
+  name: field('@name', openEnum<(typeof SPICE_CHANNELS)[number]>('spice channel name')),
+  mode: field('@mode', openEnum<'any' | 'secure' | 'insecure'>('spice channel mode')),
+} as const;
+
+/** One spice `<channel name mode>`: whether that channel must, may or must not use TLS. */
+export class GraphicsChannel extends Part {
+  static override readonly fields = CHANNEL;
+
+  get name(): string | undefined {
+    return this.read(CHANNEL.name);
+  }
+  set name(v: string | undefined) {
+    this.write(CHANNEL.name, v);
+  }
+
+  get mode(): string | undefined {
+    return this.read(CHANNEL.mode);
+  }
+  set mode(v: string | undefined) {
+    this.write(CHANNEL.mode, v);
+  }
+}
+
+const F = {
+  type: field(
+    '@type',
+    openEnum<'vnc' | 'spice' | 'sdl' | 'rdp' | 'desktop' | 'egl-headless' | 'dbus'>('graphics type'),
+  ),
+  // -1 is libvirt's "allocate one".
+  port: field('@port', int),
+  tlsPort: field('@tlsPort', int),
+  autoport: field('@autoport', yesNo),
+  websocket: field('@websocket', int),
+  /** The legacy listen attribute; libvirt mirrors the first address listen into it. */
+  listen: field('@listen', str),
+  socket: field('@socket', str),
+  keymap: field('@keymap', str),
+  passwdValidTo: field('@passwdValidTo', str),
+  connected: field('@connected', openEnum<'keep' | 'disconnect' | 'fail'>('graphics connected')),
+  defaultMode: field('@defaultMode', openEnum<'any' | 'secure' | 'insecure'>('graphics defaultMode')),
+  sharePolicy: field('@sharePolicy', openEnum('graphics sharePolicy')),
+  clipboardCopypaste: field('clipboard/@copypaste', yesNo),
+  filetransferEnable: field('filetransfer/@enable', yesNo),
+  mouseMode: field('mouse/@mode', openEnum<'server' | 'client'>('mouse mode')),
+  glEnable: field('gl/@enable', yesNo),
+  glRendernode: field('gl/@rendernode', str),
+  audioId: field('audio/@id', uint),
+} as const;
+
+// Kept out of `fields` so that toJSON never prints it; toJSON reports `passwdSet` instead.
+const PASSWD = field('@passwd', str);
+
+/** A network name without Vdsm's `vdsm-` prefix (only when it has one). */
+export function stripVdsmPrefix(network: string): string {
+  return network.startsWith(VDSM_NETWORK_PREFIX) ? network.slice(VDSM_NETWORK_PREFIX.length) : network;
+}
+
 export class Graphics extends Device {
   static override readonly tag = 'graphics';
+  static override readonly fields = F;
+  static override readonly metaSchema = graphicsMetaSchema;
+  /** libvirt's order of the children (virDomainGraphicsDefFormat). */
+  static override readonly childOrder = [
+    'listen',
+    'channel',
+    'image',
+    'jpeg',
+    'zlib',
+    'playback',
+    'streaming',
+    'mouse',
+    'clipboard',
+    'filetransfer',
+    'gl',
+    'audio',
+  ];
+
+  get type(): string | undefined {
+    return this.read(F.type);
+  }
+  set type(v: string | undefined) {
+    this.write(F.type, v);
+  }
+
+  get port(): number | undefined {
+    return this.read(F.port);
+  }
+  set port(v: number | undefined) {
+    this.write(F.port, v);
+  }
+
+  get tlsPort(): number | undefined {
+    return this.read(F.tlsPort);
+  }
+  set tlsPort(v: number | undefined) {
+    this.write(F.tlsPort, v);
+  }
+
+  get autoport(): boolean | undefined {
+    return this.read(F.autoport);
+  }
+  set autoport(v: boolean | undefined) {
+    this.write(F.autoport, v);
+  }
+
+  get websocket(): number | undefined {
+    return this.read(F.websocket);
+  }
+  set websocket(v: number | undefined) {
+    this.write(F.websocket, v);
+  }
+
+  /** The `listen` attribute (not the `<listen>` children: see `listens`). */
+  get listen(): string | undefined {
+    return this.read(F.listen);
+  }
+  set listen(v: string | undefined) {
+    this.write(F.listen, v);
+  }
+
+  get keymap(): string | undefined {
+    return this.read(F.keymap);
+  }
+  set keymap(v: string | undefined) {
+    this.write(F.keymap, v);
+  }
+
+  /** The console password. Never part of toJSON (which only says whether one is set). */
+  get passwd(): string | undefined {
+    return this.read(PASSWD);
+  }
+  set passwd(v: string | undefined) {
+    this.write(PASSWD, v);
+  }
+
+  get passwdValidTo(): string | undefined {
+    return this.read(F.passwdValidTo);
+  }
+  set passwdValidTo(v: string | undefined) {
+    this.write(F.passwdValidTo, v);
+  }
+
+  get connected(): string | undefined {
+    return this.read(F.connected);
+  }
+  set connected(v: string | undefined) {
+    this.write(F.connected, v);
+  }
+
+  get defaultMode(): string | undefined {
+    return this.read(F.defaultMode);
+  }
+  set defaultMode(v: string | undefined) {
+    this.write(F.defaultMode, v);
+  }
+
+  get clipboardCopypaste(): boolean | undefined {
+    return this.read(F.clipboardCopypaste);
+  }
+  set clipboardCopypaste(v: boolean | undefined) {
+    this.write(F.clipboardCopypaste, v);
+  }
+
+  get filetransferEnable(): boolean | undefined {
+    return this.read(F.filetransferEnable);
+  }
+  set filetransferEnable(v: boolean | undefined) {
+    this.write(F.filetransferEnable, v);
+  }
+
+  get glEnable(): boolean | undefined {
+    return this.read(F.glEnable);
+  }
+  set glEnable(v: boolean | undefined) {
+    this.write(F.glEnable, v);
+  }
+
+  get glRendernode(): string | undefined {
+    return this.read(F.glRendernode);
+  }
+  set glRendernode(v: string | undefined) {
+    this.write(F.glRendernode, v);
+  }
+
+  /** The `<listen>` children, in document order. */
+  get listens(): GraphicsListen[] {
+    return childElements(this.element, 'listen').map((el) => new GraphicsListen(el));
+  }
+
+  /** Adds a `<listen>` after the existing ones (libvirt's order); returns it. */
+  addListen(init: GraphicsListenInit): GraphicsListen {
+    const l = new GraphicsListen(addChildElement(this.element, 'listen', this.cls.childOrder));
+    l.type = init.type;
+    if (init.address !== undefined) l.address = init.address;
+    if (init.network !== undefined) l.network = init.network;
+    if (init.socket !== undefined) l.socket = init.socket;
+    return l;
+  }
+
+  /** Removes one of this device's listens. */
+  removeListen(listen: GraphicsListen): void {
+    this.removeOwn(listen.element, 'listen');
+  }
+
+  /** The spice `<channel>` children, in document order. */
+  get channels(): GraphicsChannel[] {
+    return childElements(this.element, 'channel').map((el) => new GraphicsChannel(el));
+  }
+
+  /** Adds a spice `<channel name mode>` after the existing ones; returns it. */
+  addChannel(name: string, mode: string): GraphicsChannel {
+    const c = new GraphicsChannel(addChildElement(this.element, 'channel', this.cls.childOrder));
+    c.name = name;
+    c.mode = mode;
+    return c;
+  }
+
+  removeChannel(channel: GraphicsChannel): void {
+    this.removeOwn(channel.element, 'channel');
+  }
+
+  private removeOwn(el: Element, what: string): void {
+    if (el.parentNode !== this.element) {
+      throw new NoSuchDeviceError(`that <${what}> is not a child of this graphics device`, {
+        path: this.path,
+      });
+    }
+    removeNode(el);
+  }
+
+  /**
+   * The logical network the display listens on: the first `<listen type="network">`'s network
+   * (without Vdsm's `vdsm-` prefix, only when present), else the metadata's `displayNetwork`,
+   * `display_network` or `specParams.displayNetwork`. Undefined when none says.
+   */
+  get displayNetwork(): string | undefined {
+    const first = this.listens[0];
+    const network = first?.type === 'network' ? first.network : undefined;
+    if (network !== undefined && network !== '') return stripVdsmPrefix(network);
+    return (
+      this.metaText('displayNetwork') ?? this.metaText('display_network') ?? this.specParam('displayNetwork')
+    );
+  }
+
+  /**
+   * The address the display listens on: the first `<listen>`'s address when it is of type address
+   * (or network, where libvirt reports the address it resolved), the `listen` attribute when there
+   * is no `<listen>`, else the metadata's `displayIp` or `specParams.displayIp`. Never invented.
+   */
+  get displayIp(): string | undefined {
+    const first = this.listens[0];
+    if (first === undefined) {
+      const attr = this.listen;
+      if (attr !== undefined) return attr;
+    } else if (first.type === 'address' || first.type === 'network') {
+      const address = first.address;
+      if (address !== undefined) return address;
+    }
+    return this.metaText('displayIp') ?? this.specParam('displayIp');
+  }
+
+  private metaText(key: 'displayNetwork' | 'display_network' | 'displayIp'): string | undefined {
+    const v: unknown = this.meta.get(key);
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  }
+
+  private specParam(key: 'displayNetwork' | 'displayIp'): string | undefined {
+    const sp: unknown = this.meta.get('specParams');
+    if (sp === undefined) return undefined;
+    const v = (sp as Dict)[key];
+    return typeof v === 'string' && v !== '' ? v : undefined;
+  }
+
+  protected override naturalKeys(): NaturalKeys {
+    const type = this.type;
+    return type !== undefined && type !== '' ? { type } : {};
+  }
+
+  protected override derivedFields(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    if (this.passwd !== undefined) out['passwdSet'] = true;
+    const listens = this.listens;
+    if (listens.length > 0) out['listens'] = listens.map((l) => l.toJSON());
+    const channels = this.channels;
+    if (channels.length > 0) out['channels'] = channels.map((c) => c.toJSON());
+    const displayIp = this.displayIp;
+    if (displayIp !== undefined) out['displayIp'] = displayIp;
+    const displayNetwork = this.displayNetwork;
+    if (displayNetwork !== undefined) out['displayNetwork'] = displayNetwork;
+    return out;
+  }
+
+  /**
+   * Builds a `<graphics>` from a Vdsm graphics conf dict: `device` (vnc, spice...; required),
+   * `port`/`tlsPort` (absent or -1: allocated by libvirt, `autoport="yes"`), and, at the top level
+   * or in `specParams`: `keyMap`, `displayNetwork` (a `<listen type="network" network="vdsm-X"/>`),
+   * `displayIp` (a `<listen type="address">` when there is no displayNetwork), `spiceSecureChannels`
+   * (comma list; Vdsm's `s`-prefixed names accepted), `copyPasteEnable`/`fileTransferEnable`
+   * (spice; false gives `no`). `deviceId`, `displayNetwork` and `displayIp` go to the metadata:
+   * libvirt allows no alias on graphics, so the id cannot be a `ua-` alias.
+   */
+  static create(conf: Readonly<Record<string, unknown>>): Graphics {
+    const c: ConfReader = new ConfReader(conf, 'graphics conf');
+    const spec = c.sub('specParams');
+    // A key may sit at the top level or in specParams (Engine sent both forms).
+    const holder = (key: string): ConfReader | undefined =>
+      c.has(key) ? c : spec?.has(key) === true ? spec : undefined;
+    const pick = <A>(key: string, codec: MetaCodec<A>): A | undefined => holder(key)?.optional(key, codec);
+
+    const type = c.required('device', metaString);
+    if (type === '') c.bad('device', 'the graphics type is empty');
+    const port = c.optional('port', metaInt);
+    const tlsPort = c.optional('tlsPort', metaInt);
+    for (const [key, v] of [
+      ['port', port],
+      ['tlsPort', tlsPort],
+    ] as const) {
+      if (v !== undefined && (v < -1 || v > 65535)) c.bad(key, `${v} is not a port (-1 or 0..65535)`);
+    }
+    const keyMap = pick('keyMap', metaString);
+    const displayNetwork = pick('displayNetwork', metaString);
+    const displayIp = pick('displayIp', metaString);
+    const channels = pick('spiceSecureChannels', metaString);
+    const copyPaste = pick('copyPasteEnable', metaBool);
+    const fileTransfer = pick('fileTransferEnable', metaBool);
+    const deviceId = c.optional('deviceId', metaString);
+
+    const meta = dict();
+    if (deviceId !== undefined) dictSet(meta, 'deviceId', deviceId);
+    if (displayNetwork !== undefined) dictSet(meta, 'displayNetwork', displayNetwork);
+    if (displayIp !== undefined) dictSet(meta, 'displayIp', displayIp);
+    const g = new Graphics(newElement('graphics'), meta);
+    g.type = type;
+    const spice = type === 'spice';
+    g.port = port ?? -1;
+    if (spice) g.tlsPort = tlsPort ?? -1;
+    g.autoport = (port ?? -1) === -1 && (!spice || (tlsPort ?? -1) === -1);
+    if (keyMap !== undefined && keyMap !== '') g.keymap = keyMap;
+    if (displayNetwork !== undefined && displayNetwork !== '') {
+      g.addListen({ type: 'network', network: VDSM_NETWORK_PREFIX + displayNetwork });
+    } else if (displayIp !== undefined && displayIp !== '') {
+      g.addListen({ type: 'address', address: displayIp });
+    }
+    // The spice-only keys; Engine sends them for spice displays only, and vnc has no such children.
+    if (spice) {
+      const channelsHolder = holder('spiceSecureChannels');
+      if (channels !== undefined && channels !== '' && channelsHolder !== undefined) {
+        for (const name of spiceChannelNames(channels, channelsHolder)) g.addChannel(name, 'secure');
+      }
+      if (copyPaste === false) g.clipboardCopypaste = false;
+      if (fileTransfer === false) g.filetransferEnable = false;
+    }
+    return g;
+  }
+}
+
+/** The channel names of a `spiceSecureChannels` list (`smain,sinputs` or `main,inputs`). */
+function spiceChannelNames(list: string, c: ConfReader): string[] {
+  const key = 'spiceSecureChannels';
+  const known: readonly string[] = SPICE_CHANNELS;
+  return list.split(',').map((raw, i) => {
+    const name = raw.trim();
+    if (name === '') c.bad(key, `spiceSecureChannels item ${i} is empty ("${list}")`);
+    if (known.includes(name)) return name;
+    // Engine's legacy form prefixes each name with "s" (smain, sinputs).
+    if (name.startsWith('s') && known.includes(name.slice(1))) return name.slice(1);
+    return c.bad(key, `"${name}" is not a spice channel (${SPICE_CHANNELS.join(', ')})`);
+  });
 }
