@@ -1,0 +1,65 @@
+/**
+ * Why each device got its metadata: per device, every rule tried, the entries that carry the same
+ * key, and why each did or did not bind.
+ */
+import type { DeviceIdentity } from '../devices/device.js';
+import type { BindResult } from './binder.js';
+import { PASSES, contradiction } from './binder.js';
+import type { MetadataEntry } from './entry.js';
+import type { EntryIdentity } from './entry.js';
+import { describeEntry, entryIdentity } from './entry.js';
+
+export interface RuleTrace {
+  rule: string;
+  /** The device's keys for this rule ('' when it has none). */
+  keys: string[];
+  /** Entries carrying one of those keys, with the verdict. */
+  candidates: { entry: string; verdict: string }[];
+}
+
+/** Traces, per device, of every rule over `entries` (one layout), given the binder's result. */
+export function explainBinding(
+  devices: readonly DeviceIdentity[],
+  entries: readonly MetadataEntry[],
+  result: BindResult,
+): RuleTrace[][] {
+  const ids = entries.map(entryIdentity);
+  // Per rule: key → entries carrying it (hash maps: one pass over entries per rule).
+  const indexes = PASSES.map((pass) => {
+    const m = new Map<string, number[]>();
+    ids.forEach((e, j) => {
+      for (const k of pass.entryKeys(e)) {
+        const l = m.get(k);
+        if (l === undefined) m.set(k, [j]);
+        else l.push(j);
+      }
+    });
+    return m;
+  });
+  return devices.map((d, i) => {
+    const bound = result.bindings[i];
+    return PASSES.map((pass, p) => {
+      const keys = pass.deviceKeys(d);
+      const seen = new Set<number>();
+      const candidates: { entry: string; verdict: string }[] = [];
+      for (const k of keys) {
+        for (const j of indexes[p]?.get(k) ?? []) {
+          if (seen.has(j)) continue;
+          seen.add(j);
+          const entry = entries[j] as MetadataEntry;
+          const why = contradiction(ids[j] as EntryIdentity, d);
+          let verdict: string;
+          if (why !== undefined) verdict = `vetoed: ${why}`;
+          else if (bound?.entry === entry && bound.rule === pass.rule) verdict = 'bound';
+          else if (bound?.entry === entry) verdict = `bound earlier by rule ${bound.rule}`;
+          else if (result.ambiguities.some((a) => a.entries.includes(entry) && a.devices.includes(i)))
+            verdict = 'ambiguous';
+          else if (bound !== undefined) verdict = `not taken: the device was bound by rule ${bound.rule}`;
+          else verdict = 'not taken: the entry went to another device or was ambiguous';
+          candidates.push({ entry: describeEntry(entry), verdict });
+        }
+      }
+      return { rule: pass.rule, keys, candidates };
+    });
+  });
+}

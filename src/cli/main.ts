@@ -1,0 +1,98 @@
+/**
+ * The `vmdevices` command. Errors go to stderr as `FILE:LINE:COL: CODE: message` (exit 1); usage
+ * errors exit 2.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { isVmDevicesError } from '../errors.js';
+import { runInspect, runCreate, runExplain, runRoundtrip } from './domain-commands.js';
+import { runMetadataDecode, runMetadataEncode } from './metadata-commands.js';
+import { UsageError, bundledExample } from './io.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+function program(io: Io, setExit: (code: number) => void): Command {
+  const p = new Command('vmdevices')
+    .description('libvirt domain XML + per-device metadata as typed devices')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
+    .showHelpAfterError();
+
+  p.command('inspect')
+    .description(
+      'recover a domain (no FILE: the bundled example) and print its devices and how each got its metadata',
+    )
+    .argument('[file]', 'domain XML')
+    .option('--json', 'machine-readable output')
+    .action((file: string | undefined, o: { json?: boolean }) =>
+      setExit(runInspect(io, file ?? bundledExample(), o.json === true)),
+    );
+
+  p.command('explain')
+    .description('per device, every binding rule tried and why it matched or not')
+    .argument('<file>', 'domain XML')
+    .action((file: string) => setExit(runExplain(io, file)));
+
+  p.command('roundtrip')
+    .description('parse, build every device, serialize: prints the domain, unchanged')
+    .argument('<file>', 'domain XML')
+    .action((file: string) => setExit(runRoundtrip(io, file)));
+
+  p.command('create')
+    .description('the Engine-XML flow: build storage devices from metadata, bind, print the final XML')
+    .argument('<file>', 'Engine domain XML')
+    .option('--json', 'print the inspect JSON of the result instead of the XML')
+    .action((file: string, o: { json?: boolean }) => setExit(runCreate(io, file, o.json === true)));
+
+  const md = p.command('metadata').description('decode or encode metadata groups');
+  md.command('decode')
+    .description('print a metadata group as typed JSON')
+    .argument('<file>', 'a domain, a <metadata> element, or a bare group')
+    .addOption(
+      new Option('--format <format>', 'which layout')
+        .choices(['auto', 'xmlpickle', 'descriptor'])
+        .default('auto'),
+    )
+    .action((file: string, o: { format: 'auto' | 'xmlpickle' | 'descriptor' }) =>
+      setExit(runMetadataDecode(io, file, o.format)),
+    );
+  md.command('encode')
+    .description('print the XML of a typed JSON value')
+    .argument('<file>', 'typed JSON (as printed by decode)')
+    .addOption(
+      new Option('--format <format>', 'which layout')
+        .choices(['xmlpickle', 'descriptor'])
+        .makeOptionMandatory(),
+    )
+    .option('--root <name>', 'xmlpickle root element name')
+    .option('--no-namespace', 'xmlpickle without a namespace')
+    .action((file: string, o: { format: 'xmlpickle' | 'descriptor'; root?: string; namespace: boolean }) =>
+      setExit(runMetadataEncode(io, file, o.format, o.root, o.namespace)),
+    );
+  return p;
+}
+
+/** Runs the CLI; returns the exit code (0 ok, 1 error, 2 usage). */
+export function main(argv: readonly string[], io: Io): number {
+  let code = 0;
+  const p = program(io, (c) => {
+    code = c;
+  });
+  try {
+    p.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError) {
+      io.err(`vmdevices: ${e.message}\n`);
+      return 2;
+    }
+    if (isVmDevicesError(e)) {
+      io.err(`${e.format()}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  return code;
+}

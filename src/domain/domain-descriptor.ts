@@ -1,0 +1,137 @@
+/**
+ * A parsed domain: its identity, sizes, metadata groups and device elements, over the document it
+ * came from. Nothing is regenerated: `toXml()` serializes the document as it is now.
+ */
+import { InvalidDomainError, XmlValueError } from '../errors.js';
+import { toKiB } from '../devices/units.js';
+import type { Document, Element, ParseOptions } from '../xml/dom.js';
+import { NODE, parseXml, positionOf, serialize } from '../xml/dom.js';
+import { NS } from '../xml/namespaces.js';
+import { elementPath, firstChild, getAttr, localNameOf, textOf } from '../xml/tree.js';
+
+export interface Vcpus {
+  /** The `<vcpu>` text: the maximum. */
+  max: number;
+  /** The `current` attribute, or the maximum when absent. */
+  current: number;
+}
+
+/** Which metadata groups the domain carries. */
+export interface MetadataGroups {
+  /** The `ovirt-vm` descriptor group (http://ovirt.org/vm/1.0). */
+  descriptor: Element | undefined;
+  /** The xmlpickle `instance` group (http://ovirt.org/vm/instance/1.0). */
+  xmlpickle: Element | undefined;
+}
+
+export class DomainDescriptor {
+  readonly document: Document;
+  readonly source: string | undefined;
+
+  constructor(document: Document, source?: string) {
+    this.document = document;
+    this.source = source;
+  }
+
+  /** Parses a domain XML (also a hotplug envelope: any root with `<devices>` and `<metadata>`). */
+  static parse(xml: string, options: ParseOptions = {}): DomainDescriptor {
+    return new DomainDescriptor(parseXml(xml, options), options.source);
+  }
+
+  get root(): Element {
+    const r = this.document.documentElement;
+    if (r === null) throw new InvalidDomainError('document has no root element', { source: this.source });
+    return r;
+  }
+
+  private childText(name: string): string | undefined {
+    const el = firstChild(this.root, name);
+    return el === undefined ? undefined : textOf(el).trim();
+  }
+
+  get name(): string | undefined {
+    return this.childText('name');
+  }
+
+  get uuid(): string | undefined {
+    return this.childText('uuid');
+  }
+
+  /** The hypervisor type (`kvm`, `qemu`), for a `<domain>`. */
+  get type(): string | undefined {
+    return getAttr(this.root, 'type');
+  }
+
+  private sizeKiB(name: string): number | undefined {
+    const el = firstChild(this.root, name);
+    if (el === undefined) return undefined;
+    const kib = toKiB(textOf(el), getAttr(el, 'unit'));
+    if (typeof kib === 'string') {
+      throw new XmlValueError(
+        kib,
+        { source: this.source, path: elementPath(el), ...positionOf(el) },
+        textOf(el),
+      );
+    }
+    return kib;
+  }
+
+  /** `<memory>` in KiB, honouring `unit`. */
+  get memoryKiB(): number | undefined {
+    return this.sizeKiB('memory');
+  }
+
+  /** `<currentMemory>` in KiB, honouring `unit`. */
+  get currentMemoryKiB(): number | undefined {
+    return this.sizeKiB('currentMemory');
+  }
+
+  get vcpus(): Vcpus | undefined {
+    const el = firstChild(this.root, 'vcpu');
+    if (el === undefined) return undefined;
+    const where = (path: string) => ({ source: this.source, path, ...positionOf(el) });
+    const maxText = textOf(el).trim();
+    if (!/^\d+$/.test(maxText))
+      throw new XmlValueError(`"${maxText}" is not a vcpu count`, where(elementPath(el)), maxText);
+    const max = Number(maxText);
+    const currentText = getAttr(el, 'current');
+    if (currentText === undefined) return { max, current: max };
+    if (!/^\d+$/.test(currentText.trim())) {
+      throw new XmlValueError(
+        `"${currentText}" is not a vcpu count`,
+        where(`${elementPath(el)}/@current`),
+        currentText,
+      );
+    }
+    return { max, current: Number(currentText) };
+  }
+
+  /** The direct `<devices>` child, if any. */
+  get devicesElement(): Element | undefined {
+    return firstChild(this.root, 'devices');
+  }
+
+  /** The direct `<metadata>` child, if any. */
+  get metadataElement(): Element | undefined {
+    return firstChild(this.root, 'metadata');
+  }
+
+  /** The metadata groups present, found by namespace URI (any prefix). */
+  get metadataGroups(): MetadataGroups {
+    const md = this.metadataElement;
+    const groups: MetadataGroups = { descriptor: undefined, xmlpickle: undefined };
+    if (md === undefined) return groups;
+    for (let c = md.firstChild; c !== null; c = c.nextSibling) {
+      if (c.nodeType !== NODE.ELEMENT) continue;
+      const el = c as Element;
+      const ns = el.namespaceURI ?? null;
+      if (ns === NS['ovirt-vm'] && localNameOf(el) === 'vm') groups.descriptor ??= el;
+      else if (ns === NS['ovirt-instance'] && localNameOf(el) === 'instance') groups.xmlpickle ??= el;
+    }
+    return groups;
+  }
+
+  toXml(): string {
+    return serialize(this.document);
+  }
+}

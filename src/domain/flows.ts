@@ -1,0 +1,108 @@
+/**
+ * The agent flows: create (Engine XML → the XML for libvirt) and recover (libvirt's live XML →
+ * the same device map). Hotplug, unplug, refresh and save are methods of the Domain they return.
+ */
+import type { MetadataEntry } from '../binding/entry.js';
+import { describeEntry, entryIdentity } from '../binding/entry.js';
+import { Drive } from '../devices/drive.js';
+import { DuplicateDeviceError, VmDevicesError } from '../errors.js';
+import type { Dict } from '../metadata/value.js';
+import { dict, dictEntries, dictSet } from '../metadata/value.js';
+import type { ParseOptions } from '../xml/dom.js';
+import { cloneInto } from '../xml/tree.js';
+import type { Problem } from './domain.js';
+import { Domain } from './domain.js';
+
+export interface CreateResult {
+  /** The final domain XML for libvirt: built disks inserted, metadata saved into `ovirt-vm`. */
+  xml: string;
+  domain: Domain;
+}
+
+/**
+ * Flow 1, the Engine XML: storage devices that exist only as metadata (an xmlpickle `devices` dict,
+ * or a descriptor `devtype="disk"` entry with no `<disk>`) are built with Drive.create and inserted
+ * where libvirt puts disks; every other device is bound. Devices already in the XML are never
+ * rebuilt. Ambiguous metadata, two disks with one target dev, duplicate aliases, a MAC nothing
+ * distinguishes and a bad user alias are errors.
+ */
+export function create(engineXml: string, options: ParseOptions = {}): CreateResult {
+  const domain = Domain.load(engineXml, { ...options, strict: true });
+  const existing = new Set(
+    domain.devices.filter((d) => d.kind === 'disk').map((d) => d.identity().keys.name),
+  );
+
+  // One drive per target dev, even when both layouts describe it.
+  const groups = new Map<string, MetadataEntry[]>();
+  for (const entry of domain.orphans) {
+    const id = entryIdentity(entry);
+    if (id.kind !== 'disk') continue;
+    const key = id.keys.name ?? `${entry.layout}#${entry.index}`;
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [entry]);
+    else list.push(entry);
+  }
+  for (const [name, entries] of groups) {
+    if (existing.has(name)) {
+      throw new DuplicateDeviceError(
+        `metadata describes a disk "${name}" that the XML already has, and does not bind to it`,
+        {
+          source: options.source,
+        },
+      );
+    }
+    const conf = driveConf(entries);
+    let drive: Drive;
+    try {
+      drive = Drive.create(conf);
+    } catch (e) {
+      if (e instanceof VmDevicesError) rethrow(e, entries);
+      throw e;
+    }
+    existing.add(drive.identity().keys.name);
+    domain.addCreated(cloneInto(drive.element, domain.descriptor.document), conf, entries);
+  }
+
+  const problems = domain.validate();
+  const fatal = problems.find((p) => p.code !== 'AMBIGUOUS_BINDING');
+  if (fatal !== undefined) throw problemError(fatal, options.source);
+  domain.save();
+  return { xml: domain.toXml(), domain };
+}
+
+/** A conf error, naming the metadata entries the drive was built from. */
+function rethrow(e: VmDevicesError, entries: readonly MetadataEntry[]): never {
+  const where = entries.map(describeEntry).join(' + ');
+  throw new VmDevicesError(e.code, `${where}: ${e.detail}`, {
+    source: e.source,
+    path: e.path,
+    line: e.line,
+    column: e.column,
+  });
+}
+
+/** The conf of a drive from its entries: xmlpickle dict, then descriptor data (+ its `name`) winning. */
+function driveConf(entries: readonly MetadataEntry[]): Dict {
+  const conf = dict();
+  const ordered = [...entries].sort((a, b) =>
+    a.layout === b.layout ? 0 : a.layout === 'xmlpickle' ? -1 : 1,
+  );
+  for (const e of ordered) {
+    for (const [k, v] of dictEntries(e.data)) dictSet(conf, k, v);
+    const name = e.attrs?.['name'];
+    if (e.layout === 'descriptor' && name !== undefined && name !== '') dictSet(conf, 'name', name);
+  }
+  return conf;
+}
+
+function problemError(p: Problem, source: string | undefined): VmDevicesError {
+  return new VmDevicesError(p.code, p.message, { source });
+}
+
+/**
+ * Flow 2, recovery: libvirt's live XML with the metadata the agent saved → the device map. Lenient:
+ * an ambiguity is reported on the devices concerned and every other device is bound.
+ */
+export function recover(liveXml: string, options: ParseOptions = {}): Domain {
+  return Domain.load(liveXml, { ...options, strict: false });
+}
