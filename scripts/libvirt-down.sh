@@ -9,7 +9,10 @@ STOP_SECONDS=${VMDEVICES_LIBVIRT_STOP_WAIT:-30}
 say() { printf 'libvirt-down: %s\n' "$*"; }
 
 # True when process $2 is alive and still named $1 (a recycled PID is not ours).
-is_ours() { [[ $(cat "/proc/$2/comm" 2>/dev/null) == "$1" ]]; }
+is_ours() {
+  local comm
+  read -r comm 2>/dev/null <"/proc/$2/comm" && [[ $comm == "$1" ]]
+}
 
 if [[ ! -f $STATE_FILE ]]; then
   say "nothing to stop ($STATE_FILE does not exist)"

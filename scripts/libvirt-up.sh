@@ -26,14 +26,17 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f s", b - a }'; }
 pids_of() {
   local p comm
   for p in /proc/[0-9]*; do
-    comm=$(cat "$p/comm" 2>/dev/null) || continue
+    read -r comm 2>/dev/null <"$p/comm" || continue
     [[ $comm == "$1" ]] && printf '%s\n' "${p#/proc/}"
   done
   return 0
 }
 
 # True when process $2 is alive and still named $1 (a recycled PID is not ours).
-is_ours() { [[ $(cat "/proc/$2/comm" 2>/dev/null) == "$1" ]]; }
+is_ours() {
+  local comm
+  read -r comm 2>/dev/null <"/proc/$2/comm" && [[ $comm == "$1" ]]
+}
 
 libvirt_answers() { timeout 10 virsh -c "$URI" version >/dev/null 2>&1; }
 
@@ -95,6 +98,7 @@ else
     if [[ -f $QEMU_CONF ]]; then
       awk '
         skip { if ($0 ~ /\]/) skip = 0; next }
+        /^# Set by vmdevices scripts\/libvirt-up\.sh/ { next }
         /^[[:space:]]*(user|group|security_driver)[[:space:]]*=/ { next }
         /^[[:space:]]*cgroup_controllers[[:space:]]*=/ { if ($0 !~ /\]/) skip = 1; next }
         { print }
@@ -127,7 +131,18 @@ start_daemon() {
   local name=$1 log=$LOG_DIR/$1.log
   printf '\n=== %s started by vmdevices libvirt-up.sh at %s\n' "$name" "$(date -Is)" >>"$log"
   setsid "$name" </dev/null >>"$log" 2>&1 &
-  local pid=$!
+  local pid=$! i
+  # Until the exec, /proc/$pid/comm still names the forked shell: wait for it to become $name.
+  for ((i = 0; i < 50; i++)); do
+    is_ours "$name" "$pid" && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if ! is_ours "$name" "$pid"; then
+    kill -KILL "$pid" 2>/dev/null || true
+    tail -n 20 "$log" >&2 || true
+    die "$name did not start (pid $pid); see $log"
+  fi
   state+=("$name $pid")
   write_state
   say "started $name (pid $pid, log $log)"
