@@ -40,6 +40,10 @@ const F = {
   snapshot: field('@snapshot', openEnum<'no' | 'internal' | 'external' | 'manual'>('disk snapshot')),
   sgio: field('@sgio', openEnum<'filtered' | 'unfiltered'>('sgio')),
   rawio: field('@rawio', yesNo),
+  model: field(
+    '@model',
+    openEnum<'virtio' | 'virtio-transitional' | 'virtio-non-transitional'>('disk model'),
+  ),
   driverName: field('driver/@name', openEnum<'qemu' | 'tap' | 'phy' | 'file'>('driver name')),
   driverType: field(
     'driver/@type',
@@ -401,6 +405,13 @@ export class Drive extends Device {
   }
   set rawio(v: boolean | undefined) {
     this.write(F.rawio, v);
+  }
+
+  get model(): string | undefined {
+    return this.read(F.model);
+  }
+  set model(v: string | undefined) {
+    this.write(F.model, v);
   }
 
   get driverName(): string | undefined {
@@ -993,7 +1004,7 @@ function present<T extends object>(o: T): T {
 }
 
 function readHosts(c: ConfReader): NetworkHost[] {
-  const hosts = c.optional('hosts', metaList('hosts', HOST_CONF)) ?? [];
+  const hosts = c.optional('hosts', metaList('list of hosts', HOST_CONF)) ?? [];
   return hosts.map((h, i) => {
     const out: NetworkHost = {};
     if (h.name !== undefined) out.name = h.name;
