@@ -774,7 +774,8 @@ export class Drive extends Device {
     const el = firstChild(this.element, 'iotune');
     if (el === undefined) return undefined;
     const out = Object.create(null) as Record<string, number>;
-    for (const c of childElements(el)) {
+    // Children in another namespace are someone else's extension, not limits.
+    for (const c of childElements(el, undefined, el.namespaceURI ?? null)) {
       const key = localNameOf(c);
       if (key === IOTUNE_GROUP || key in out) continue;
       out[key] = readField(el, field(key, uint)) as number;

@@ -293,7 +293,8 @@ describe('Drive', () => {
     it('iotune keys libvirt adds are numbers too; Vdsm failed on them', () => {
       const d = deviceInDomain(
         Drive,
-        `<disk type="file"><iotune><read_bytes_sec_max_length>5</read_bytes_sec_max_length><future_ops_sec>7</future_ops_sec></iotune></disk>`,
+        `<disk type="file"><iotune><read_bytes_sec_max_length>5</read_bytes_sec_max_length><future_ops_sec>7</future_ops_sec>` +
+          `<x:note xmlns:x="urn:x">not a limit</x:note></iotune></disk>`,
       );
       expect(d.iotune).to.deep.equal({ read_bytes_sec_max_length: 5, future_ops_sec: 7 });
     });
