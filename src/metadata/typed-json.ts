@@ -3,40 +3,87 @@
  * `{"$float": 4}` (integral float), `{"$float": "nan"|"inf"|"-inf"|"-0.0"}`, `{"$int": "123..."}`
  * (beyond 2^53), `{"$tuple": [..]}`, `{"$set": [..]}`, `{"$xml": "<...>"}` (a kept element), and
  * `{"$dict": {..}}` for a dict that has a key starting with `$`.
+ *
+ * JSON objects cannot keep integer-like keys in place (`JSON.parse` and every JS object put them
+ * first), so a dict such as `{"b": 1, "2": 2}` comes back from typed JSON as `{"2": 2, "b": 1}`:
+ * equal as a Python dict, in another order.
  */
 import { MetadataError } from '../errors.js';
 import { parseXml } from '../xml/dom.js';
 import type { Dict, Value } from './value.js';
-import { Float, RawXml, Tuple, dict, dictEntries, intValue } from './value.js';
+import {
+  Float,
+  RawXml,
+  Tuple,
+  dict,
+  dictEntries,
+  displayPath,
+  floatValue,
+  indexPath,
+  intValue,
+  isDict,
+  keyPath,
+} from './value.js';
 
 export type TypedJson = null | boolean | number | string | TypedJson[] | { [key: string]: TypedJson };
 
+function fail(path: string, detail: string): never {
+  throw new MetadataError('METADATA_VALUE', detail, { path: displayPath(path) });
+}
+
+/** The typed JSON of a value. Values outside the model (null, functions, cycles...) are errors. */
 export function toTypedJson(v: Value): TypedJson {
+  return toJson(v, '', new Set());
+}
+
+function toJson(v: unknown, path: string, open: Set<object>): TypedJson {
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') {
-    return Number.isInteger(v) || Number.isFinite(v) ? v : ({ $float: String(v) } as TypedJson);
+    if (!Number.isFinite(v)) return new Float(v).toJSON() as TypedJson;
+    if (Number.isInteger(v) && !Number.isSafeInteger(v)) {
+      fail(path, `${v} is an integral number beyond 2^53: use a bigint for an int or a Float for a float`);
+    }
+    return v;
   }
   if (typeof v === 'bigint') return { $int: v.toString() };
   if (v instanceof Float) return v.toJSON() as TypedJson;
   if (v instanceof RawXml) return { $xml: v.xml };
-  if (v instanceof Tuple) return { $tuple: v.map(toTypedJson) };
-  if (Array.isArray(v)) return v.map(toTypedJson);
-  if (v instanceof Set) return { $set: [...v].map(toTypedJson) };
-  const entries = dictEntries(v);
-  const obj = Object.create(null) as Record<string, TypedJson>;
-  let dollar = false;
-  for (const [k, x] of entries) {
-    if (k.startsWith('$')) dollar = true;
-    obj[k] = toTypedJson(x);
+  if (typeof v !== 'object' || v === null || !(Array.isArray(v) || v instanceof Set || isDict(v))) {
+    return fail(path, `${describe(v)} is not a metadata value`);
   }
-  return dollar ? { $dict: obj } : obj;
+  if (open.has(v)) fail(path, 'the value contains itself');
+  open.add(v);
+  let out: TypedJson;
+  if (Array.isArray(v)) {
+    const items: TypedJson[] = [];
+    for (let i = 0; i < v.length; i++) items.push(toJson(v[i], indexPath(path, i), open));
+    out = v instanceof Tuple ? { $tuple: items } : items;
+  } else if (v instanceof Set) {
+    out = { $set: [...v].map((x, i) => toJson(x, indexPath(path, i), open)) };
+  } else {
+    const obj = Object.create(null) as Record<string, TypedJson>;
+    let dollar = false;
+    for (const [k, x] of dictEntries(v)) {
+      if (k.startsWith('$')) dollar = true;
+      obj[k] = toJson(x, keyPath(path, k), open);
+    }
+    out = dollar ? { $dict: obj } : obj;
+  }
+  open.delete(v);
+  return out;
 }
 
-function fail(path: string, detail: string): never {
-  throw new MetadataError('METADATA_VALUE', detail, { path: path === '' ? '(value)' : path });
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') {
+    const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
+    return `an object of class ${typeof name === 'string' ? name : 'unknown'}`;
+  }
+  return typeof v;
 }
 
 const FLOAT_WORDS: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity, '-0.0': -0 };
+const TAGS = new Set(['$float', '$int', '$tuple', '$set', '$xml', '$dict']);
 
 /** Decodes typed JSON (as parsed by JSON.parse) into the value model. */
 export function fromTypedJson(j: unknown, path = ''): Value {
@@ -48,15 +95,27 @@ export function fromTypedJson(j: unknown, path = ''): Value {
     return j;
   }
   if (j === null) fail(path, 'null is not a metadata value');
-  if (Array.isArray(j)) return j.map((x, i) => fromTypedJson(x, `${path}[${i}]`));
+  if (Array.isArray(j)) return j.map((x, i) => fromTypedJson(x, indexPath(path, i)));
   if (typeof j !== 'object') fail(path, `unsupported JSON value ${typeof j}`);
   const o = j as Record<string, unknown>;
   const keys = Object.keys(o);
-  const tag = keys.length === 1 ? keys[0] : undefined;
-  const inner = tag !== undefined ? o[tag] : undefined;
+  const tag = keys.length === 1 && TAGS.has(keys[0] as string) ? (keys[0] as string) : undefined;
+  if (tag === undefined) {
+    const dollar = keys.find((k) => k.startsWith('$'));
+    if (dollar !== undefined) {
+      fail(
+        path,
+        keys.length === 1
+          ? `unknown typed JSON tag ${dollar}`
+          : `key ${dollar} starts with $: wrap a dict holding such keys as {"$dict": {..}}`,
+      );
+    }
+    return plainDict(o, path);
+  }
+  const inner = o[tag];
   switch (tag) {
     case '$float':
-      if (typeof inner === 'number') return new Float(inner);
+      if (typeof inner === 'number') return floatValue(inner);
       if (typeof inner === 'string' && inner in FLOAT_WORDS) return new Float(FLOAT_WORDS[inner] as number);
       return fail(path, `$float takes a number or "nan", "inf", "-inf", "-0.0"`);
     case '$int':
@@ -64,24 +123,41 @@ export function fromTypedJson(j: unknown, path = ''): Value {
       return fail(path, '$int takes a string of decimal digits');
     case '$tuple':
       if (!Array.isArray(inner)) return fail(path, '$tuple takes a list');
-      return Tuple.of_(inner.map((x, i) => fromTypedJson(x, `${path}[${i}]`)));
+      return Tuple.of_(inner.map((x, i) => fromTypedJson(x, indexPath(path, i))));
     case '$set':
       if (!Array.isArray(inner)) return fail(path, '$set takes a list');
-      return new Set(inner.map((x, i) => fromTypedJson(x, `${path}[${i}]`)));
+      return setOf(inner, path);
     case '$xml':
       if (typeof inner !== 'string') return fail(path, '$xml takes a string');
-      return new RawXml(parseXml(inner, { source: path }).documentElement as NonNullable<ReturnType<typeof parseXml>['documentElement']>);
-    case '$dict':
-      if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return fail(path, '$dict takes an object');
-      return plainDict(inner as Record<string, unknown>, path);
+      return new RawXml(
+        parseXml(inner, { source: displayPath(path) }).documentElement as NonNullable<
+          ReturnType<typeof parseXml>['documentElement']
+        >,
+      );
     default:
-      if (tag !== undefined && tag.startsWith('$')) fail(path, `unknown typed JSON tag ${tag}`);
-      return plainDict(o, path);
+      if (typeof inner !== 'object' || inner === null || Array.isArray(inner))
+        return fail(path, '$dict takes an object');
+      return plainDict(inner as Record<string, unknown>, path);
   }
+}
+
+function setOf(items: unknown[], path: string): Set<Value> {
+  const out = new Set<Value>();
+  const seen = new Set<string>();
+  items.forEach((x, i) => {
+    const member = fromTypedJson(x, indexPath(path, i));
+    // Members are compared by their canonical typed JSON: 4 and {"$float": 4} differ,
+    // 5 and {"$int": "5"} do not.
+    const key = JSON.stringify(toTypedJson(member));
+    if (seen.has(key)) fail(indexPath(path, i), `the set holds ${key} twice`);
+    seen.add(key);
+    out.add(member);
+  });
+  return out;
 }
 
 function plainDict(o: Record<string, unknown>, path: string): Dict {
   // Object.keys gives integer-like keys first: JSON.parse already lost their order, so the order
   // kept is JSON.parse's. Keys such as "__proto__" are own properties of parsed JSON and stay keys.
-  return dict(Object.keys(o).map((k) => [k, fromTypedJson(o[k], path === '' ? k : `${path}.${k}`)] as const));
+  return dict(Object.keys(o).map((k) => [k, fromTypedJson(o[k], keyPath(path, k))] as const));
 }

@@ -74,7 +74,7 @@ export function dict(entries: Iterable<readonly [string, Value]> = []): Dict {
   Object.defineProperty(d, KEY_ORDER, { value: order, enumerable: false, writable: false });
   for (const [k, v] of entries) {
     if (!Object.prototype.hasOwnProperty.call(d, k)) order.push(k);
-    d[k] = v;
+    Object.defineProperty(d, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
   return d;
 }
@@ -83,7 +83,8 @@ export function dict(entries: Iterable<readonly [string, Value]> = []): Dict {
 export function dictSet(d: Dict, key: string, value: Value): void {
   const order = (d as Ordered)[KEY_ORDER];
   if (order !== undefined && !Object.prototype.hasOwnProperty.call(d, key)) order.push(key);
-  d[key] = value;
+  // defineProperty, not assignment: on a plain object `__proto__` would replace the prototype.
+  Object.defineProperty(d, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export function dictDelete(d: Dict, key: string): void {
@@ -119,15 +120,11 @@ export function hasKey(d: Dict, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(d, key);
 }
 
+/** A dict: a prototype-free or plain object (a Map, Date or class instance is not one). */
 export function isDict(v: unknown): v is Dict {
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    !(v instanceof Set) &&
-    !(v instanceof Float) &&
-    !(v instanceof RawXml)
-  );
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === null || proto === Object.prototype;
 }
 
 export function isScalar(v: unknown): v is Scalar {
@@ -166,8 +163,11 @@ export function valueEquals(a: Value, b: Value): boolean {
   }
   if (a instanceof Set || b instanceof Set) {
     if (!(a instanceof Set && b instanceof Set) || a.size !== b.size) return false;
+    const as = [...a];
     const bs = [...b];
-    return [...a].every((x) => bs.some((y) => valueEquals(x, y)));
+    return (
+      as.every((x) => bs.some((y) => valueEquals(x, y))) && bs.every((y) => as.some((x) => valueEquals(x, y)))
+    );
   }
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b)) return false;
@@ -176,7 +176,9 @@ export function valueEquals(a: Value, b: Value): boolean {
   }
   const ka = dictKeys(a);
   const kb = dictKeys(b);
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && valueEquals(a[k] as Value, b[k] as Value));
+  return (
+    ka.length === kb.length && ka.every((k, i) => k === kb[i] && valueEquals(a[k] as Value, b[k] as Value))
+  );
 }
 
 /** Python's `repr(float)`: `4.0`, `0.0001`, `1e-05`, `1e+16`, `nan`, `inf`, `-0.0`. */
@@ -203,8 +205,10 @@ export function formatFloat(v: number): string {
 }
 
 const INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
+// Digits with single `_` separators. Each alternative below starts unambiguously, so matching is
+// linear: a long run of digits must not make the regex backtrack quadratically.
 const FLOAT_TEXT =
-  /^\s*[+-]?(?:(?:\d+(?:_\d+)*)?\.?\d+(?:_\d+)*(?:[eE][+-]?\d+(?:_\d+)*)?|\d+(?:_\d+)*\.(?:[eE][+-]?\d+(?:_\d+)*)?|inf(?:inity)?|nan)\s*$/i;
+  /^\s*[+-]?(?:(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?|inf(?:inity)?|nan)\s*$/i;
 
 /** Python `int(text)`: surrounding whitespace, a sign and `_` between digits; undefined when bad. */
 export function parseIntText(text: string): number | bigint | undefined {
@@ -229,4 +233,25 @@ export function parseBoolText(text: string): boolean | undefined {
   if (t === 'true') return true;
   if (t === 'false') return false;
   return undefined;
+}
+
+// Value paths (the design's grammar, 0-based from the decoded value: `devices[1].volumeChain[0].path`).
+// A key that would read ambiguously in that grammar (empty, or holding `.`, `[`, spaces...) is
+// written quoted: `specParams["a.b"]`.
+const PLAIN_KEY = /^[A-Za-z_$][\w$-]*$/;
+
+/** The path of `key` inside the dict at `base` ('' is the top-level value). */
+export function keyPath(base: string, key: string): string {
+  if (!PLAIN_KEY.test(key)) return `${base}[${JSON.stringify(key)}]`;
+  return base === '' ? key : `${base}.${key}`;
+}
+
+/** The path of item `index` inside the list, tuple or set at `base`. */
+export function indexPath(base: string, index: number): string {
+  return `${base}[${index}]`;
+}
+
+/** How errors name a path: the top-level value itself is `(value)`. */
+export function displayPath(path: string): string {
+  return path === '' ? '(value)' : path;
 }
