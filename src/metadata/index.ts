@@ -1,0 +1,2 @@
+export * from './xmlpickle.js';
+export * from './descriptor.js';
