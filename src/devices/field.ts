@@ -3,6 +3,7 @@
  * children only: `@port` (an attribute of the element), `target/@dev` (an attribute of a child),
  * `serial` (a child's text), and for flags `readonly` (the child exists).
  */
+import type { ErrorLocation } from '../errors.js';
 import { XmlValueError } from '../errors.js';
 import type { StrCodec } from '../xml/codecs.js';
 import { firstFailure } from '../xml/codecs.js';
@@ -76,11 +77,14 @@ export function readField<A>(el: Element, f: Field<A>): A | undefined {
   const raw = readRaw(el, f);
   if (raw === undefined || f.codec === undefined) return undefined;
   const r = f.codec.decode(raw);
-  if (r._tag === 'Left') {
-    const holder = walk(el, f.steps) ?? el;
-    throw new XmlValueError(firstFailure(r.left), { path: `${elementPath(el)}/${f.path}`, ...positionOf(holder) }, raw);
-  }
+  if (r._tag === 'Left') throw new XmlValueError(firstFailure(r.left), fieldLocation(el, f), raw);
   return r.right;
+}
+
+/** Where a field's value lives, for errors: its XML path and the line:column of the element holding it. */
+export function fieldLocation<A>(el: Element, f: Field<A>): ErrorLocation {
+  const holder = walk(el, f.steps) ?? el;
+  return { path: `${elementPath(el)}/${f.path}`, ...positionOf(holder) };
 }
 
 /**
@@ -88,7 +92,12 @@ export function readField<A>(el: Element, f: Field<A>): A | undefined {
  * order of the device's children); `undefined` (or false for a flag) removes the attribute or element
  * and prunes the children that became empty.
  */
-export function writeField<A>(el: Element, f: Field<A>, value: A | undefined, order: readonly string[]): void {
+export function writeField<A>(
+  el: Element,
+  f: Field<A>,
+  value: A | undefined,
+  order: readonly string[],
+): void {
   if (f.flag) {
     if (value === true) ensure(el, f.steps, order);
     else {

@@ -5,6 +5,7 @@
  */
 const FACTORS: Readonly<Record<string, bigint>> = {
   b: 1n,
+  byte: 1n,
   bytes: 1n,
   kb: 1000n,
   k: 1024n,
