@@ -1,6 +1,198 @@
+import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import { Device } from './device.js';
+import { field, flag } from './field.js';
+import type { Scaled } from './scaled.js';
+import { readKiB, scaled, writeKiB } from './scaled.js';
 
-/** `<memory>` (placeholder until its class is written). */
+// Scaled integers: a number plus its unit (KiB when absent), read and written as KiB.
+const SIZE = scaled('target/size', 'target/size/@unit');
+const LABEL_SIZE = scaled('target/label/size', 'target/label/size/@unit');
+const BLOCK = scaled('target/block', 'target/block/@unit');
+const REQUESTED = scaled('target/requested', 'target/requested/@unit');
+const CURRENT = scaled('target/current', 'target/current/@unit');
+const PAGESIZE = scaled('source/pagesize', 'source/pagesize/@unit');
+const ALIGNSIZE = scaled('source/alignsize', 'source/alignsize/@unit');
+
+const F = {
+  model: field(
+    '@model',
+    openEnum<'dimm' | 'nvdimm' | 'virtio-pmem' | 'virtio-mem' | 'sgx-epc'>('memory model'),
+  ),
+  access: field('@access', openEnum<'shared' | 'private'>('memory access')),
+  discard: field('@discard', yesNo),
+  uuid: field('uuid', str),
+  sourcePath: field('source/path', str),
+  sourceNodemask: field('source/nodemask', str),
+  sourcePagesize: PAGESIZE.value,
+  sourcePagesizeUnit: PAGESIZE.unit,
+  sourceAlignsize: ALIGNSIZE.value,
+  sourceAlignsizeUnit: ALIGNSIZE.unit,
+  sourcePmem: flag('source/pmem'),
+  targetSize: SIZE.value,
+  targetSizeUnit: SIZE.unit,
+  targetNode: field('target/node', uint),
+  targetLabelSize: LABEL_SIZE.value,
+  targetLabelSizeUnit: LABEL_SIZE.unit,
+  targetBlock: BLOCK.value,
+  targetBlockUnit: BLOCK.unit,
+  targetRequested: REQUESTED.value,
+  targetRequestedUnit: REQUESTED.unit,
+  targetCurrent: CURRENT.value,
+  targetCurrentUnit: CURRENT.unit,
+  targetReadonly: flag('target/readonly'),
+} as const;
+
+/** The sizes, each in KiB, as toJSON shows them beside what is written. */
+const KIB: Readonly<Record<string, Scaled>> = {
+  sizeKiB: SIZE,
+  labelSizeKiB: LABEL_SIZE,
+  blockKiB: BLOCK,
+  requestedKiB: REQUESTED,
+  currentKiB: CURRENT,
+  pagesizeKiB: PAGESIZE,
+  alignsizeKiB: ALIGNSIZE,
+};
+
+/**
+ * `<memory>`: a memory device (a hotpluggable `dimm`, a persistent `nvdimm`, `virtio-mem`, which the
+ * guest grows and shrinks by `requested`, `virtio-pmem`). Sizes honour their `unit` and are exact
+ * KiB (Vdsm ignored the unit and rounded down to whole MiB).
+ */
 export class Memory extends Device {
   static override readonly tag = 'memory';
+  static override readonly fields = F;
+  static override readonly childOrder = ['uuid', 'source', 'target', 'alias', 'acpi', 'address'];
+
+  get model(): string | undefined {
+    return this.read(F.model);
+  }
+  set model(v: string | undefined) {
+    this.write(F.model, v);
+  }
+
+  get access(): string | undefined {
+    return this.read(F.access);
+  }
+  set access(v: string | undefined) {
+    this.write(F.access, v);
+  }
+
+  get discard(): boolean | undefined {
+    return this.read(F.discard);
+  }
+  set discard(v: boolean | undefined) {
+    this.write(F.discard, v);
+  }
+
+  get uuid(): string | undefined {
+    return this.read(F.uuid);
+  }
+  set uuid(v: string | undefined) {
+    this.write(F.uuid, v);
+  }
+
+  /** nvdimm, virtio-pmem: the backing file or device on the host. */
+  get sourcePath(): string | undefined {
+    return this.read(F.sourcePath);
+  }
+  set sourcePath(v: string | undefined) {
+    this.write(F.sourcePath, v);
+  }
+
+  /** The host NUMA nodes to allocate from (`1-3`, `0,2`). */
+  get sourceNodemask(): string | undefined {
+    return this.read(F.sourceNodemask);
+  }
+  set sourceNodemask(v: string | undefined) {
+    this.write(F.sourceNodemask, v);
+  }
+
+  /** The host page size backing the device, in KiB. */
+  get pagesizeKiB(): number | undefined {
+    return readKiB(this.element, PAGESIZE);
+  }
+  set pagesizeKiB(v: number | undefined) {
+    writeKiB(this.element, PAGESIZE, v, Memory.childOrder);
+  }
+
+  /** nvdimm: the alignment of the backing file, in KiB. */
+  get alignsizeKiB(): number | undefined {
+    return readKiB(this.element, ALIGNSIZE);
+  }
+  set alignsizeKiB(v: number | undefined) {
+    writeKiB(this.element, ALIGNSIZE, v, Memory.childOrder);
+  }
+
+  /** nvdimm: the backing file is real persistent memory. */
+  get sourcePmem(): boolean {
+    return this.read(F.sourcePmem) === true;
+  }
+  set sourcePmem(v: boolean) {
+    this.write(F.sourcePmem, v);
+  }
+
+  /** The device's size in KiB, whatever unit the XML uses. */
+  get sizeKiB(): number | undefined {
+    return readKiB(this.element, SIZE);
+  }
+  set sizeKiB(v: number | undefined) {
+    writeKiB(this.element, SIZE, v, Memory.childOrder);
+  }
+
+  /** The guest NUMA node the memory belongs to. */
+  get targetNode(): number | undefined {
+    return this.read(F.targetNode);
+  }
+  set targetNode(v: number | undefined) {
+    this.write(F.targetNode, v);
+  }
+
+  /** nvdimm: the size of the label area, in KiB. */
+  get labelSizeKiB(): number | undefined {
+    return readKiB(this.element, LABEL_SIZE);
+  }
+  set labelSizeKiB(v: number | undefined) {
+    writeKiB(this.element, LABEL_SIZE, v, Memory.childOrder);
+  }
+
+  /** virtio-mem: the block size, in KiB. */
+  get blockKiB(): number | undefined {
+    return readKiB(this.element, BLOCK);
+  }
+  set blockKiB(v: number | undefined) {
+    writeKiB(this.element, BLOCK, v, Memory.childOrder);
+  }
+
+  /** virtio-mem: how much of the device the guest is asked to use, in KiB. */
+  get requestedKiB(): number | undefined {
+    return readKiB(this.element, REQUESTED);
+  }
+  set requestedKiB(v: number | undefined) {
+    writeKiB(this.element, REQUESTED, v, Memory.childOrder);
+  }
+
+  /** virtio-mem: how much the guest uses now, in KiB (live XML only). */
+  get currentKiB(): number | undefined {
+    return readKiB(this.element, CURRENT);
+  }
+  set currentKiB(v: number | undefined) {
+    writeKiB(this.element, CURRENT, v, Memory.childOrder);
+  }
+
+  /** nvdimm: the guest sees the device read-only. */
+  get targetReadonly(): boolean {
+    return this.read(F.targetReadonly) === true;
+  }
+  set targetReadonly(v: boolean) {
+    this.write(F.targetReadonly, v);
+  }
+
+  protected override derivedFields(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [name, s] of Object.entries(KIB)) {
+      const kib = readKiB(this.element, s);
+      if (kib !== undefined) out[name] = kib;
+    }
+    return out;
+  }
 }
