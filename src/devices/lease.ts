@@ -1,6 +1,85 @@
+import * as t from 'io-ts';
+import type { StrCodec } from '../xml/codecs.js';
+import { str, uint } from '../xml/codecs.js';
+import type { NaturalKeys } from './device.js';
 import { Device } from './device.js';
+import { field } from './field.js';
 
-/** `<lease>` (placeholder until its class is written). */
+/**
+ * oVirt's Engine XML names a volume lease before the agent knows where it is
+ * (`offset="LEASE-OFFSET:<volumeID>:<domainID>"`); the agent fills in the real offset.
+ */
+export type LeaseOffsetPlaceholder = `LEASE-OFFSET${string}`;
+const OFFSET_PLACEHOLDER = 'LEASE-OFFSET';
+const PATH_PLACEHOLDER = 'LEASE-PATH';
+
+/** A byte offset, or the Engine's placeholder for it; any other text is an error. */
+const leaseOffset: StrCodec<number | LeaseOffsetPlaceholder> = new t.Type<
+  number | LeaseOffsetPlaceholder,
+  string,
+  string
+>(
+  'lease offset',
+  (u): u is number | LeaseOffsetPlaceholder =>
+    uint.is(u) || (typeof u === 'string' && u.startsWith(OFFSET_PLACEHOLDER)),
+  (s, c) => (s.startsWith(OFFSET_PLACEHOLDER) ? t.success(s as LeaseOffsetPlaceholder) : uint.validate(s, c)),
+  (v) => (typeof v === 'number' ? uint.encode(v) : v),
+);
+
+const F = {
+  lockspace: field('lockspace', str),
+  key: field('key', str),
+  targetPath: field('target/@path', str),
+  targetOffset: field('target/@offset', leaseOffset),
+} as const;
+
+/**
+ * `<lease>`: a sanlock lease the domain holds while it runs (a VM lease, or a volume's lease in oVirt),
+ * named by lockspace and key and stored at target path and offset.
+ */
 export class Lease extends Device {
   static override readonly tag = 'lease';
+  static override readonly fields = F;
+  static override readonly childOrder = ['lockspace', 'key', 'target'];
+
+  /** The lockspace (oVirt: the storage domain id). */
+  get lockspace(): string | undefined {
+    return this.read(F.lockspace);
+  }
+  set lockspace(v: string | undefined) {
+    this.write(F.lockspace, v);
+  }
+
+  /** The lease's key (oVirt: the volume or VM lease id); the binder matches metadata by it. */
+  get key(): string | undefined {
+    return this.read(F.key);
+  }
+  set key(v: string | undefined) {
+    this.write(F.key, v);
+  }
+
+  get targetPath(): string | undefined {
+    return this.read(F.targetPath);
+  }
+  set targetPath(v: string | undefined) {
+    this.write(F.targetPath, v);
+  }
+
+  /** The byte offset of the lease in the target file (a `LEASE-OFFSET...` placeholder is kept as text). */
+  get targetOffset(): number | LeaseOffsetPlaceholder | undefined {
+    return this.read(F.targetOffset);
+  }
+  set targetOffset(v: number | LeaseOffsetPlaceholder | undefined) {
+    this.write(F.targetOffset, v);
+  }
+
+  /** True while the target path or offset is still an Engine placeholder to be filled in. */
+  get hasPlaceholders(): boolean {
+    return this.targetPath?.startsWith(PATH_PLACEHOLDER) === true || typeof this.targetOffset === 'string';
+  }
+
+  protected override naturalKeys(): NaturalKeys {
+    const key = this.key;
+    return key === undefined || key === '' ? {} : { leaseKey: key };
+  }
 }
