@@ -1,6 +1,151 @@
+import { XmlValueError } from '../errors.js';
+import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
+import type { Element } from '../xml/dom.js';
+import { childElements, firstChild, localNameOf, removeNode } from '../xml/tree.js';
 import { Device } from './device.js';
+import { field } from './field.js';
+import { addChildElement } from './part.js';
 
-/** `<tpm>` (placeholder until its class is written). */
+/** A PCR bank is named by an element: an XML name without a prefix. */
+const BANK_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+const F = {
+  model: field('@model', openEnum<'tpm-tis' | 'tpm-crb' | 'tpm-spapr' | 'spapr-tpm-proxy'>('tpm model')),
+  backendType: field('backend/@type', openEnum<'passthrough' | 'emulator' | 'external'>('tpm backend type')),
+  backendVersion: field('backend/@version', openEnum<'1.2' | '2.0'>('tpm version')),
+  backendPersistentState: field('backend/@persistent_state', yesNo),
+  backendDebug: field('backend/@debug', uint),
+  backendDevicePath: field('backend/device/@path', str),
+  backendEncryptionSecret: field('backend/encryption/@secret', str),
+  backendSourceType: field('backend/source/@type', openEnum<'unix' | 'file' | 'dir'>('tpm source type')),
+  backendSourceMode: field('backend/source/@mode', openEnum<'connect'>('tpm source mode')),
+  backendSourcePath: field('backend/source/@path', str),
+} as const;
+
+/**
+ * `<tpm>`: a TPM passed through from the host (`passthrough`), emulated by swtpm (`emulator`), or
+ * served by an external swtpm over a socket (`external`). Unlike Vdsm, the guest address is kept.
+ */
 export class Tpm extends Device {
   static override readonly tag = 'tpm';
+  static override readonly fields = F;
+  static override readonly childOrder = ['backend', 'alias', 'acpi', 'address'];
+
+  get model(): string | undefined {
+    return this.read(F.model);
+  }
+  set model(v: string | undefined) {
+    this.write(F.model, v);
+  }
+
+  get backendType(): string | undefined {
+    return this.read(F.backendType);
+  }
+  set backendType(v: string | undefined) {
+    this.write(F.backendType, v);
+  }
+
+  get backendVersion(): string | undefined {
+    return this.read(F.backendVersion);
+  }
+  set backendVersion(v: string | undefined) {
+    this.write(F.backendVersion, v);
+  }
+
+  /** Emulator: keep the TPM state when a transient domain goes away. */
+  get backendPersistentState(): boolean | undefined {
+    return this.read(F.backendPersistentState);
+  }
+  set backendPersistentState(v: boolean | undefined) {
+    this.write(F.backendPersistentState, v);
+  }
+
+  /** Emulator: swtpm's log level. */
+  get backendDebug(): number | undefined {
+    return this.read(F.backendDebug);
+  }
+  set backendDebug(v: number | undefined) {
+    this.write(F.backendDebug, v);
+  }
+
+  /** Passthrough: the host TPM device (`/dev/tpm0`). */
+  get backendDevicePath(): string | undefined {
+    return this.read(F.backendDevicePath);
+  }
+  set backendDevicePath(v: string | undefined) {
+    this.write(F.backendDevicePath, v);
+  }
+
+  /** Emulator: the UUID of the libvirt secret that encrypts the TPM state. */
+  get backendEncryptionSecret(): string | undefined {
+    return this.read(F.backendEncryptionSecret);
+  }
+  set backendEncryptionSecret(v: string | undefined) {
+    this.write(F.backendEncryptionSecret, v);
+  }
+
+  get backendSourceType(): string | undefined {
+    return this.read(F.backendSourceType);
+  }
+  set backendSourceType(v: string | undefined) {
+    this.write(F.backendSourceType, v);
+  }
+
+  get backendSourceMode(): string | undefined {
+    return this.read(F.backendSourceMode);
+  }
+  set backendSourceMode(v: string | undefined) {
+    this.write(F.backendSourceMode, v);
+  }
+
+  /** External: swtpm's socket; emulator: where the state lives. */
+  get backendSourcePath(): string | undefined {
+    return this.read(F.backendSourcePath);
+  }
+  set backendSourcePath(v: string | undefined) {
+    this.write(F.backendSourcePath, v);
+  }
+
+  /**
+   * Emulator: the PCR banks to activate (`sha256`, ...), one empty child element each; undefined
+   * when `<active_pcr_banks>` is absent.
+   */
+  get backendActivePcrBanks(): string[] | undefined {
+    const banks = this.banksElement();
+    return banks === undefined ? undefined : childElements(banks).map(localNameOf);
+  }
+  set backendActivePcrBanks(v: readonly string[] | undefined) {
+    const bad = v?.find((name) => !BANK_NAME.test(name));
+    if (bad !== undefined) {
+      throw new XmlValueError(
+        `"${bad}" is not a PCR bank name`,
+        { path: `${this.path}/backend/active_pcr_banks` },
+        bad,
+      );
+    }
+    let banks = this.banksElement();
+    if (v === undefined) {
+      if (banks !== undefined) removeNode(banks);
+      return;
+    }
+    if (banks === undefined) {
+      const backend =
+        firstChild(this.element, 'backend') ?? addChildElement(this.element, 'backend', Tpm.childOrder);
+      banks = addChildElement(backend, 'active_pcr_banks', []);
+    } else {
+      // Keeps the element where it is; only the list of banks changes.
+      for (const old of childElements(banks)) removeNode(old);
+    }
+    for (const name of v) addChildElement(banks, name, []);
+  }
+
+  private banksElement(): Element | undefined {
+    const backend = firstChild(this.element, 'backend');
+    return backend === undefined ? undefined : firstChild(backend, 'active_pcr_banks');
+  }
+
+  protected override derivedFields(): Record<string, unknown> {
+    const banks = this.backendActivePcrBanks;
+    return banks === undefined ? {} : { backendActivePcrBanks: banks };
+  }
 }
