@@ -1,2 +1,1 @@
 export * from './xmlpickle.js';
-export * from './descriptor.js';
