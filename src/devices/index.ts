@@ -2,6 +2,7 @@ export * from './device.js';
 export * from './field.js';
 export * from './address.js';
 export * from './registry.js';
+export { Part } from './part.js';
 export { Generic } from './generic.js';
 export { Balloon } from './balloon.js';
 export { Channel } from './channel.js';
@@ -9,10 +10,16 @@ export { Console } from './console.js';
 export { Controller } from './controller.js';
 export { Drive } from './drive.js';
 export { Filesystem } from './filesystem.js';
-export { Graphics } from './graphics.js';
+export {
+  Graphics,
+  GraphicsChannel,
+  GraphicsListen,
+  type GraphicsListenInit,
+  stripVdsmPrefix,
+} from './graphics.js';
 export { HostDevice } from './host-device.js';
 export { Input } from './input.js';
-export { Interface } from './interface.js';
+export { Interface, InterfaceFilterParameter, InterfaceSource, InterfaceVlanTag } from './interface.js';
 export { Lease } from './lease.js';
 export { Memory } from './memory.js';
 export { Redir } from './redir.js';
