@@ -8,7 +8,21 @@ export { Balloon } from './balloon.js';
 export { Channel } from './channel.js';
 export { Console } from './console.js';
 export { Controller } from './controller.js';
-export { Drive } from './drive.js';
+export {
+  Drive,
+  BackingStore,
+  DiskAuth,
+  DiskHost,
+  type BlockSource,
+  type DriveSource,
+  type FileSource,
+  type NetworkHost,
+  type NetworkSource,
+  type NvmeSource,
+  type OtherSource,
+  type VolumeSource,
+} from './drive.js';
+export { makeDriveName, splitDriveName, type DriveIface, type DriveNameParts } from './drive-name.js';
 export { Filesystem } from './filesystem.js';
 export {
   Graphics,
