@@ -2,7 +2,7 @@
  * The API an agent holds: a domain's devices bound to their metadata, the flows that change them
  * (hotplug, unplug, refresh from libvirt's live XML), validation, and save.
  */
-import type { Ambiguity, BindResult, Binding, Rule } from '../binding/binder.js';
+import type { Ambiguity, BindResult, Rule } from '../binding/binder.js';
 import type { RuleTrace } from '../binding/explain.js';
 import { explainBinding } from '../binding/explain.js';
 import { bind } from '../binding/binder.js';
@@ -93,7 +93,7 @@ export class Domain {
       loadDescriptorStore(groups.descriptor, options.source),
       loadXmlpickleEntries(groups.xmlpickle, options.source),
     );
-    domain.rebind();
+    domain.rebind({ strict: options.strict === true });
     return domain;
   }
 
