@@ -350,6 +350,7 @@ const DRIVE_META = { ...baseMetaSchema, ...driveMetaSchema } as const;
 /** Metadata keys `create()` takes from a conf: what Vdsm persists for a drive; the rest is XML. */
 const CREATE_META_KEYS = Object.keys(driveMetaSchema).filter((k) => k !== 'path' && k !== 'propagateErrors');
 
+const ADDRESS_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const ERROR_POLICY = { off: 'stop', on: 'enospace', report: 'report' } as const;
 const HOST_CONF = metaDict('host', {
   name: metaString,
@@ -1016,6 +1017,8 @@ function readHosts(c: ConfReader): NetworkHost[] {
     }
     if (h.transport !== undefined) out.transport = h.transport;
     if (h.socket !== undefined) out.socket = h.socket;
+    if (out.name === undefined && out.socket === undefined)
+      c.bad(`hosts[${i}]`, 'a host needs a name or a socket');
     return out;
   });
 }
@@ -1024,6 +1027,10 @@ function readAddressConf(c: ConfReader): AddressRecord | undefined {
   const a = c.sub('address');
   if (a === undefined) return undefined;
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const key of dictKeys(a.data as Dict)) out[key] = a.required(key, metaText);
+  for (const key of dictKeys(a.data as Dict)) {
+    // Keys become attribute names: only plain XML names get through.
+    if (!ADDRESS_KEY.test(key)) a.bad(key, `${JSON.stringify(key)} is not an address attribute name`);
+    out[key] = a.required(key, metaText);
+  }
   return out;
 }

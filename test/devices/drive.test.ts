@@ -692,6 +692,20 @@ describe('Drive', () => {
         /list/,
       ],
       [
+        'a host with neither name nor socket',
+        { name: 'vda', path: 'p/i', protocol: 'nbd', hosts: [{ name: 'a' }, { port: 10809 }] },
+        'CONF_VALUE',
+        'hosts[1]',
+        /name or a socket/,
+      ],
+      [
+        'an address key that is no attribute name',
+        { name: 'vda', path: '/a', address: { type: 'pci', 'slot x': '5' } },
+        'CONF_VALUE',
+        'address.slot x',
+        /not an address attribute name/,
+      ],
+      [
         'a zero boot order',
         { name: 'vda', path: '/a', bootOrder: '0' },
         'CONF_VALUE',
