@@ -5,7 +5,7 @@ import { dict } from '../../src/metadata/value.js';
 import { parseXml } from '../../src/xml/index.js';
 import { describeDeviceFixtures, deviceFixtures, loadDeviceFixture } from '../helpers/device-fixtures.js';
 import { expectGolden, readFixture } from '../helpers/fixtures.js';
-import { deviceInDomain } from '../helpers/in-domain.js';
+import { deviceInDomain, xmlValueErrorOf } from '../helpers/in-domain.js';
 import { haveVirtXmlValidate, validateDeviceXml } from '../helpers/validate.js';
 
 function fromFixture(rel: string): Graphics {
@@ -153,14 +153,7 @@ describe('Graphics', () => {
   describe('bad values', () => {
     it('reports a malformed port with its XML path and line:column', () => {
       const g = deviceInDomain(Graphics, `<graphics type='vnc' port='59x0'/>`);
-      let x: XmlValueError | undefined;
-      try {
-        expect.fail(`read ${g.port}`);
-      } catch (e) {
-        if (e instanceof XmlValueError) x = e;
-        else throw e;
-      }
-      if (x === undefined) throw new Error('no XmlValueError');
+      const x = xmlValueErrorOf(() => g.port);
       expect(x.message).to.equal('/domain/devices/graphics/@port: "59x0" is not an integer');
       expect([x.line, x.column]).to.deep.equal([3, 1]);
       expect(x.format('test.xml')).to.equal(
