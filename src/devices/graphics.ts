@@ -379,8 +379,10 @@ export class Graphics extends Device {
    * or in `specParams`: `keyMap`, `displayNetwork` (a `<listen type="network" network="vdsm-X"/>`),
    * `displayIp` (a `<listen type="address">` when there is no displayNetwork), `spiceSecureChannels`
    * (comma list; Vdsm's `s`-prefixed names accepted), `copyPasteEnable`/`fileTransferEnable`
-   * (spice; false gives `no`). `deviceId`, `displayNetwork` and `displayIp` go to the metadata:
-   * libvirt allows no alias on graphics, so the id cannot be a `ua-` alias.
+   * (spice; false gives `no`). `tlsPort` and the spice-only keys do not apply to other types, which
+   * have no such XML (Engine sends them for every display). `deviceId`, `displayNetwork` and
+   * `displayIp` go to the metadata: libvirt allows no alias on graphics, so the id cannot be a `ua-`
+   * alias.
    */
   static create(conf: Readonly<Record<string, unknown>>): Graphics {
     const c: ConfReader = new ConfReader(conf, 'graphics conf');
@@ -424,7 +426,6 @@ export class Graphics extends Device {
     } else if (displayIp !== undefined && displayIp !== '') {
       g.addListen({ type: 'address', address: displayIp });
     }
-    // The spice-only keys; Engine sends them for spice displays only, and vnc has no such children.
     if (spice) {
       const channelsHolder = holder('spiceSecureChannels');
       if (channels !== undefined && channels !== '' && channelsHolder !== undefined) {
