@@ -197,8 +197,9 @@ export class Domain {
     slots.forEach((slot, i) => {
       const d = results[0]?.result.bindings[i];
       const x = results[1]?.result.bindings[i];
-      if (d === undefined && x === undefined) return;
-      slot.binding = { rule: (d ?? x).rule, descriptor: d?.entry, xmlpickle: x?.entry };
+      const rule = d?.rule ?? x?.rule;
+      if (rule === undefined) return;
+      slot.binding = { rule, descriptor: d?.entry, xmlpickle: x?.entry };
       fillMeta(slot.device, [x?.entry, d?.entry]);
     });
   }
