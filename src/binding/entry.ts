@@ -94,7 +94,7 @@ function descriptorIdentity(attrs: Readonly<Record<string, string>>, data: Dict)
   const keys: NaturalKeys = {};
   let alias = nonEmpty(attrs['alias']);
   if (mac !== undefined) keys.mac = mac.toLowerCase();
-  if (uuid !== undefined) keys.uuid = uuid;
+  if (uuid !== undefined) keys.uuid = uuid.toLowerCase();
   if (name !== undefined) {
     // Vdsm's convention: `name` is the target dev for disks, the type for graphics, the key for
     // leases, and the alias for every other kind.
@@ -145,7 +145,7 @@ function xmlpickleIdentity(d: Dict): EntryIdentity {
     if (key !== undefined) keys.leaseKey = key;
   }
   const uuid = text(get(d, 'uuid'));
-  if (uuid !== undefined) keys.uuid = uuid;
+  if (uuid !== undefined) keys.uuid = uuid.toLowerCase();
   const address = get(d, 'address');
   const alias = text(get(d, 'alias'));
   return {
