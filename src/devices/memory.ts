@@ -1,6 +1,9 @@
 import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import { Device } from './device.js';
+import type { Field } from './field.js';
 import { field, flag } from './field.js';
+import type { NestedOrder } from './nested.js';
+import { writeNested } from './nested.js';
 import type { Scaled } from './scaled.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 
@@ -42,6 +45,12 @@ const F = {
   targetReadonly: flag('target/readonly'),
 } as const;
 
+/** libvirt's order below the direct children (virDomainMemoryDefFormat), for creating them. */
+const NESTED: NestedOrder = {
+  source: ['nodemask', 'pagesize', 'path', 'alignsize', 'pmem'],
+  target: ['size', 'node', 'label', 'readonly', 'block', 'requested', 'current', 'address'],
+};
+
 /** The sizes, each in KiB, as toJSON shows them beside what is written. */
 const KIB: Readonly<Record<string, Scaled>> = {
   sizeKiB: SIZE,
@@ -62,6 +71,10 @@ export class Memory extends Device {
   static override readonly tag = 'memory';
   static override readonly fields = F;
   static override readonly childOrder = ['uuid', 'source', 'target', 'alias', 'acpi', 'address'];
+
+  protected override write<A>(f: Field<A>, value: A | undefined): void {
+    writeNested(this.element, f, value, this.cls.childOrder, NESTED);
+  }
 
   get model(): string | undefined {
     return this.read(F.model);
@@ -112,7 +125,7 @@ export class Memory extends Device {
     return readKiB(this.element, PAGESIZE);
   }
   set pagesizeKiB(v: number | undefined) {
-    writeKiB(this.element, PAGESIZE, v, Memory.childOrder);
+    writeKiB(this.element, PAGESIZE, v, (f, x) => this.write(f, x));
   }
 
   /** nvdimm: the alignment of the backing file, in KiB. */
@@ -120,7 +133,7 @@ export class Memory extends Device {
     return readKiB(this.element, ALIGNSIZE);
   }
   set alignsizeKiB(v: number | undefined) {
-    writeKiB(this.element, ALIGNSIZE, v, Memory.childOrder);
+    writeKiB(this.element, ALIGNSIZE, v, (f, x) => this.write(f, x));
   }
 
   /** nvdimm: the backing file is real persistent memory. */
@@ -136,7 +149,7 @@ export class Memory extends Device {
     return readKiB(this.element, SIZE);
   }
   set sizeKiB(v: number | undefined) {
-    writeKiB(this.element, SIZE, v, Memory.childOrder);
+    writeKiB(this.element, SIZE, v, (f, x) => this.write(f, x));
   }
 
   /** The guest NUMA node the memory belongs to. */
@@ -152,7 +165,7 @@ export class Memory extends Device {
     return readKiB(this.element, LABEL_SIZE);
   }
   set labelSizeKiB(v: number | undefined) {
-    writeKiB(this.element, LABEL_SIZE, v, Memory.childOrder);
+    writeKiB(this.element, LABEL_SIZE, v, (f, x) => this.write(f, x));
   }
 
   /** virtio-mem: the block size, in KiB. */
@@ -160,7 +173,7 @@ export class Memory extends Device {
     return readKiB(this.element, BLOCK);
   }
   set blockKiB(v: number | undefined) {
-    writeKiB(this.element, BLOCK, v, Memory.childOrder);
+    writeKiB(this.element, BLOCK, v, (f, x) => this.write(f, x));
   }
 
   /** virtio-mem: how much of the device the guest is asked to use, in KiB. */
@@ -168,7 +181,7 @@ export class Memory extends Device {
     return readKiB(this.element, REQUESTED);
   }
   set requestedKiB(v: number | undefined) {
-    writeKiB(this.element, REQUESTED, v, Memory.childOrder);
+    writeKiB(this.element, REQUESTED, v, (f, x) => this.write(f, x));
   }
 
   /** virtio-mem: how much the guest uses now, in KiB (live XML only). */
@@ -176,7 +189,7 @@ export class Memory extends Device {
     return readKiB(this.element, CURRENT);
   }
   set currentKiB(v: number | undefined) {
-    writeKiB(this.element, CURRENT, v, Memory.childOrder);
+    writeKiB(this.element, CURRENT, v, (f, x) => this.write(f, x));
   }
 
   /** nvdimm: the guest sees the device read-only. */

@@ -9,7 +9,7 @@ import type { StrCodec } from '../xml/codecs.js';
 import { str } from '../xml/codecs.js';
 import type { Element } from '../xml/dom.js';
 import type { Field } from './field.js';
-import { field, fieldLocation, readField, readRaw, writeField } from './field.js';
+import { field, fieldLocation, readField, readRaw } from './field.js';
 import { toKiB, unitFactor } from './units.js';
 
 /** libvirt parses scaled integers in base 10 only (no `0x`), up to what a JS number holds exactly. */
@@ -55,11 +55,14 @@ export function readKiB(el: Element, s: Scaled): number | undefined {
   throw new XmlValueError(kib, fieldLocation(el, s.value), String(value));
 }
 
-/** Writes `kib` with `unit='KiB'`; undefined removes the value and its unit. */
-export function writeKiB(el: Element, s: Scaled, kib: number | undefined, order: readonly string[]): void {
+/** How a device writes one of its fields (creating missing children in its own order). */
+export type FieldWriter = <A>(f: Field<A>, value: A | undefined) => void;
+
+/** Writes `kib` with `unit='KiB'` through the device's `write`; undefined removes the value and its unit. */
+export function writeKiB(el: Element, s: Scaled, kib: number | undefined, write: FieldWriter): void {
   if (kib === undefined) {
-    writeField(el, s.unit, undefined, order);
-    writeField(el, s.value, undefined, order);
+    write(s.unit, undefined);
+    write(s.value, undefined);
     return;
   }
   if (!Number.isSafeInteger(kib) || kib < 0) {
@@ -69,6 +72,6 @@ export function writeKiB(el: Element, s: Scaled, kib: number | undefined, order:
       String(kib),
     );
   }
-  writeField(el, s.value, kib, order);
-  writeField(el, s.unit, 'KiB', order);
+  write(s.value, kib);
+  write(s.unit, 'KiB');
 }

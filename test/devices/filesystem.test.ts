@@ -118,5 +118,10 @@ describe('Filesystem', () => {
     expectGolden(fs.toXml(), 'edits/filesystem-virtiofs.out.xml');
     fs.readonly = false;
     expect(fs.toXml()).not.to.contain('readonly');
+    fs.binaryThreadPoolSize = 8;
+    fs.binaryLockPosix = true;
+    expect(fs.toXml()).to.contain(
+      `<binary path="/usr/libexec/virtiofsd"><cache mode="always"/><lock posix="on"/><thread_pool size="8"/></binary>`,
+    );
   });
 });

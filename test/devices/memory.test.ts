@@ -153,5 +153,16 @@ describe('Memory', () => {
     );
     m.pagesizeKiB = undefined;
     expect(m.toXml()).not.to.contain('<source');
+    const nv = deviceInDomain(
+      Memory,
+      `<memory model='nvdimm'><source><pmem/></source><target><node>0</node><readonly/></target></memory>`,
+    );
+    nv.sourcePath = '/dev/pmem0';
+    nv.sizeKiB = 1024;
+    nv.labelSizeKiB = 128;
+    expect(nv.toXml()).to.equal(
+      `<memory model="nvdimm"><source><path>/dev/pmem0</path><pmem/></source><target><size unit="KiB">1024</size><node>0</node>` +
+        `<label><size unit="KiB">128</size></label><readonly/></target></memory>`,
+    );
   });
 });

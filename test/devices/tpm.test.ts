@@ -93,6 +93,19 @@ describe('Tpm', () => {
     expectGolden(tpm.toXml(), 'edits/tpm-encrypt.out.xml');
   });
 
+  it('creates backend children in libvirt order', () => {
+    const tpm = deviceInDomain(
+      Tpm,
+      `<tpm model='tpm-tis'><backend type='emulator'><profile source='x'/></backend></tpm>`,
+    );
+    tpm.backendActivePcrBanks = ['sha256'];
+    tpm.backendEncryptionSecret = '6dd3e4a5-1d76-44ce-961f-f119f5aad935';
+    expect(tpm.toXml()).to.equal(
+      `<tpm model="tpm-tis"><backend type="emulator"><encryption secret="6dd3e4a5-1d76-44ce-961f-f119f5aad935"/>` +
+        `<active_pcr_banks><sha256/></active_pcr_banks><profile source="x"/></backend></tpm>`,
+    );
+  });
+
   it('replaces the PCR bank list in place and removes it', () => {
     const tpm = fromFixture('devices/tpm/emulator-encrypted.xml');
     tpm.backendActivePcrBanks = ['sha1', 'sha512'];
