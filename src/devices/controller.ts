@@ -1,39 +1,77 @@
-import { int, openEnum, uint } from '../xml/codecs.js';
+import { onOff, openEnum, str, uint } from '../xml/codecs.js';
 import { Device } from './device.js';
 import type { NaturalKeys } from './device.js';
+import type { Field } from './field.js';
 import { field } from './field.js';
+import { writeNested } from './nested.js';
+import type { NestedOrder } from './nested.js';
+import { readKiB, scaled, writeKiB } from './scaled.js';
+import { virtioDriverFields } from './virtio.js';
+
+type ControllerType =
+  'ide' | 'fdc' | 'scsi' | 'sata' | 'usb' | 'ccid' | 'virtio-serial' | 'xenbus' | 'isa' | 'pci' | 'nvme';
+
+/** pci-root / pcie-root: the 64-bit PCI hole (KiB when `unit` is absent). */
+const PCIHOLE64 = scaled('pcihole64', 'pcihole64/@unit');
 
 const F = {
-  type: field('@type', openEnum<'ide' | 'fdc' | 'scsi' | 'sata' | 'usb' | 'ccid' | 'virtio-serial' | 'xenbus' | 'pci' | 'nvme'>('controller type')),
+  type: field('@type', openEnum<ControllerType>('controller type')),
   index: field('@index', uint),
   model: field('@model', openEnum('controller model')),
+  /** usb and virtio-serial. */
   ports: field('@ports', uint),
+  /** virtio-serial. */
   vectors: field('@vectors', uint),
+  /** xenbus. */
   maxGrantFrames: field('@maxGrantFrames', uint),
   maxEventChannels: field('@maxEventChannels', uint),
-  serial: field('serial', openEnum('serial')),
-  driverQueues: field('driver/@queues', uint),
-  driverCmdPerLun: field('driver/@cmd_per_lun', uint),
-  driverMaxSectors: field('driver/@max_sectors', uint),
-  driverIothread: field('driver/@iothread', uint),
-  driverIoeventfd: field('driver/@ioeventfd', openEnum('on/off')),
-  masterStartport: field('master/@startport', uint),
+  /** pci: the emulated device behind `model` (`pcie-root-port`, `pxb`...). */
   modelName: field('model/@name', openEnum('pci controller model name')),
   targetChassisNr: field('target/@chassisNr', uint),
   targetChassis: field('target/@chassis', uint),
-  targetPort: field('target/@port', int),
+  targetPort: field('target/@port', uint),
   targetBusNr: field('target/@busNr', uint),
   targetIndex: field('target/@index', uint),
-  targetHotplug: field('target/@hotplug', openEnum('on/off')),
-  targetNode: field('target/nodes', uint),
-  pcihole64: field('pcihole64', uint),
+  targetHotplug: field('target/@hotplug', onOff),
+  /** pci-expander-bus / pcie-expander-bus: the guest NUMA node. */
+  targetNode: field('target/node', uint),
+  driverQueues: field('driver/@queues', uint),
+  driverCmdPerLun: field('driver/@cmd_per_lun', uint),
+  driverMaxSectors: field('driver/@max_sectors', uint),
+  driverIoeventfd: field('driver/@ioeventfd', onOff),
+  driverIothread: field('driver/@iothread', uint),
+  ...virtioDriverFields,
+  /** nvme: the serial the guest sees. */
+  serial: field('serial', str),
+  /** USB companion controllers: the first port on the master EHCI controller. */
+  masterStartport: field('master/@startport', uint),
+  pcihole64: PCIHOLE64.value,
+  pcihole64Unit: PCIHOLE64.unit,
 } as const;
+
+/** libvirt's order of the children of `<target>`. */
+const NESTED: NestedOrder = { target: ['node'] };
 
 /** `<controller>`: ide, scsi, usb, virtio-serial, pci... */
 export class Controller extends Device {
   static override readonly tag = 'controller';
   static override readonly fields = F;
-  static override readonly childOrder = ['model', 'driver', 'target', 'pcihole64', 'master', 'serial', 'alias', 'address'];
+  // libvirt formats <master> with the device info (after alias), and <pcihole64> after all of it.
+  static override readonly childOrder = [
+    'model',
+    'target',
+    'driver',
+    'serial',
+    'alias',
+    'master',
+    'acpi',
+    'address',
+    'pcihole64',
+  ];
+
+  protected override write<A>(f: Field<A>, value: A | undefined): void {
+    writeNested(this.element, f, value, this.cls.childOrder, NESTED);
+  }
 
   get type(): string | undefined {
     return this.read(F.type);
@@ -63,11 +101,81 @@ export class Controller extends Device {
     this.write(F.ports, v);
   }
 
-  get driverIothread(): number | undefined {
-    return this.read(F.driverIothread);
+  get vectors(): number | undefined {
+    return this.read(F.vectors);
   }
-  set driverIothread(v: number | undefined) {
-    this.write(F.driverIothread, v);
+  set vectors(v: number | undefined) {
+    this.write(F.vectors, v);
+  }
+
+  get maxGrantFrames(): number | undefined {
+    return this.read(F.maxGrantFrames);
+  }
+  set maxGrantFrames(v: number | undefined) {
+    this.write(F.maxGrantFrames, v);
+  }
+
+  get maxEventChannels(): number | undefined {
+    return this.read(F.maxEventChannels);
+  }
+  set maxEventChannels(v: number | undefined) {
+    this.write(F.maxEventChannels, v);
+  }
+
+  get modelName(): string | undefined {
+    return this.read(F.modelName);
+  }
+  set modelName(v: string | undefined) {
+    this.write(F.modelName, v);
+  }
+
+  get targetChassisNr(): number | undefined {
+    return this.read(F.targetChassisNr);
+  }
+  set targetChassisNr(v: number | undefined) {
+    this.write(F.targetChassisNr, v);
+  }
+
+  get targetChassis(): number | undefined {
+    return this.read(F.targetChassis);
+  }
+  set targetChassis(v: number | undefined) {
+    this.write(F.targetChassis, v);
+  }
+
+  get targetPort(): number | undefined {
+    return this.read(F.targetPort);
+  }
+  set targetPort(v: number | undefined) {
+    this.write(F.targetPort, v);
+  }
+
+  get targetBusNr(): number | undefined {
+    return this.read(F.targetBusNr);
+  }
+  set targetBusNr(v: number | undefined) {
+    this.write(F.targetBusNr, v);
+  }
+
+  get targetIndex(): number | undefined {
+    return this.read(F.targetIndex);
+  }
+  set targetIndex(v: number | undefined) {
+    this.write(F.targetIndex, v);
+  }
+
+  get targetHotplug(): boolean | undefined {
+    return this.read(F.targetHotplug);
+  }
+  set targetHotplug(v: boolean | undefined) {
+    this.write(F.targetHotplug, v);
+  }
+
+  get targetNode(): number | undefined {
+    return this.read(F.targetNode);
+  }
+  set targetNode(v: number | undefined) {
+    this.write(F.targetNode, v);
   }
 
   get driverQueues(): number | undefined {
@@ -77,9 +185,108 @@ export class Controller extends Device {
     this.write(F.driverQueues, v);
   }
 
+  get driverCmdPerLun(): number | undefined {
+    return this.read(F.driverCmdPerLun);
+  }
+  set driverCmdPerLun(v: number | undefined) {
+    this.write(F.driverCmdPerLun, v);
+  }
+
+  get driverMaxSectors(): number | undefined {
+    return this.read(F.driverMaxSectors);
+  }
+  set driverMaxSectors(v: number | undefined) {
+    this.write(F.driverMaxSectors, v);
+  }
+
+  get driverIoeventfd(): boolean | undefined {
+    return this.read(F.driverIoeventfd);
+  }
+  set driverIoeventfd(v: boolean | undefined) {
+    this.write(F.driverIoeventfd, v);
+  }
+
+  get driverIothread(): number | undefined {
+    return this.read(F.driverIothread);
+  }
+  set driverIothread(v: number | undefined) {
+    this.write(F.driverIothread, v);
+  }
+
+  get driverIommu(): boolean | undefined {
+    return this.read(F.driverIommu);
+  }
+  set driverIommu(v: boolean | undefined) {
+    this.write(F.driverIommu, v);
+  }
+
+  get driverAts(): boolean | undefined {
+    return this.read(F.driverAts);
+  }
+  set driverAts(v: boolean | undefined) {
+    this.write(F.driverAts, v);
+  }
+
+  get driverPacked(): boolean | undefined {
+    return this.read(F.driverPacked);
+  }
+  set driverPacked(v: boolean | undefined) {
+    this.write(F.driverPacked, v);
+  }
+
+  get driverPagePerVq(): boolean | undefined {
+    return this.read(F.driverPagePerVq);
+  }
+  set driverPagePerVq(v: boolean | undefined) {
+    this.write(F.driverPagePerVq, v);
+  }
+
+  get serial(): string | undefined {
+    return this.read(F.serial);
+  }
+  set serial(v: string | undefined) {
+    this.write(F.serial, v);
+  }
+
+  get masterStartport(): number | undefined {
+    return this.read(F.masterStartport);
+  }
+  set masterStartport(v: number | undefined) {
+    this.write(F.masterStartport, v);
+  }
+
+  get pcihole64(): number | undefined {
+    return this.read(F.pcihole64);
+  }
+  set pcihole64(v: number | undefined) {
+    this.write(F.pcihole64, v);
+  }
+
+  get pcihole64Unit(): string | undefined {
+    return this.read(F.pcihole64Unit);
+  }
+  set pcihole64Unit(v: string | undefined) {
+    this.write(F.pcihole64Unit, v);
+  }
+
+  /** The 64-bit PCI hole in KiB, honouring `unit`. */
+  get pcihole64KiB(): number | undefined {
+    return readKiB(this.element, PCIHOLE64);
+  }
+  /** Writes the size in KiB, with `unit="KiB"` (as libvirt formats it). */
+  set pcihole64KiB(v: number | undefined) {
+    writeKiB(this.element, PCIHOLE64, v, (f, x) => this.write(f, x));
+  }
+
   protected override naturalKeys(): NaturalKeys {
     const type = this.type;
     const index = this.index;
-    return type !== undefined && index !== undefined ? { controller: `${type}:${index}` } : {};
+    // An empty type identifies nothing (design: empty keys never match).
+    return type !== undefined && type !== '' && index !== undefined ? { controller: `${type}:${index}` } : {};
+  }
+
+  protected override derivedFields(): Record<string, unknown> {
+    const kib = this.pcihole64KiB;
+    return kib === undefined ? {} : { pcihole64KiB: kib };
   }
 }
