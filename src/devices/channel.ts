@@ -1,6 +1,57 @@
-import { Device } from './device.js';
+import { openEnum, str, yesNo } from '../xml/codecs.js';
+import { CharDevice, chardevFields } from './chardev.js';
+import { field } from './field.js';
 
-/** `<channel>` (placeholder until its class is written). */
-export class Channel extends Device {
+const F = {
+  ...chardevFields,
+  /** virtio, xen: the port name the guest looks for (org.qemu.guest_agent.0, com.redhat.spice.0). */
+  targetName: field('target/@name', str),
+  /** virtio, in live XML: whether the guest has the port open. */
+  targetState: field('target/@state', openEnum<'connected' | 'disconnected'>('channel state')),
+  /** guestfwd: the guest address forwarded to the host backend (with `targetPort`). */
+  targetAddress: field('target/@address', str),
+  /** qemu-vdagent: clipboard sharing and mouse mode. */
+  sourceClipboardCopypaste: field('source/clipboard/@copypaste', yesNo),
+  sourceMouseMode: field('source/mouse/@mode', openEnum<'server' | 'client'>('vdagent mouse mode')),
+} as const;
+
+/** `<channel>`: a host/guest communication channel (guest agent, spice agent, guestfwd). */
+export class Channel extends CharDevice {
   static override readonly tag = 'channel';
+  static override readonly fields = F;
+
+  get targetName(): string | undefined {
+    return this.read(F.targetName);
+  }
+  set targetName(v: string | undefined) {
+    this.write(F.targetName, v);
+  }
+
+  get targetState(): string | undefined {
+    return this.read(F.targetState);
+  }
+  set targetState(v: string | undefined) {
+    this.write(F.targetState, v);
+  }
+
+  get targetAddress(): string | undefined {
+    return this.read(F.targetAddress);
+  }
+  set targetAddress(v: string | undefined) {
+    this.write(F.targetAddress, v);
+  }
+
+  get sourceClipboardCopypaste(): boolean | undefined {
+    return this.read(F.sourceClipboardCopypaste);
+  }
+  set sourceClipboardCopypaste(v: boolean | undefined) {
+    this.write(F.sourceClipboardCopypaste, v);
+  }
+
+  get sourceMouseMode(): string | undefined {
+    return this.read(F.sourceMouseMode);
+  }
+  set sourceMouseMode(v: string | undefined) {
+    this.write(F.sourceMouseMode, v);
+  }
 }

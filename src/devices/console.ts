@@ -1,6 +1,26 @@
-import { Device } from './device.js';
+import { str } from '../xml/codecs.js';
+import { CharDevice, chardevFields } from './chardev.js';
+import { field } from './field.js';
 
-/** `<console>` (placeholder until its class is written). */
-export class Console extends Device {
+const F = {
+  ...chardevFields,
+  /** The pty libvirt allocated, in live XML (the same path as `<source path>`). */
+  tty: field('@tty', str),
+} as const;
+
+/**
+ * `<console>`: the guest's interactive console. `targetType` says which guest device carries it
+ * (serial, virtio, sclp...); a pty or unix backend gives the host side (`sourcePath`), which stays
+ * as written, never recomputed.
+ */
+export class Console extends CharDevice {
   static override readonly tag = 'console';
+  static override readonly fields = F;
+
+  get tty(): string | undefined {
+    return this.read(F.tty);
+  }
+  set tty(v: string | undefined) {
+    this.write(F.tty, v);
+  }
 }

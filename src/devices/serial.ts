@@ -1,6 +1,27 @@
-import { Device } from './device.js';
+import { openEnum } from '../xml/codecs.js';
+import { CharDevice, chardevFields } from './chardev.js';
+import type { NestedOrder } from './nested.js';
+import { field } from './field.js';
 
-/** `<serial>` (placeholder until its class is written). */
-export class Serial extends Device {
+const F = {
+  ...chardevFields,
+  /** The emulated device behind `targetType` (isa-serial, pci-serial, pl011, 16550a...). */
+  targetModelName: field('target/model/@name', openEnum('serial target model')),
+} as const;
+
+/** `<serial>`: a serial port of the guest; `targetPort` is its number. */
+export class Serial extends CharDevice {
   static override readonly tag = 'serial';
+  static override readonly fields = F;
+  protected static override readonly nestedOrder: NestedOrder = {
+    ...CharDevice.nestedOrder,
+    target: ['model'],
+  };
+
+  get targetModelName(): string | undefined {
+    return this.read(F.targetModelName);
+  }
+  set targetModelName(v: string | undefined) {
+    this.write(F.targetModelName, v);
+  }
 }

@@ -1,0 +1,71 @@
+import { expect } from 'chai';
+import { ChardevSource } from '../../src/devices/chardev.js';
+import { Console, Serial } from '../../src/devices/index.js';
+import { parseXml } from '../../src/xml/index.js';
+import { expectGolden, readFixture } from '../helpers/fixtures.js';
+import { deviceInDomain } from '../helpers/in-domain.js';
+
+describe('character devices (shared by Console, Serial, Channel)', () => {
+  it('lists both ends of a udp backend; the source* fields read the first', () => {
+    const s = Serial.fromXmlTree(parseXml(readFixture('devices/serial/udp-two-ends.xml')).documentElement!);
+    expect(s.sources.map((x) => [x.mode, x.host, x.service])).to.deep.equal([
+      ['bind', '127.0.0.1', '9999'],
+      ['connect', '127.0.0.1', '9998'],
+    ]);
+    expect([s.sourceMode, s.sourceService]).to.deep.equal(['bind', '9999']);
+    expect(s.toJSON().fields['sources']).to.deep.equal([
+      { mode: 'bind', host: '127.0.0.1', service: '9999' },
+      { mode: 'connect', host: '127.0.0.1', service: '9998' },
+    ]);
+    // A single source is only in the flat fields.
+    const one = deviceInDomain(Console, `<console type='pty'><source path='/dev/pts/1'/></console>`);
+    expect(one.toJSON().fields).to.deep.equal({ type: 'pty', sourcePath: '/dev/pts/1' });
+  });
+
+  it("adds udp's connect end after the bind end, before the target", () => {
+    const s = Serial.fromXmlTree(
+      parseXml(readFixture('edits/serial-udp-add-source.in.xml')).documentElement!,
+    );
+    const remote = s.addSource();
+    remote.mode = 'connect';
+    remote.host = '192.0.2.1';
+    remote.service = '2445';
+    expect(s.sources).to.have.length(2);
+    expectGolden(s.toXml(), 'edits/serial-udp-add-source.out.xml');
+  });
+
+  it('edits and removes one source through its part', () => {
+    const c = Console.fromXmlTree(parseXml(readFixture('devices/console/udp-two-ends.xml')).documentElement!);
+    const [bind, connect] = c.sources;
+    connect!.service = '3333';
+    connect!.reconnectEnabled = false;
+    expect(c.toXml()).to.contain(
+      '<source mode="connect" host="127.0.0.1" service="3333"><reconnect enabled="no"/></source>',
+    );
+    c.removeSource(bind!);
+    expect(c.sources.map((x) => x.mode)).to.deep.equal(['connect']);
+    expect(c.sourceService).to.equal('3333');
+    expect(() => c.removeSource(bind!)).to.throw(RangeError);
+    const other = deviceInDomain(Console, `<console type='pty'><source path='/dev/pts/1'/></console>`);
+    expect(() => c.removeSource(other.sources[0]!)).to.throw(RangeError);
+  });
+
+  it('a source part reads every source field', () => {
+    const part = new ChardevSource(
+      parseXml(
+        `<source mode='connect' path='/s' host='h' service='1' channel='c' append='off' tls='yes'><reconnect enabled='yes' timeout='2'/></source>`,
+      ).documentElement!,
+    );
+    expect(part.toJSON()).to.deep.equal({
+      mode: 'connect',
+      path: '/s',
+      host: 'h',
+      service: '1',
+      channel: 'c',
+      append: false,
+      tls: true,
+      reconnectEnabled: true,
+      reconnectTimeout: 2,
+    });
+  });
+});
