@@ -1,6 +1,83 @@
+import { onOff, openEnum, uint } from '../xml/codecs.js';
 import { Device } from './device.js';
+import { field } from './field.js';
+import { virtioDriverFields } from './virtio.js';
 
-/** `<memballoon>` (placeholder until its class is written). */
+const F = {
+  model: field(
+    '@model',
+    openEnum<'virtio' | 'virtio-transitional' | 'virtio-non-transitional' | 'xen' | 'none'>(
+      'memballoon model',
+    ),
+  ),
+  /** Let the guest take pages back from the balloon when it runs out of memory. */
+  autodeflate: field('@autodeflate', onOff),
+  freePageReporting: field('@freePageReporting', onOff),
+  /** Seconds between guest memory statistics updates. */
+  statsPeriod: field('stats/@period', uint),
+  ...virtioDriverFields,
+} as const;
+
+/** `<memballoon>`: the memory balloon (Vdsm's `balloon`). */
 export class Balloon extends Device {
   static override readonly tag = 'memballoon';
+  static override readonly fields = F;
+  // libvirt formats <stats> before the device info and <driver> after it.
+  static override readonly childOrder = ['stats', 'alias', 'acpi', 'address', 'driver'];
+
+  get model(): string | undefined {
+    return this.read(F.model);
+  }
+  set model(v: string | undefined) {
+    this.write(F.model, v);
+  }
+
+  get autodeflate(): boolean | undefined {
+    return this.read(F.autodeflate);
+  }
+  set autodeflate(v: boolean | undefined) {
+    this.write(F.autodeflate, v);
+  }
+
+  get freePageReporting(): boolean | undefined {
+    return this.read(F.freePageReporting);
+  }
+  set freePageReporting(v: boolean | undefined) {
+    this.write(F.freePageReporting, v);
+  }
+
+  get statsPeriod(): number | undefined {
+    return this.read(F.statsPeriod);
+  }
+  set statsPeriod(v: number | undefined) {
+    this.write(F.statsPeriod, v);
+  }
+
+  get driverIommu(): boolean | undefined {
+    return this.read(F.driverIommu);
+  }
+  set driverIommu(v: boolean | undefined) {
+    this.write(F.driverIommu, v);
+  }
+
+  get driverAts(): boolean | undefined {
+    return this.read(F.driverAts);
+  }
+  set driverAts(v: boolean | undefined) {
+    this.write(F.driverAts, v);
+  }
+
+  get driverPacked(): boolean | undefined {
+    return this.read(F.driverPacked);
+  }
+  set driverPacked(v: boolean | undefined) {
+    this.write(F.driverPacked, v);
+  }
+
+  get driverPagePerVq(): boolean | undefined {
+    return this.read(F.driverPagePerVq);
+  }
+  set driverPagePerVq(v: boolean | undefined) {
+    this.write(F.driverPagePerVq, v);
+  }
 }
