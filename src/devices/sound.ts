@@ -1,6 +1,83 @@
+import { openEnum, uint, yesNo } from '../xml/codecs.js';
+import { childElements } from '../xml/tree.js';
 import { Device } from './device.js';
+import { field } from './field.js';
+import { Part, addChildElement } from './part.js';
 
-/** `<sound>` (placeholder until its class is written). */
+const CODEC = {
+  type: field('@type', openEnum<'duplex' | 'micro' | 'output'>('sound codec type')),
+} as const;
+
+/** One `<codec>` of an HDA sound device (ich6, ich7, ich9). */
+export class SoundCodec extends Part {
+  static override readonly fields = CODEC;
+
+  get type(): string | undefined {
+    return this.read(CODEC.type);
+  }
+  set type(v: string | undefined) {
+    this.write(CODEC.type, v);
+  }
+}
+
+const F = {
+  model: field(
+    '@model',
+    openEnum<'sb16' | 'es1370' | 'pcspk' | 'ac97' | 'ich6' | 'ich7' | 'ich9' | 'usb'>('sound model'),
+  ),
+  /** usb: multi-channel mode. */
+  multichannel: field('@multichannel', yesNo),
+  /** The `<audio id>` backend this device plays through. */
+  audioId: field('audio/@id', uint),
+} as const;
+
+/** `<sound>`: an emulated sound card; Vdsm called the model its `device`. */
 export class Sound extends Device {
   static override readonly tag = 'sound';
+  static override readonly fields = F;
+  static override readonly childOrder = ['codec', 'audio', 'alias', 'acpi', 'address'];
+
+  get model(): string | undefined {
+    return this.read(F.model);
+  }
+  set model(v: string | undefined) {
+    this.write(F.model, v);
+  }
+
+  get multichannel(): boolean | undefined {
+    return this.read(F.multichannel);
+  }
+  set multichannel(v: boolean | undefined) {
+    this.write(F.multichannel, v);
+  }
+
+  get audioId(): number | undefined {
+    return this.read(F.audioId);
+  }
+  set audioId(v: number | undefined) {
+    this.write(F.audioId, v);
+  }
+
+  /** The `<codec>` children, in document order. */
+  get codecs(): SoundCodec[] {
+    return childElements(this.element, 'codec').map((el) => new SoundCodec(el));
+  }
+
+  /** Adds `<codec type=...>` after the existing codecs. */
+  addCodec(type: string): SoundCodec {
+    const codec = new SoundCodec(addChildElement(this.element, 'codec', this.cls.childOrder));
+    codec.type = type;
+    return codec;
+  }
+
+  /** Removes one of this device's codecs. */
+  removeCodec(codec: SoundCodec): void {
+    if (codec.element.parentNode !== this.element) throw new RangeError('not a codec of this sound device');
+    this.element.removeChild(codec.element);
+  }
+
+  protected override derivedFields(): Record<string, unknown> {
+    const codecs = this.codecs;
+    return codecs.length > 0 ? { codecs: codecs.map((c) => c.toJSON()) } : {};
+  }
 }
