@@ -6,6 +6,7 @@ export { Part } from './part.js';
 export { Generic } from './generic.js';
 export { Balloon } from './balloon.js';
 export { Channel } from './channel.js';
+export { CharDevice, ChardevSource } from './chardev.js';
 export { Console } from './console.js';
 export { Controller } from './controller.js';
 export {
@@ -40,7 +41,7 @@ export { Redir } from './redir.js';
 export { Rng } from './rng.js';
 export { Serial } from './serial.js';
 export { Smartcard } from './smartcard.js';
-export { Sound } from './sound.js';
+export { Sound, SoundCodec } from './sound.js';
 export { Tpm } from './tpm.js';
 export { Video } from './video.js';
 export { Watchdog } from './watchdog.js';
