@@ -4,21 +4,13 @@ import { basename } from 'node:path';
 import { MetadataError, VmDevicesError, XmlLimitError, XmlParseError } from '../../src/errors.js';
 import { fromTypedJson, toTypedJson } from '../../src/metadata/typed-json.js';
 import type { Dict, Value } from '../../src/metadata/value.js';
-import { Float, RawXml, Tuple, dict, dictKeys, formatFloat, valueEquals } from '../../src/metadata/value.js';
+import { Float, RawXml, Tuple, dict, dictKeys, valueEquals } from '../../src/metadata/value.js';
 import { decodeXmlpickle, encodeXmlpickle, encodeXmlpickleText } from '../../src/metadata/xmlpickle.js';
 import type { Element } from '../../src/xml/index.js';
-import {
-  NS,
-  childElements,
-  createDocument,
-  firstChild,
-  findInvalidXmlChar,
-  parseXml,
-  serialize,
-} from '../../src/xml/index.js';
+import { NS, childElements, createDocument, firstChild, parseXml, serialize } from '../../src/xml/index.js';
 import { expectJsonGolden, listFixtures, readFixture } from '../helpers/fixtures.js';
+import { NUM_RUNS, valueArb } from '../helpers/value-arbitrary.js';
 
-const NUM_RUNS = process.env['CI'] ? 1000 : 200;
 const OI = NS['ovirt-instance'];
 
 function expectValue(actual: Value, expected: Value): void {
@@ -561,74 +553,7 @@ describe('xmlpickle', () => {
   });
 
   describe('properties', () => {
-    const xmlChar = fc.oneof(
-      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((c) => findInvalidXmlChar(c) === -1),
-      fc.constantFrom(
-        '\u2028',
-        '\u2029',
-        '\u0085',
-        '\r',
-        '\n',
-        '\t',
-        ' ',
-        '<',
-        '&',
-        '>',
-        '"',
-        "'",
-        ']',
-        '\u00a0',
-      ),
-    );
-    const text = fc.string({ unit: xmlChar, maxLength: 12 });
-    const key = fc.oneof(
-      text,
-      fc.constantFrom(
-        '__proto__',
-        'constructor',
-        'prototype',
-        '0',
-        '1',
-        '10',
-        '-1',
-        '01',
-        '',
-        '$x',
-        'a.b',
-        'hasOwnProperty',
-      ),
-    );
-    const scalar = fc.oneof(
-      text,
-      fc.maxSafeInteger(),
-      fc.oneof(
-        fc.bigInt({ min: 2n ** 53n, max: 2n ** 128n }),
-        fc.bigInt({ min: -(2n ** 128n), max: -(2n ** 53n) }),
-      ),
-      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => !Number.isInteger(x)),
-      fc
-        .oneof(
-          fc.integer(),
-          fc.double({ noNaN: true, noDefaultInfinity: true }).filter((x) => Number.isInteger(x)),
-          fc.constantFrom(NaN, Infinity, -Infinity, -0, 0),
-        )
-        .map((x) => new Float(x)),
-      fc.boolean(),
-    );
-    // Set members are unique by type and text (what the encoder compares).
-    const memberKey = (v: string | number | bigint | boolean | Float): string =>
-      v instanceof Float ? `float:${formatFloat(v.value)}` : `${typeof v}:${String(v)}`;
-    const { value } = fc.letrec<{ value: Value; list: Value[]; tuple: Tuple; set: Set<Value>; dict: Dict }>(
-      (tie) => ({
-        value: fc.oneof({ maxDepth: 4 }, scalar, tie('list'), tie('tuple'), tie('set'), tie('dict')),
-        list: fc.array(tie('value'), { maxLength: 4 }),
-        tuple: fc.array(tie('value'), { maxLength: 4 }).map((xs) => Tuple.of_(xs)),
-        set: fc.uniqueArray(scalar, { selector: memberKey, maxLength: 5 }).map((xs) => new Set<Value>(xs)),
-        dict: fc
-          .uniqueArray(fc.tuple(key, tie('value')), { selector: ([k]) => k, maxLength: 5 })
-          .map((entries) => dict(entries)),
-      }),
-    );
+    const value = valueArb();
 
     it('decode(encode(v)) equals v, namespaced and plain', () => {
       fc.assert(

@@ -1,0 +1,199 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { MetadataError, VmDevicesError, XmlParseError } from '../../src/errors.js';
+import type { TypedJson } from '../../src/metadata/typed-json.js';
+import { fromTypedJson, toTypedJson } from '../../src/metadata/typed-json.js';
+import type { Dict, Value } from '../../src/metadata/value.js';
+import { Float, RawXml, Tuple, dict, dictKeys, valueEquals } from '../../src/metadata/value.js';
+import { parseXml } from '../../src/xml/index.js';
+import { NUM_RUNS, valueArb } from '../helpers/value-arbitrary.js';
+
+function thrown(f: () => unknown): VmDevicesError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof VmDevicesError) return e;
+    throw new Error(`expected a VmDevicesError, got ${String(e)}`, { cause: e });
+  }
+  throw new Error('expected an error, got none');
+}
+
+/** Through JSON text and back, as the CLI does. */
+function viaText(v: Value): Value {
+  return fromTypedJson(JSON.parse(JSON.stringify(toTypedJson(v))));
+}
+
+describe('typed JSON', () => {
+  describe('tags, both ways', () => {
+    const cases: [string, Value, TypedJson][] = [
+      ['a string', 'x', 'x'],
+      ['an empty string', '', ''],
+      ['a bool', true, true],
+      ['an int', -5, -5],
+      ['a float that is not integral', 0.5, 0.5],
+      ['an integral float', new Float(4), { $float: 4 }],
+      ['nan', new Float(NaN), { $float: 'nan' }],
+      ['inf', new Float(Infinity), { $float: 'inf' }],
+      ['-inf', new Float(-Infinity), { $float: '-inf' }],
+      ['-0.0', new Float(-0), { $float: '-0.0' }],
+      ['an int beyond 2^53', 2n ** 64n, { $int: '18446744073709551616' }],
+      ['a negative int beyond 2^53', -(2n ** 53n), { $int: '-9007199254740992' }],
+      ['a list', [1, 'a'], [1, 'a']],
+      ['a tuple', Tuple.of_([80, 443]), { $tuple: [80, 443] }],
+      ['a set', new Set<Value>(['a', 1]), { $set: ['a', 1] }],
+      ['a dict', dict([['a', 1]]), { a: 1 }],
+      ['a dict with a $ key', dict([['$float', 1]]), { $dict: { $float: 1 } }],
+      [
+        'a dict with a $ key among others',
+        dict([
+          ['a', 1],
+          ['$b', 2],
+        ]),
+        { $dict: { a: 1, $b: 2 } },
+      ],
+      ['an empty dict', dict(), {}],
+      [
+        'nested values',
+        dict([['t', Tuple.of_([new Float(1), [dict([['$', 2n ** 60n]])]])]]),
+        {
+          t: { $tuple: [{ $float: 1 }, [{ $dict: { $: { $int: '1152921504606846976' } } }]] },
+        },
+      ],
+    ];
+    for (const [what, value, json] of cases) {
+      it(what, () => {
+        const out = toTypedJson(value);
+        expect(JSON.parse(JSON.stringify(out))).to.deep.equal(json);
+        const back = fromTypedJson(json);
+        expect(valueEquals(back, value), JSON.stringify(out)).to.equal(true);
+      });
+    }
+
+    it('kept XML as $xml', () => {
+      const raw = new RawXml(
+        parseXml('<ovirt-vm:x xmlns:ovirt-vm="http://ovirt.org/vm/1.0" a="1">t</ovirt-vm:x>')
+          .documentElement!,
+      );
+      const json = toTypedJson(dict([['k', raw]]));
+      expect(json).to.deep.equal({ k: { $xml: raw.xml } });
+      const back = fromTypedJson(json) as Dict;
+      expect(back['k']).to.be.instanceOf(RawXml);
+      expect(valueEquals(back['k']!, raw)).to.equal(true);
+    });
+
+    it('reads the canonical form: {"$float": 0.5} is 0.5, {"$int": "5"} is 5', () => {
+      expect(fromTypedJson({ $float: 0.5 })).to.equal(0.5);
+      expect(fromTypedJson({ $int: '5' })).to.equal(5);
+      expect(fromTypedJson({ $int: '-9007199254740993' })).to.equal(-9007199254740993n);
+      expect(fromTypedJson(4)).to.equal(4);
+    });
+
+    it('writes a plain NaN or Infinity number as a Float', () => {
+      expect(toTypedJson(NaN)).to.deep.equal({ $float: 'nan' });
+      expect(toTypedJson(-Infinity)).to.deep.equal({ $float: '-inf' });
+      expect(fromTypedJson(toTypedJson(NaN))).to.be.instanceOf(Float);
+    });
+  });
+
+  describe('keys', () => {
+    it('takes __proto__, constructor and prototype as ordinary keys (no prototype pollution)', () => {
+      const v = fromTypedJson(
+        JSON.parse(
+          '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}, "prototype": 1}',
+        ),
+      ) as Dict;
+      expect(Object.getPrototypeOf(v)).to.equal(null);
+      expect(dictKeys(v)).to.deep.equal(['__proto__', 'constructor', 'prototype']);
+      expect(valueEquals(v['__proto__']!, dict([['polluted', true]]))).to.equal(true);
+      expect(({} as Record<string, unknown>)['polluted']).to.equal(undefined);
+      expect(JSON.stringify(toTypedJson(v))).to.equal(
+        '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"prototype":1}',
+      );
+    });
+
+    it('cannot keep integer-like keys in place: JSON objects put them first', () => {
+      const v = dict([
+        ['b', 1],
+        ['2', 2],
+      ]);
+      expect(JSON.stringify(toTypedJson(v))).to.equal('{"2":2,"b":1}');
+      expect(dictKeys(viaText(v) as Dict)).to.deep.equal(['2', 'b']);
+    });
+  });
+
+  describe('errors', () => {
+    const bad: [string, unknown, string, string][] = [
+      ['null', { devices: [{ path: null }] }, 'devices[0].path', 'null is not a metadata value'],
+      ['an unknown tag', { a: { $foo: 1 } }, 'a', 'unknown typed JSON tag $foo'],
+      ['a $ key in an unwrapped dict', { a: { $float: 1, b: 2 } }, 'a', 'wrap a dict'],
+      ['a bad $float word', { f: { $float: 'NaN' } }, 'f', '$float takes'],
+      ['a $float list', [{ $float: [1] }], '[0]', '$float takes'],
+      ['a $int number', { i: { $int: 5 } }, 'i', '$int takes a string'],
+      ['a $int fraction', { i: { $int: '1.5' } }, 'i', '$int takes a string'],
+      ['a number beyond 2^53', { n: 2 ** 60 }, 'n', 'beyond 2^53'],
+      ['a $tuple object', { t: { $tuple: {} } }, 't', '$tuple takes a list'],
+      ['a $set string', { s: { $set: 'ab' } }, 's', '$set takes a list'],
+      ['a set member twice', { s: { $set: [1, 'a', { $int: '1' }] } }, 's[2]', 'twice'],
+      ['a $xml number', { x: { $xml: 1 } }, 'x', '$xml takes a string'],
+      ['a $dict list', { d: { $dict: [] } }, 'd', '$dict takes an object'],
+      ['a nested error under an odd key', { 'a.b': [{ c: null }] }, '["a.b"][0].c', 'null'],
+      ['a top-level null', null, '(value)', 'null'],
+      ['undefined', { u: undefined }, 'u', 'unsupported JSON value undefined'],
+    ];
+    for (const [what, json, path, words] of bad) {
+      it(`fromTypedJson refuses ${what}`, () => {
+        const e = thrown(() => fromTypedJson(json));
+        expect(e).to.be.instanceOf(MetadataError);
+        expect(e.code).to.equal('METADATA_VALUE');
+        expect(e.path).to.equal(path);
+        expect(e.detail).to.contain(words);
+      });
+    }
+
+    it('fromTypedJson refuses $xml that is not XML, with the value path as source', () => {
+      const e = thrown(() => fromTypedJson({ k: { $xml: '<a>' } }));
+      expect(e).to.be.instanceOf(XmlParseError);
+      expect(e.source).to.equal('k');
+    });
+
+    it('toTypedJson refuses values outside the model, naming their path', () => {
+      const cycle: Value[] = [];
+      cycle.push(cycle);
+      const cases: [unknown, string, string][] = [
+        [dict([['u', undefined as unknown as Value]]), 'u', 'undefined'],
+        [[null], '[0]', 'null'],
+        [dict([['f', (() => 1) as unknown as Value]]), 'f', 'function'],
+        [dict([['m', new Map() as unknown as Value]]), 'm', 'Map'],
+        [dict([['n', 2 ** 60]]), 'n', 'beyond 2^53'],
+        [cycle, '[0]', 'contains itself'],
+      ];
+      for (const [v, path, words] of cases) {
+        const e = thrown(() => toTypedJson(v as Value));
+        expect(e.code, path).to.equal('METADATA_VALUE');
+        expect(e.path).to.equal(path);
+        expect(e.detail).to.contain(words);
+      }
+    });
+  });
+
+  describe('properties', () => {
+    it('JSON text of toTypedJson reads back equal (dicts without integer-like keys)', () => {
+      fc.assert(
+        fc.property(valueArb({ integerLikeKeys: false }), (v) => {
+          expect(valueEquals(viaText(v), v)).to.equal(true);
+        }),
+        { numRuns: NUM_RUNS },
+      );
+    });
+
+    it('toTypedJson is deterministic and stable through a read', () => {
+      fc.assert(
+        fc.property(valueArb(), (v) => {
+          const text = JSON.stringify(toTypedJson(v));
+          expect(JSON.stringify(toTypedJson(fromTypedJson(JSON.parse(text))))).to.equal(text);
+        }),
+        { numRuns: NUM_RUNS },
+      );
+    });
+  });
+});
