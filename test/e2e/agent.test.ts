@@ -28,8 +28,15 @@ import {
   recoverFromLibvirt,
   saveToLibvirt,
   unplugDevice,
+  VirshFailed,
 } from '../../examples/agent.js';
-import { domainExists, libvirtAvailable, requireLibvirt, uniqueDomainName } from '../helpers/libvirt.js';
+import {
+  domainExists,
+  domainState,
+  libvirtAvailable,
+  requireLibvirt,
+  uniqueDomainName,
+} from '../helpers/libvirt.js';
 import { validateDomainXml } from '../helpers/validate.js';
 
 const REBOUND = ['user-alias', 'alias', 'address', 'key'];
@@ -136,6 +143,8 @@ describe('example agent on libvirt + QEMU (TCG)', function () {
     expect(again.orphans).to.deep.equal([]);
     expect(Descriptor.fromXml(dumpXml(name)).toJSON()).to.deep.equal(saved);
     expect(Descriptor.fromXml(dumpXml(name, true)).toJSON()).to.deep.equal(saved);
+    // The document save wrote is still a domain libvirt's schema accepts.
+    expect(validateDomainXml(domain.toXml())).to.equal(undefined);
     // A second cycle changes nothing either.
     saveToLibvirt(name, again);
     expect(Descriptor.fromXml(dumpXml(name)).toJSON()).to.deep.equal(saved);
@@ -189,6 +198,43 @@ describe('example agent on libvirt + QEMU (TCG)', function () {
     expect(libvirtAvailable()).to.equal(false);
     script('libvirt-up.sh');
     expect(libvirtdPid()).to.not.equal(pid);
+    // QEMU outlived libvirtd; the new libvirtd found it again.
+    expect(domainState(name)).to.equal('running');
     expect(domainReport(recoverFromLibvirt(name))).to.deep.equal(before);
+  });
+});
+
+describe('example agent: cleanup and the runnable script', function () {
+  before(function () {
+    requireLibvirt(this);
+  });
+
+  it('cleanup removes the domain and the files also when a step fails', function () {
+    const ws = openWorkspace();
+    const name = uniqueDomainName('agentfail');
+    // The disk's file is missing: define succeeds, start fails.
+    const { xml } = create(engineXml(name, `${ws.dir}/missing.img`, newEngineIds()));
+    expect(() => defineAndStart(ws, name, xml)).to.throw(VirshFailed, /missing\.img/);
+    expect(domainExists(name)).to.equal(true);
+    cleanup(ws);
+    expect(domainExists(name)).to.equal(false);
+    expect(existsSync(ws.dir)).to.equal(false);
+  });
+
+  it('`npx tsx examples/agent.ts` runs every step, prints the tables and leaves nothing behind', function () {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'examples/agent.ts'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    expect(r.status, r.stderr).to.equal(0);
+    const steps = [...r.stdout.matchAll(/^== (\S+)/gm)].map((m) => m[1]);
+    expect(steps).to.deep.equal(['create', 'recover', 'save', 'hotplug', 'hotplug', 'unplug', 'recover']);
+    expect(r.stdout).to.not.contain('orphans:');
+    const leftovers = spawnSync('virsh', ['-c', 'qemu:///system', 'list', '--all', '--name'], {
+      encoding: 'utf8',
+    })
+      .stdout.split('\n')
+      .filter((n) => n.startsWith(`vmdevices-agent-${r.pid}-`));
+    expect(leftovers).to.deep.equal([]);
   });
 });
