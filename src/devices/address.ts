@@ -37,7 +37,7 @@ export function addressKey(address: Readonly<Record<string, unknown>>): string |
   for (const k of Object.keys(address).sort()) {
     const raw = address[k];
     if (raw === undefined || raw === null) continue;
-    const v = String(raw as string | number).trim();
+    const v = (typeof raw === 'string' ? raw : String(raw)).trim();
     if (v === '') continue;
     parts.push(`${k}=${NUMBER.test(v) ? String(v.toLowerCase().startsWith('0x') ? parseInt(v, 16) : Number(v)) : v}`);
   }

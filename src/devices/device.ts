@@ -154,7 +154,7 @@ export abstract class Device {
     if (a !== undefined && a.startsWith(USER_ALIAS_PREFIX) && a.length > USER_ALIAS_PREFIX.length) {
       return a.slice(USER_ALIAS_PREFIX.length);
     }
-    const m = this.meta.get('deviceId');
+    const m: unknown = this.meta.get('deviceId');
     return typeof m === 'string' && m !== '' ? m : undefined;
   }
 
@@ -210,7 +210,7 @@ export abstract class Device {
     const bootOrder = this.bootOrder;
     if (bootOrder !== undefined) out['bootOrder'] = bootOrder;
     for (const [name, f] of Object.entries(this.cls.fields)) {
-      const v = readField(this.element, f);
+      const v: unknown = readField(this.element, f);
       if (v !== undefined && !(f.flag && v === false)) out[name] = v;
     }
     Object.assign(out, this.derivedFields());

@@ -54,7 +54,7 @@ const BY_TAG: ReadonlyMap<string, DeviceClass> = new Map(DEVICE_CLASSES.map((c) 
 
 /** The class for a device tag (`disk` → Drive), Generic when there is none. */
 export function classForTag(tag: string): DeviceClass {
-  return BY_TAG.get(tag) ?? (Generic as unknown as DeviceClass);
+  return BY_TAG.get(tag) ?? (Generic);
 }
 
 /** Builds the device object for one device element. */

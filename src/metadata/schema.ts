@@ -9,7 +9,7 @@ import type { Dict, Value } from './value.js';
 import { Float, dict, dictEntries, isDict, parseBoolText, parseIntText } from './value.js';
 
 /** A codec from a decoded metadata value to what a device works with. */
-export type MetaCodec<A> = t.Type<A, Value, unknown>;
+export type MetaCodec<A> = t.Type<A, Value>;
 /** Per key, the codec of that key's value. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type MetaSchema = Readonly<Record<string, MetaCodec<any>>>;

@@ -26,10 +26,6 @@ export function readFixture(rel: string): string {
   return readFileSync(fixturePath(rel), 'utf8');
 }
 
-export function readJsonFixture<T = unknown>(rel: string): T {
-  return JSON.parse(readFixture(rel)) as T;
-}
-
 /** Files in a fixture folder whose name ends with `suffix`, sorted. */
 export function listFixtures(dir: string, suffix = '.xml'): string[] {
   const abs = fixturePath(dir);
