@@ -36,8 +36,8 @@ export function addressKey(address: Readonly<Record<string, unknown>>): string |
   const parts: string[] = [];
   for (const k of Object.keys(address).sort()) {
     const raw = address[k];
-    if (raw === undefined || raw === null) continue;
-    const v = (typeof raw === 'string' ? raw : String(raw)).trim();
+    // Metadata may write address values as strings or numbers; anything else names no address.
+    const v = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' || typeof raw === 'bigint' ? String(raw) : '';
     if (v === '') continue;
     parts.push(`${k}=${NUMBER.test(v) ? String(v.toLowerCase().startsWith('0x') ? parseInt(v, 16) : Number(v)) : v}`);
   }
