@@ -266,21 +266,27 @@ export class Domain {
         ? d.orphans[0]
         : undefined;
     const dEntry = dBound?.entry ?? lone;
+    // Every entry of the envelope joins the domain's metadata (an unbound one stays an orphan).
     let stored: MetadataEntry | undefined;
-    if (dEntry !== undefined) stored = this.store.add(dEntry.attrs ?? {}, dEntry.data);
-    slot.binding =
-      dEntry === undefined && xBound === undefined
-        ? NONE
-        : { rule: dBound?.rule ?? xBound?.rule ?? 'key', descriptor: stored, xmlpickle: undefined };
+    for (const e of envStore.entries) {
+      const added = this.store.add(e.attrs ?? {}, e.data);
+      if (e === dEntry) stored = added;
+    }
+    if (dEntry !== undefined || xBound !== undefined) {
+      slot.binding = {
+        rule: dBound?.rule ?? xBound?.rule ?? 'key',
+        descriptor: stored,
+        xmlpickle: undefined,
+      };
+    }
     fillMeta(slot.device, [xBound?.entry, dEntry]);
     this.slots.push(slot);
-    // Keep document order for everything that walks the slots.
-    this.rebindKeepingMeta();
-    return this.slots.find((s) => s.device.element === element)?.device ?? slot.device;
+    this.sortSlots();
+    return slot.device;
   }
 
-  /** Rebuilds slots in document order after an insertion, keeping every device's metadata. */
-  private rebindKeepingMeta(): void {
+  /** Puts the slots back in document order after an insertion. */
+  private sortSlots(): void {
     const byElement = new Map(this.slots.map((s) => [s.device.element, s]));
     const ordered: Slot[] = [];
     for (let c = this.devicesElement.firstChild; c !== null; c = c.nextSibling) {
@@ -407,7 +413,7 @@ export class Domain {
     const xmlpickle = from.find((e) => e.layout === 'xmlpickle');
     this.slots.push({ device, binding: { rule: 'created', descriptor, xmlpickle }, problems: [] });
     this.orphanEntries = this.orphanEntries.filter((e) => !from.includes(e));
-    this.rebindKeepingMeta();
+    this.sortSlots();
     return device;
   }
 
