@@ -143,8 +143,11 @@ export function decodeXmlpickle(input: Element | string, options: XmlpickleDecod
   let root: Element;
   if (typeof input === 'string') {
     const doc = parseXml(input, { source: options.source });
-    if (doc.documentElement === null)
-      throw new MetadataError('METADATA_SHAPE', 'the document has no root element');
+    if (doc.documentElement === null) {
+      throw new MetadataError('METADATA_SHAPE', 'the document has no root element', {
+        source: options.source,
+      });
+    }
     root = doc.documentElement;
   } else root = input;
   const rootNs = root.namespaceURI ?? null;
@@ -159,14 +162,18 @@ export function decodeXmlpickle(input: Element | string, options: XmlpickleDecod
   }
   const values = childrenNamed(root, 'value', ctx, '', `<${root.nodeName}>`);
   const [value, extra] = values;
-  if (value === undefined)
+  if (value === undefined) {
     throw decodeError(ctx, 'METADATA_SHAPE', `<${root.nodeName}> holds no <value>`, '', root);
+  }
   if (extra !== undefined) {
     // pyxmlpickle would read the first one only: the others would be lost without a word.
     throw decodeError(ctx, 'METADATA_SHAPE', `<${root.nodeName}> holds more than one <value>`, '', extra);
   }
   return decodeTree(value, ctx);
 }
+
+/** Whitespace as XML means it (not NBSP or U+2028, which are data). */
+const XML_BLANK = /^[ \t\r\n]*$/;
 
 /**
  * The element children of `parent`, which must all be `<name>` in the codec's namespace; other
@@ -196,7 +203,10 @@ function childrenNamed(
         );
       }
       out.push(el);
-    } else if ((c.nodeType === NODE.TEXT || c.nodeType === NODE.CDATA) && (c.nodeValue ?? '').trim() !== '') {
+    } else if (
+      (c.nodeType === NODE.TEXT || c.nodeType === NODE.CDATA) &&
+      !XML_BLANK.test(c.nodeValue ?? '')
+    ) {
       throw decodeError(ctx, 'METADATA_SHAPE', `stray text ${quote(c.nodeValue ?? '')} in ${what}`, path, c);
     }
   }
