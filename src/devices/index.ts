@@ -7,6 +7,7 @@ export { Generic } from './generic.js';
 export { Balloon } from './balloon.js';
 export { Channel } from './channel.js';
 export { CharDevice, ChardevSource } from './chardev.js';
+export type { ChardevType } from './chardev-type.js';
 export { Console } from './console.js';
 export { Controller } from './controller.js';
 export {
@@ -35,7 +36,7 @@ export {
 export { HostDevice } from './host-device.js';
 export { Input } from './input.js';
 export { Interface, InterfaceFilterParameter, InterfaceSource, InterfaceVlanTag } from './interface.js';
-export { Lease } from './lease.js';
+export { Lease, type LeaseOffsetPlaceholder } from './lease.js';
 export { Memory } from './memory.js';
 export { Redir } from './redir.js';
 export { Rng } from './rng.js';
