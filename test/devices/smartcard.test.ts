@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import { Smartcard } from '../../src/devices/index.js';
+import { XmlValueError } from '../../src/errors.js';
 import { parseXml } from '../../src/xml/index.js';
 import { describeDeviceFixtures } from '../helpers/device-fixtures.js';
 import { expectGolden, readFixture } from '../helpers/fixtures.js';
-import { deviceInDomain } from '../helpers/in-domain.js';
+import { deviceInDomain, xmlValueErrorOf } from '../helpers/in-domain.js';
 
 function fromFixture(rel: string): Smartcard {
   return Smartcard.fromXmlTree(parseXml(readFixture(rel)).documentElement!);
@@ -51,6 +52,22 @@ describe('Smartcard', () => {
     const empty = deviceInDomain(Smartcard, `<smartcard mode='host-certificates'><database/></smartcard>`);
     expect(empty.database).to.equal('');
     expect(empty.toJSON().fields).to.deep.equal({ mode: 'host-certificates', database: '' });
+  });
+
+  it('reports bad values with their XML path and position', () => {
+    const sc = deviceInDomain(
+      Smartcard,
+      `<smartcard mode='passthrough' type='tcp'>\n  <source mode='connect' host='h' service='1' tls='on'>\n    <reconnect enabled='yes' timeout='ten'/>\n  </source>\n</smartcard>`,
+    );
+    const tls = xmlValueErrorOf(() => sc.sourceTls);
+    expect(tls.path).to.equal('/domain/devices/smartcard/source/@tls');
+    expect(tls.message).to.contain('"on" is not yes/no');
+    expect([tls.line, tls.column]).to.deep.equal([4, 3]);
+    expect(xmlValueErrorOf(() => sc.toJSON()).path).to.equal('/domain/devices/smartcard/source/@tls');
+    expect(() => sc.sourceReconnectTimeout).to.throw(
+      XmlValueError,
+      '/domain/devices/smartcard/source/reconnect/@timeout: "ten" is not an unsigned integer',
+    );
   });
 
   it('accepts modes and types libvirt may add later', () => {
