@@ -3,3 +3,4 @@ export * from './tree.js';
 export * from './namespaces.js';
 export * from './canonical.js';
 export * from './codecs.js';
+export * from './names.js';
