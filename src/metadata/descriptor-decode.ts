@@ -1,0 +1,242 @@
+/**
+ * Reading the `ovirt-vm` group (see descriptor-layout.ts for the grammar). Unlike Vdsm: an empty
+ * typed leaf, a bad int/float/bool text, an unknown type hint and a `file` without `path` are errors
+ * with the value path and line:column; a duplicate key is an error (Vdsm kept the last one);
+ * nested elements no rule knows are kept as RawXml, not dropped.
+ */
+import { MetadataError, XmlLimitError } from '../errors.js';
+import type { Document, Element, Node } from '../xml/dom.js';
+import { DEFAULT_MAX_DEPTH, NODE, positionOf } from '../xml/dom.js';
+import { childElements, firstChild, getAttr, hasElementChildren, localNameOf, textOf } from '../xml/tree.js';
+import type { DictShape, ListShape, Shape } from './descriptor-layout.js';
+import {
+  DESCRIPTOR_GROUP,
+  DESCRIPTOR_URI,
+  DEVICE,
+  FLAT,
+  dataAttributes,
+  hasText,
+  isOurs,
+  keyOfElement,
+} from './descriptor-layout.js';
+import type { Dict, Scalar, Value } from './value.js';
+import {
+  RawXml,
+  dict,
+  dictSet,
+  floatValue,
+  hasKey,
+  indexPath,
+  keyPath,
+  parseBoolText,
+  parseFloatText,
+  parseIntText,
+} from './value.js';
+
+/** A device entry's identifying attributes: ordered, prototype-free. */
+export type DeviceAttrs = Record<string, string>;
+
+export interface DecodedGroup {
+  values: Dict;
+  custom: Dict;
+  entries: { attrs: DeviceAttrs; data: Dict }[];
+}
+
+export interface DecodeOptions {
+  /** Name of the input, carried by every error. */
+  source?: string;
+}
+
+/**
+ * The group element in `node`: `node` itself when it is the group (`<ovirt-vm:vm>`, or a bare
+ * `<vm>` as libvirt's metadata API gives it), the `vm` child (by URI) of a `<metadata>` element,
+ * or that of the `<metadata>` child of a domain or any wrapper (a hotplug envelope). Undefined when
+ * there is none. More than one group is an error: libvirt keeps one per namespace, and reading one
+ * would silently ignore the other.
+ */
+export function findGroup(node: Document | Element, options: DecodeOptions = {}): Element | undefined {
+  const el = node.nodeType === NODE.DOCUMENT ? node.documentElement : node;
+  if (el === null) return undefined;
+  const name = localNameOf(el);
+  if (name === DESCRIPTOR_GROUP && (el.namespaceURI ?? null) === null) return el;
+  if (name === DESCRIPTOR_GROUP && el.namespaceURI === DESCRIPTOR_URI) return el;
+  const metadata = name === 'metadata' ? el : firstChild(el, 'metadata');
+  if (metadata === undefined) return undefined;
+  const groups = childElements(metadata, DESCRIPTOR_GROUP, DESCRIPTOR_URI);
+  const second = groups[1];
+  if (second !== undefined) {
+    throw new MetadataError('METADATA_SHAPE', `<metadata> holds more than one group in ${DESCRIPTOR_URI}`, {
+      source: options.source,
+      ...positionOf(second),
+    });
+  }
+  return groups[0];
+}
+
+/** Decodes a group element (namespaced or bare). */
+export function decodeGroup(group: Element, options: DecodeOptions = {}): DecodedGroup {
+  return new Decoder(options.source).group(group);
+}
+
+class Decoder {
+  constructor(private readonly source: string | undefined) {}
+
+  private fail(code: 'METADATA_VALUE' | 'METADATA_SHAPE', detail: string, node: Node, path?: string): never {
+    throw new MetadataError(code, detail, { source: this.source, path, ...positionOf(node) });
+  }
+
+  group(group: Element): DecodedGroup {
+    const foreign = dataAttributes(group)[0];
+    if (foreign !== undefined) {
+      this.fail('METADATA_SHAPE', `unexpected attribute ${foreign.name} on the group element`, group);
+    }
+    if (hasText(group)) this.fail('METADATA_SHAPE', 'the group element holds text', group);
+    const values = dict();
+    let custom: Dict | undefined;
+    const entries: DecodedGroup['entries'] = [];
+    for (const child of childElements(group)) {
+      const key = keyOfElement(child);
+      if (key === 'device') {
+        entries.push(this.entry(child, indexPath('devices', entries.length)));
+      } else if (key === 'custom') {
+        if (custom !== undefined) this.fail('METADATA_SHAPE', 'a second <custom> block', child, 'custom');
+        if (!fitsContainer(child)) {
+          this.fail(
+            'METADATA_SHAPE',
+            '<custom> must be a block of leaves, without attributes or text',
+            child,
+            'custom',
+          );
+        }
+        custom = this.dict(child, FLAT, 'custom', 1);
+      } else {
+        const path = keyPath('', key);
+        if (hasKey(values, key)) this.fail('METADATA_SHAPE', `duplicate key ${key}`, child, path);
+        dictSet(values, key, this.member(child, undefined, path, 1));
+      }
+    }
+    return { values, custom: custom ?? dict(), entries };
+  }
+
+  private entry(el: Element, path: string): { attrs: DeviceAttrs; data: Dict } {
+    const attrs = Object.create(null) as DeviceAttrs;
+    for (const { name, value } of dataAttributes(el)) {
+      if (name.includes(':')) {
+        this.fail(
+          'METADATA_SHAPE',
+          `namespaced attribute ${name} on a device element is not supported`,
+          el,
+          path,
+        );
+      }
+      Object.defineProperty(attrs, name, { value, enumerable: true, writable: true, configurable: true });
+    }
+    if (hasText(el)) this.fail('METADATA_SHAPE', 'a device element holds text', el, path);
+    return { attrs, data: this.dict(el, DEVICE, path, 1) };
+  }
+
+  /** A child of a dict container: a kept element, a sub-key, or a typed leaf. */
+  private member(el: Element, shape: Shape | undefined, path: string, depth: number): Value {
+    if (!isOurs(el)) return new RawXml(el);
+    if (shape !== undefined) {
+      if (!fitsContainer(el)) return new RawXml(el);
+      return shape.kind === 'dict'
+        ? this.dict(el, shape, path, depth + 1)
+        : this.list(el, shape, path, depth + 1);
+    }
+    if (hasElementChildren(el) || dataAttributes(el).some((a) => a.name !== 'type')) return new RawXml(el);
+    return this.leaf(el, path);
+  }
+
+  private dict(el: Element, shape: DictShape, path: string, depth: number): Dict {
+    this.checkDepth(el, depth, path);
+    const out = dict();
+    let files: Dict | undefined;
+    for (const child of childElements(el)) {
+      if (shape.files && isOurs(child) && localNameOf(child) === 'file') {
+        if (files === undefined) {
+          files = dict();
+          dictSet(out, 'file', files);
+        }
+        this.file(child, files, keyPath(path, 'file'));
+        continue;
+      }
+      const key = keyOfElement(child);
+      const childPath = keyPath(path, key);
+      if (hasKey(out, key)) this.fail('METADATA_SHAPE', `duplicate key ${key}`, child, childPath);
+      const sub = isOurs(child) ? shape.subkeys.get(key) : undefined;
+      dictSet(out, key, this.member(child, sub, childPath, depth));
+    }
+    // Vdsm always gives a payload its `file` dict, possibly empty.
+    if (shape.files && files === undefined) dictSet(out, 'file', dict());
+    return out;
+  }
+
+  private list(el: Element, shape: ListShape, path: string, depth: number): Value[] {
+    this.checkDepth(el, depth, path);
+    return childElements(el).map((item, i): Value => {
+      const fits = isOurs(item) && localNameOf(item) === shape.item;
+      if (shape.items === 'dict') {
+        return fits && fitsContainer(item)
+          ? this.dict(item, FLAT, indexPath(path, i), depth + 1)
+          : new RawXml(item);
+      }
+      return fits && dataAttributes(item).length === 0 && !hasElementChildren(item)
+        ? textOf(item)
+        : new RawXml(item);
+    });
+  }
+
+  private file(el: Element, files: Dict, path: string): void {
+    let filePath: string | undefined;
+    for (const { name, value } of dataAttributes(el)) {
+      if (name !== 'path') this.fail('METADATA_SHAPE', `unexpected attribute ${name} on <file>`, el, path);
+      filePath = value;
+    }
+    if (filePath === undefined) this.fail('METADATA_SHAPE', '<file> without a path attribute', el, path);
+    const at = keyPath(path, filePath);
+    if (hasElementChildren(el)) this.fail('METADATA_SHAPE', '<file> must hold text only', el, at);
+    if (hasKey(files, filePath))
+      this.fail('METADATA_SHAPE', `a second <file> with path "${filePath}"`, el, at);
+    dictSet(files, filePath, textOf(el));
+  }
+
+  private leaf(el: Element, path: string): Scalar {
+    const type = getAttr(el, 'type');
+    const text = textOf(el);
+    if (type === undefined || type === 'str') return text;
+    if (type !== 'int' && type !== 'float' && type !== 'bool') {
+      this.fail('METADATA_VALUE', `unknown type hint type="${type}"`, el, path);
+    }
+    if (text === '') this.fail('METADATA_VALUE', `empty leaf with type="${type}"`, el, path);
+    const value =
+      type === 'int'
+        ? parseIntText(text)
+        : type === 'bool'
+          ? parseBoolText(text)
+          : floatOf(parseFloatText(text));
+    if (value === undefined)
+      this.fail('METADATA_VALUE', `${JSON.stringify(text)} is not a valid ${type}`, el, path);
+    return value;
+  }
+
+  /** Nested sub-keys (diskReplicate in diskReplicate...) recurse: bound it whatever the parser allowed. */
+  private checkDepth(el: Element, depth: number, path: string): void {
+    if (depth > DEFAULT_MAX_DEPTH) {
+      throw new XmlLimitError(`metadata nested deeper than the limit of ${DEFAULT_MAX_DEPTH}`, {
+        source: this.source,
+        path,
+        ...positionOf(el),
+      });
+    }
+  }
+}
+
+function floatOf(v: number | undefined): Scalar | undefined {
+  return v === undefined ? undefined : floatValue(v);
+}
+
+/** A container as the layout writes it: no attributes, no text, only child elements. */
+function fitsContainer(el: Element): boolean {
+  return dataAttributes(el).length === 0 && !hasText(el);
+}

@@ -1,0 +1,296 @@
+/**
+ * Writing the `ovirt-vm` group the way Vdsm wrote it (vdsm-behaviour 1b.2, 1b.5, 1b.6): typed
+ * leaves sorted by key, then the sub-keys in Vdsm's order, then the elements kept verbatim; the
+ * VM-level values, then the device entries that have data, then `custom`.
+ *
+ * Unlike Vdsm, empty sub-keys are written (`<address/>` reads back as `{}`: absent and empty stay
+ * apart), and what the layout cannot hold is an error naming its value path, never a silent drop.
+ */
+import { MetadataError } from '../errors.js';
+import type { Document, Element } from '../xml/dom.js';
+import { DEFAULT_MAX_DEPTH, NODE } from '../xml/dom.js';
+import { isNCName } from '../xml/names.js';
+import { cloneInto, createElement, findInvalidXmlChar, hasElementChildren } from '../xml/tree.js';
+import type { DeviceAttrs } from './descriptor-decode.js';
+import type { DictShape, ListShape, Shape } from './descriptor-layout.js';
+import {
+  DESCRIPTOR_GROUP,
+  DESCRIPTOR_PREFIX,
+  DESCRIPTOR_URI,
+  DEVICE,
+  FLAT,
+  GROUP_CHILDREN,
+  compareCodePoints,
+  keyOfElement,
+} from './descriptor-layout.js';
+import type { Dict, Scalar, Value } from './value.js';
+import {
+  Float,
+  RawXml,
+  Tuple,
+  dictEntries,
+  dictKeys,
+  formatFloat,
+  indexPath,
+  isDict,
+  isScalar,
+  keyPath,
+} from './value.js';
+
+export interface EncodeInput {
+  values: Dict;
+  custom: Dict;
+  entries: readonly { attrs: DeviceAttrs; data: Dict }[];
+}
+
+export interface EncodeOptions {
+  /** The bare form (no namespace), as libvirt's metadata API takes it. */
+  bare?: boolean;
+  /**
+   * Pretty-print: the indentation of the line the group element starts on (`''` for a document
+   * of its own). Nested elements are indented by two more spaces per level, as libvirt does.
+   * Omitted: no whitespace at all.
+   */
+  indent?: string;
+}
+
+const INDENT_UNIT = '  ';
+
+/** Builds the group element, owned by `doc` and not yet attached. */
+export function encodeGroup(doc: Document, input: EncodeInput, options: EncodeOptions = {}): Element {
+  const encoder = new Encoder(doc, options.bare === true ? null : DESCRIPTOR_URI);
+  const group = encoder.group(input);
+  if (options.indent !== undefined) encoder.indent(group, options.indent);
+  return group;
+}
+
+function fail(code: 'METADATA_VALUE' | 'METADATA_SHAPE', path: string, detail: string): never {
+  throw new MetadataError(code, detail, { path });
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (v instanceof Tuple) return 'a tuple';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof Set) return 'a set';
+  if (isDict(v)) return 'a dict';
+  if (typeof v === 'object') return 'an object';
+  return typeof v;
+}
+
+class Encoder {
+  /** Containers being written: a value that contains itself is an error, not a stack overflow. */
+  private readonly open = new Set<object>();
+  /** Elements copied verbatim: indentation never goes inside them. */
+  private readonly kept = new Set<Element>();
+
+  constructor(
+    private readonly doc: Document,
+    private readonly ns: string | null,
+  ) {}
+
+  private element(name: string): Element {
+    return createElement(this.doc, name, this.ns, DESCRIPTOR_PREFIX);
+  }
+
+  group(input: EncodeInput): Element {
+    const group = this.element(DESCRIPTOR_GROUP);
+    for (const key of dictKeys(input.values)) {
+      if (GROUP_CHILDREN.has(key)) {
+        fail('METADATA_SHAPE', keyPath('', key), `"${key}" is the group's own element: not a VM-level value`);
+      }
+    }
+    this.fill(group, input.values, FLAT, '', 1);
+    input.entries.forEach((entry, i) => {
+      // An entry without data is not written: that is how Vdsm deletes a device's metadata.
+      if (dictKeys(entry.data).length === 0) return;
+      const path = indexPath('devices', i);
+      const device = this.element('device');
+      for (const name of Object.keys(entry.attrs)) {
+        const value = entry.attrs[name];
+        const at = `${path}@${name}`;
+        if (!isNCName(name) || name === 'xmlns')
+          fail('METADATA_VALUE', at, `"${name}" is not a valid attribute name`);
+        if (typeof value !== 'string')
+          fail('METADATA_VALUE', at, `an attribute value must be a string, got ${describe(value)}`);
+        device.setAttribute(name, this.text(value, at));
+      }
+      this.fill(device, entry.data, DEVICE, path, 1);
+      group.appendChild(device);
+    });
+    if (dictKeys(input.custom).length > 0)
+      group.appendChild(this.dict(input.custom, FLAT, 'custom', 'custom', 1));
+    return group;
+  }
+
+  /** Writes `d` into `el`: sorted typed leaves, sub-keys in the layout's order, files, kept elements. */
+  private fill(el: Element, d: Dict, shape: DictShape, path: string, depth: number): void {
+    if (depth > DEFAULT_MAX_DEPTH)
+      fail('METADATA_SHAPE', path, `nested deeper than the limit of ${DEFAULT_MAX_DEPTH}`);
+    this.enter(d, path);
+    const leaves: [string, Scalar][] = [];
+    const subs = new Map<string, Value>();
+    const kept: Element[] = [];
+    let files: Value | undefined;
+    for (const [key, v] of dictEntries(d)) {
+      const at = keyPath(path, key);
+      if (v instanceof RawXml) {
+        if (keyOfElement(v.element) !== key) {
+          fail(
+            'METADATA_SHAPE',
+            at,
+            `a kept element <${v.element.nodeName}> must be stored under its own name`,
+          );
+        }
+        kept.push(v.element);
+      } else if (shape.files && key === 'file') {
+        files = v;
+      } else if (shape.subkeys.has(key)) {
+        subs.set(key, v);
+      } else if (isScalar(v)) {
+        leaves.push([key, v]);
+      } else if (typeof v === 'object' && (v as unknown) !== null) {
+        fail(
+          'METADATA_SHAPE',
+          at,
+          `${describe(v)} cannot be stored here: only the layout's sub-keys hold nested data`,
+        );
+      } else {
+        fail('METADATA_VALUE', at, `${describe(v)} is not a metadata value`);
+      }
+    }
+    leaves.sort(([a], [b]) => compareCodePoints(a, b));
+    for (const [key, v] of leaves) el.appendChild(this.leaf(key, v, keyPath(path, key)));
+    for (const [key, sub] of shape.subkeys) {
+      if (subs.has(key))
+        el.appendChild(this.shaped(subs.get(key) as Value, sub, key, keyPath(path, key), depth + 1));
+    }
+    if (files !== undefined) this.files(el, files, keyPath(path, 'file'));
+    for (const k of kept) el.appendChild(this.keep(k));
+    this.open.delete(d);
+  }
+
+  private enter(container: object, path: string): void {
+    if (this.open.has(container)) fail('METADATA_VALUE', path, 'the value contains itself');
+    this.open.add(container);
+  }
+
+  private shaped(v: Value, shape: Shape, name: string, path: string, depth: number): Element {
+    if (shape.kind === 'dict') {
+      if (!isDict(v)) fail('METADATA_SHAPE', path, `${name} must be a dict, got ${describe(v)}`);
+      return this.dict(v, shape, name, path, depth);
+    }
+    if (!Array.isArray(v) || v instanceof Tuple)
+      fail('METADATA_SHAPE', path, `${name} must be a list, got ${describe(v)}`);
+    return this.list(v, shape, name, path, depth);
+  }
+
+  private dict(d: Dict, shape: DictShape, name: string, path: string, depth: number): Element {
+    const el = this.element(name);
+    this.fill(el, d, shape, path, depth);
+    return el;
+  }
+
+  private list(items: Value[], shape: ListShape, name: string, path: string, depth: number): Element {
+    this.enter(items, path);
+    const el = this.element(name);
+    items.forEach((item, i) => {
+      const at = indexPath(path, i);
+      if (item instanceof RawXml) el.appendChild(this.keep(item.element));
+      else if (shape.items === 'dict') {
+        if (!isDict(item))
+          fail('METADATA_SHAPE', at, `a ${shape.item} must be a dict, got ${describe(item)}`);
+        el.appendChild(this.dict(item, FLAT, shape.item, at, depth + 1));
+      } else {
+        if (typeof item !== 'string')
+          fail('METADATA_VALUE', at, `a ${shape.item} must be a string, got ${describe(item)}`);
+        el.appendChild(this.textElement(shape.item, item, at));
+      }
+    });
+    this.open.delete(items);
+    return el;
+  }
+
+  /** `<file path="P">content</file>` per entry, sorted by path. */
+  private files(el: Element, files: Value, path: string): void {
+    if (!isDict(files))
+      fail('METADATA_SHAPE', path, `file must be a dict of path to content, got ${describe(files)}`);
+    const paths = dictKeys(files).sort(compareCodePoints);
+    for (const p of paths) {
+      const at = keyPath(path, p);
+      const content = files[p];
+      if (typeof content !== 'string')
+        fail('METADATA_VALUE', at, `file content must be a string, got ${describe(content)}`);
+      const file = this.textElement('file', content, at);
+      file.setAttribute('path', this.text(p, at));
+      el.appendChild(file);
+    }
+  }
+
+  private leaf(key: string, v: Scalar, path: string): Element {
+    if (typeof v === 'string') return this.textElement(key, v, path);
+    let type: string;
+    let text: string;
+    if (typeof v === 'boolean') {
+      type = 'bool';
+      text = v ? 'True' : 'False';
+    } else if (typeof v === 'bigint') {
+      type = 'int';
+      text = v.toString();
+    } else if (v instanceof Float) {
+      type = 'float';
+      text = formatFloat(v.value);
+    } else if (Number.isInteger(v)) {
+      if (!Number.isSafeInteger(v)) {
+        fail(
+          'METADATA_VALUE',
+          path,
+          `${v} is an integral number beyond 2^53: use a bigint for an int or a Float for a float`,
+        );
+      }
+      type = 'int';
+      text = String(v);
+    } else {
+      type = 'float';
+      text = formatFloat(v);
+    }
+    const el = this.textElement(key, text, path);
+    el.setAttribute('type', type);
+    return el;
+  }
+
+  private textElement(name: string, text: string, path: string): Element {
+    if (!isNCName(name)) fail('METADATA_VALUE', path, `"${name}" is not a valid XML element name`);
+    const el = this.element(name);
+    if (text !== '') el.appendChild(this.doc.createTextNode(this.text(text, path)));
+    return el;
+  }
+
+  private text(s: string, path: string): string {
+    const bad = findInvalidXmlChar(s);
+    if (bad >= 0) {
+      const code = (s.codePointAt(bad) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      fail('METADATA_VALUE', path, `U+${code} cannot be written in XML`);
+    }
+    return s;
+  }
+
+  private keep(el: Element): Element {
+    const copy = cloneInto(el, this.doc);
+    this.kept.add(copy);
+    return copy;
+  }
+
+  /** Indents the containers this encoder built (never the inside of kept elements or leaves). */
+  indent(el: Element, at: string): void {
+    if (this.kept.has(el) || !hasElementChildren(el)) return;
+    const inner = at + INDENT_UNIT;
+    for (let c = el.firstChild; c !== null; c = c.nextSibling) {
+      if (c.nodeType !== NODE.ELEMENT) continue;
+      el.insertBefore(this.doc.createTextNode('\n' + inner), c);
+      this.indent(c as Element, inner);
+    }
+    el.appendChild(this.doc.createTextNode('\n' + at));
+  }
+}

@@ -1,0 +1,363 @@
+/**
+ * The descriptor: the `ovirt-vm` metadata group Vdsm shipped (`<ovirt-vm:vm>` in the domain's
+ * `<metadata>`), read and written in Vdsm's wire format without Vdsm's bugs:
+ * - VM-level `values`, a `custom` dict, and ordered device entries (identifying attributes + data);
+ * - lookups never create entries, more than one match is an error listing them, and entries are
+ *   set, replaced and removed explicitly;
+ * - nested data no rule knows is kept (RawXml) and written back unchanged; bad leaves are errors
+ *   with a value path and line:column;
+ * - writing replaces only this group inside `<metadata>`; every other child stays as it was.
+ * The grammar is in descriptor-layout.ts, reading in descriptor-decode.ts, writing in
+ * descriptor-encode.ts.
+ */
+import { AmbiguousMetadataError, InvalidDomainError, MetadataError, NoSuchDeviceError } from '../errors.js';
+import type { Document, Element, Node, ParseOptions } from '../xml/dom.js';
+import { NODE, createDocument, parseXml, serialize } from '../xml/dom.js';
+import { childElements, firstChild, localNameOf, ownerOf } from '../xml/tree.js';
+import type { DecodeOptions, DeviceAttrs } from './descriptor-decode.js';
+import { decodeGroup, findGroup } from './descriptor-decode.js';
+import { encodeGroup } from './descriptor-encode.js';
+import { DESCRIPTOR_GROUP, DESCRIPTOR_PREFIX, DESCRIPTOR_URI } from './descriptor-layout.js';
+import type { TypedJson } from './typed-json.js';
+import { fromTypedJson, toTypedJson } from './typed-json.js';
+import type { Dict } from './value.js';
+import { dict, dictKeys, indexPath, isDict, keyPath } from './value.js';
+
+export { DESCRIPTOR_GROUP, DESCRIPTOR_PREFIX, DESCRIPTOR_URI };
+export type { DecodeOptions, DeviceAttrs };
+export type { EncodeOptions } from './descriptor-encode.js';
+
+/** One device block: the attributes that identify it and its data. */
+export class DescriptorEntry {
+  /** A prototype-free copy of the given attributes, in their order. */
+  readonly attrs: DeviceAttrs;
+  /** The data, kept as given (not copied): edits to it are what gets written. */
+  readonly data: Dict;
+
+  constructor(attrs: Readonly<Record<string, string>>, data: Dict = dict()) {
+    this.attrs = copyAttrs(attrs);
+    this.data = data;
+  }
+
+  /** `{devtype="disk" name="vda"}`, as errors and reports name an entry. */
+  describe(): string {
+    return describeAttrs(this.attrs);
+  }
+}
+
+export interface DescriptorInit {
+  values?: Dict;
+  custom?: Dict;
+  entries?: Iterable<{ readonly attrs: Readonly<Record<string, string>>; readonly data: Dict }>;
+}
+
+/** The JSON form (`vmdevices metadata decode`): typed JSON values, data and custom. */
+export interface DescriptorJson {
+  values: TypedJson;
+  custom: TypedJson;
+  devices: { attrs: Record<string, string>; data: TypedJson }[];
+}
+
+/** A match of {@link Descriptor.findAll}: the entry and its 0-based position. */
+export interface EntryMatch {
+  index: number;
+  entry: DescriptorEntry;
+}
+
+// libvirt writes these domain children before <metadata> (domain_conf.c, virDomainDefFormat).
+const BEFORE_METADATA = new Set(['name', 'uuid', 'genid', 'title', 'description']);
+const INDENT_UNIT = '  ';
+
+export class Descriptor {
+  /** VM-level values (the live dict: edits are written). */
+  readonly values: Dict;
+  /** VM custom properties (the live dict: edits are written). */
+  readonly custom: Dict;
+  private readonly list: DescriptorEntry[];
+
+  constructor(init: DescriptorInit = {}) {
+    this.values = init.values ?? dict();
+    this.custom = init.custom ?? dict();
+    this.list = [...(init.entries ?? [])].map((e) => new DescriptorEntry(e.attrs, e.data));
+  }
+
+  /** Parses `text` (a domain, a `<metadata>` element, or a group) and reads the group. */
+  static fromXml(text: string, options: ParseOptions = {}): Descriptor {
+    return Descriptor.fromNode(parseXml(text, options), { source: options.source });
+  }
+
+  /**
+   * Reads the group from a domain document or element (or any wrapper with a `<metadata>` child),
+   * a `<metadata>` element, or the group itself, namespaced or bare. Found by namespace URI, never
+   * by prefix. No group gives an empty descriptor.
+   */
+  static fromNode(node: Document | Element, options: DecodeOptions = {}): Descriptor {
+    const group = findGroup(node, options);
+    return group === undefined ? new Descriptor() : new Descriptor(decodeGroup(group, options));
+  }
+
+  /** Reads the JSON form ({@link toJSON}). */
+  static fromJSON(json: unknown): Descriptor {
+    const o = asObject(json, '(value)');
+    const values = asDict(o['values'] ?? {}, 'values');
+    const custom = asDict(o['custom'] ?? {}, 'custom');
+    const devices = o['devices'] ?? [];
+    if (!Array.isArray(devices)) shapeError('devices', 'must be a list');
+    const entries = devices.map((d: unknown, i) => {
+      const path = indexPath('devices', i);
+      const e = asObject(d, path);
+      const attrs = asObject(e['attrs'] ?? {}, keyPath(path, 'attrs'));
+      for (const k of Object.keys(attrs)) {
+        if (typeof attrs[k] !== 'string')
+          shapeError(keyPath(keyPath(path, 'attrs'), k), 'an attribute must be a string');
+      }
+      return { attrs: attrs as Record<string, string>, data: asDict(e['data'] ?? {}, keyPath(path, 'data')) };
+    });
+    return new Descriptor({ values, custom, entries });
+  }
+
+  /** Nothing at all: no values, no custom, no entries. */
+  isEmpty(): boolean {
+    return dictKeys(this.values).length === 0 && dictKeys(this.custom).length === 0 && this.list.length === 0;
+  }
+
+  /** The entries in order (a copy of the list; the entries themselves are live). */
+  entries(): readonly DescriptorEntry[] {
+    return [...this.list];
+  }
+
+  /**
+   * The entries whose attributes include every attribute of `attrs` with the same value. A query
+   * that names no attribute, or gives one as `''`, identifies nothing and matches no entry.
+   */
+  findAll(attrs: Readonly<Record<string, string>>): EntryMatch[] {
+    const keys = Object.keys(attrs);
+    if (keys.length === 0 || keys.some((k) => attrs[k] === '')) return [];
+    const out: EntryMatch[] = [];
+    this.list.forEach((entry, index) => {
+      if (
+        keys.every((k) => Object.prototype.hasOwnProperty.call(entry.attrs, k) && entry.attrs[k] === attrs[k])
+      ) {
+        out.push({ index, entry });
+      }
+    });
+    return out;
+  }
+
+  /** The one entry matching `attrs`, or undefined; never creates one. Several: AmbiguousMetadataError. */
+  find(attrs: Readonly<Record<string, string>>): DescriptorEntry | undefined {
+    return this.unique(attrs)?.entry;
+  }
+
+  /**
+   * Sets the data of the entry matching `attrs` (it keeps its attributes and place), or appends a
+   * new entry `{attrs, data}`. `attrs` must identify an entry: at least one attribute, none empty.
+   */
+  set(attrs: Readonly<Record<string, string>>, data: Dict): DescriptorEntry {
+    if (Object.keys(attrs).length === 0 || Object.values(attrs).some((v) => v === '')) {
+      throw new MetadataError(
+        'METADATA_SHAPE',
+        `device attributes ${describeAttrs(attrs)} identify no entry: give at least one, none empty`,
+      );
+    }
+    const match = this.unique(attrs);
+    if (match === undefined) {
+      const entry = new DescriptorEntry(attrs, data);
+      this.list.push(entry);
+      return entry;
+    }
+    const entry = new DescriptorEntry(match.entry.attrs, data);
+    this.list[match.index] = entry;
+    return entry;
+  }
+
+  /**
+   * Replaces the entry `target` (an entry of this descriptor, or the attributes matching one) by
+   * `next`, in the same place: new attributes (an alias learnt from libvirt) and new data.
+   */
+  replace(
+    target: DescriptorEntry | Readonly<Record<string, string>>,
+    next: { readonly attrs: Readonly<Record<string, string>>; readonly data: Dict },
+  ): DescriptorEntry {
+    const index = this.indexOf(target);
+    if (index < 0) throw new NoSuchDeviceError(`no metadata entry matches ${describeTarget(target)}`);
+    const entry = new DescriptorEntry(next.attrs, next.data);
+    this.list[index] = entry;
+    return entry;
+  }
+
+  /** Removes the entry `target` (an entry, or the attributes matching one); undefined when none. */
+  remove(target: DescriptorEntry | Readonly<Record<string, string>>): DescriptorEntry | undefined {
+    const index = this.indexOf(target);
+    if (index < 0) return undefined;
+    return this.list.splice(index, 1)[0];
+  }
+
+  /** The group element, owned by `doc` and not attached (see EncodeOptions for `bare`, `indent`). */
+  toElement(doc: Document, options: { bare?: boolean; indent?: string } = {}): Element {
+    return encodeGroup(doc, { values: this.values, custom: this.custom, entries: this.list }, options);
+  }
+
+  /** The group as an XML text of its own, pretty-printed (namespaced, or bare). */
+  toXml(options: { bare?: boolean } = {}): string {
+    const doc = createDocument(DESCRIPTOR_GROUP);
+    return serialize(this.toElement(doc, { bare: options.bare, indent: '' }));
+  }
+
+  /**
+   * Writes the group into a domain (a document, its root, any wrapper element, or its `<metadata>`
+   * element). Only our group is replaced, in its place; every other child of `<metadata>` stays
+   * unchanged. A missing `<metadata>` is created where libvirt puts it (after name, uuid, genid,
+   * title, description). Indentation follows the document's.
+   */
+  writeInto(target: Document | Element): void {
+    const domain = target.nodeType === NODE.DOCUMENT ? target.documentElement : target;
+    if (domain === null) throw new InvalidDomainError('the document has no root element');
+    const doc = ownerOf(domain);
+    let metadata = localNameOf(domain) === 'metadata' ? domain : firstChild(domain, 'metadata');
+    if (metadata === undefined) {
+      metadata =
+        domain.namespaceURI !== null
+          ? doc.createElementNS(domain.namespaceURI, 'metadata')
+          : doc.createElement('metadata');
+      insertIndented(domain, metadata, afterHead(domain));
+    }
+    const groups = childElements(metadata, DESCRIPTOR_GROUP, DESCRIPTOR_URI);
+    // Two groups: findGroup throws the error naming the second one.
+    if (groups.length > 1) findGroup(metadata);
+    const old = groups[0];
+    if (old !== undefined) {
+      metadata.replaceChild(this.toElement(doc, { indent: indentOf(old) }), old);
+    } else {
+      const lastElement = childElements(metadata).at(-1);
+      const parentIndent = indentOf(metadata);
+      const indent =
+        lastElement !== undefined
+          ? indentOf(lastElement)
+          : parentIndent !== undefined
+            ? parentIndent + INDENT_UNIT
+            : undefined;
+      insertIndented(metadata, this.toElement(doc, { indent }), null, indent);
+    }
+  }
+
+  /** The JSON form: typed JSON values, custom and data; attributes as strings. */
+  toJSON(): DescriptorJson {
+    // One value, so that an error names its path from the top (`devices[1].path`).
+    const data = this.list.map((e) => e.data);
+    const json = toTypedJson(
+      dict([
+        ['values', this.values],
+        ['custom', this.custom],
+        ['devices', data],
+      ]),
+    ) as {
+      values: TypedJson;
+      custom: TypedJson;
+      devices: TypedJson[];
+    };
+    return {
+      values: json.values,
+      custom: json.custom,
+      devices: this.list.map((e, i) => ({ attrs: { ...e.attrs }, data: json.devices[i] ?? null })),
+    };
+  }
+
+  private unique(attrs: Readonly<Record<string, string>>): EntryMatch | undefined {
+    const matches = this.findAll(attrs);
+    if (matches.length > 1) {
+      throw new AmbiguousMetadataError(
+        `device attributes ${describeAttrs(attrs)} match ${matches.length} entries`,
+        matches.map((m) => `${indexPath('devices', m.index)} ${m.entry.describe()}`),
+      );
+    }
+    return matches[0];
+  }
+
+  private indexOf(target: DescriptorEntry | Readonly<Record<string, string>>): number {
+    if (target instanceof DescriptorEntry) return this.list.indexOf(target);
+    return this.unique(target)?.index ?? -1;
+  }
+}
+
+function copyAttrs(attrs: Readonly<Record<string, string>>): DeviceAttrs {
+  const out = Object.create(null) as DeviceAttrs;
+  for (const k of Object.keys(attrs)) {
+    // defineProperty: a `__proto__` attribute is an ordinary key, never a prototype.
+    Object.defineProperty(out, k, { value: attrs[k], enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function describeAttrs(attrs: Readonly<Record<string, string>>): string {
+  return `{${Object.keys(attrs)
+    .map((k) => `${k}=${JSON.stringify(attrs[k])}`)
+    .join(' ')}}`;
+}
+
+function describeTarget(target: DescriptorEntry | Readonly<Record<string, string>>): string {
+  return target instanceof DescriptorEntry ? `the entry ${target.describe()}` : describeAttrs(target);
+}
+
+function shapeError(path: string, detail: string): never {
+  throw new MetadataError('METADATA_SHAPE', detail, { path });
+}
+
+function asObject(v: unknown, path: string): Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) shapeError(path, 'must be an object');
+  return v as Record<string, unknown>;
+}
+
+function asDict(v: unknown, path: string): Dict {
+  const d = fromTypedJson(v, path);
+  if (!isDict(d)) shapeError(path, 'must be a dict');
+  return d;
+}
+
+/** The whitespace an element's line starts with, when the text before it is a line break + indent. */
+function indentOf(el: Node): string | undefined {
+  const prev = el.previousSibling;
+  if (prev === null || prev.nodeType !== NODE.TEXT) return undefined;
+  const text = prev.nodeValue ?? '';
+  if (!/^[ \t\r\n]*$/.test(text) || !text.includes('\n')) return undefined;
+  return text.slice(text.lastIndexOf('\n') + 1);
+}
+
+/** The element child that `<metadata>` goes before: the one after the last of the head elements. */
+function afterHead(domain: Element): Element | null {
+  const children = childElements(domain);
+  let last = -1;
+  children.forEach((c, i) => {
+    if (BEFORE_METADATA.has(localNameOf(c))) last = i;
+  });
+  return children[last + 1] ?? null;
+}
+
+/**
+ * Inserts `child` before `ref` (appends when null), copying the document's line break and
+ * indentation so that a pretty-printed document stays so.
+ */
+function insertIndented(parent: Element, child: Element, ref: Element | null, indent?: string): void {
+  const doc = ownerOf(parent);
+  if (ref !== null) {
+    const at = indentOf(ref);
+    parent.insertBefore(child, ref);
+    if (at !== undefined) parent.insertBefore(doc.createTextNode('\n' + at), ref);
+    return;
+  }
+  const lastElement = childElements(parent).at(-1);
+  const at = indent ?? (lastElement !== undefined ? indentOf(lastElement) : undefined);
+  if (at === undefined) {
+    parent.appendChild(child);
+    return;
+  }
+  const tail = parent.lastChild;
+  if (tail !== null && tail.nodeType === NODE.TEXT && /^[ \t\r\n]*$/.test(tail.nodeValue ?? '')) {
+    parent.insertBefore(doc.createTextNode('\n' + at), tail);
+    parent.insertBefore(child, tail);
+  } else {
+    parent.appendChild(doc.createTextNode('\n' + at));
+    parent.appendChild(child);
+    parent.appendChild(doc.createTextNode('\n' + (indentOf(parent) ?? '')));
+  }
+}
