@@ -42,7 +42,7 @@ export interface DecodedGroup {
   entries: { attrs: DeviceAttrs; data: Dict }[];
 }
 
-export interface DecodeOptions {
+export interface DescriptorDecodeOptions {
   /** Name of the input, carried by every error. */
   source?: string;
 }
@@ -54,7 +54,10 @@ export interface DecodeOptions {
  * there is none. More than one group is an error: libvirt keeps one per namespace, and reading one
  * would silently ignore the other.
  */
-export function findGroup(node: Document | Element, options: DecodeOptions = {}): Element | undefined {
+export function findGroup(
+  node: Document | Element,
+  options: DescriptorDecodeOptions = {},
+): Element | undefined {
   const el = node.nodeType === NODE.DOCUMENT ? node.documentElement : node;
   if (el === null) return undefined;
   const name = localNameOf(el);
@@ -74,7 +77,7 @@ export function findGroup(node: Document | Element, options: DecodeOptions = {})
 }
 
 /** Decodes a group element (namespaced or bare). */
-export function decodeGroup(group: Element, options: DecodeOptions = {}): DecodedGroup {
+export function decodeGroup(group: Element, options: DescriptorDecodeOptions = {}): DecodedGroup {
   return new Decoder(options.source).group(group);
 }
 

@@ -43,7 +43,7 @@ export interface EncodeInput {
   entries: readonly { attrs: DeviceAttrs; data: Dict }[];
 }
 
-export interface EncodeOptions {
+export interface DescriptorEncodeOptions {
   /** The bare form (no namespace), as libvirt's metadata API takes it. */
   bare?: boolean;
   /**
@@ -57,7 +57,11 @@ export interface EncodeOptions {
 const INDENT_UNIT = '  ';
 
 /** Builds the group element, owned by `doc` and not yet attached. */
-export function encodeGroup(doc: Document, input: EncodeInput, options: EncodeOptions = {}): Element {
+export function encodeGroup(
+  doc: Document,
+  input: EncodeInput,
+  options: DescriptorEncodeOptions = {},
+): Element {
   const encoder = new Encoder(doc, options.bare === true ? null : DESCRIPTOR_URI);
   const group = encoder.group(input);
   if (options.indent !== undefined) encoder.indent(group, options.indent);

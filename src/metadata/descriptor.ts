@@ -6,7 +6,8 @@
  *   set, replaced and removed explicitly;
  * - nested data no rule knows is kept (RawXml) and written back unchanged; bad leaves are errors
  *   with a value path and line:column;
- * - writing replaces only this group inside `<metadata>`; every other child stays as it was.
+ * - writing replaces only this group inside `<metadata>`; every other child stays as it was. The
+ *   group itself is ours and written afresh: comments inside it are not kept.
  * The grammar is in descriptor-layout.ts, reading in descriptor-decode.ts, writing in
  * descriptor-encode.ts.
  */
@@ -14,8 +15,9 @@ import { AmbiguousMetadataError, InvalidDomainError, MetadataError, NoSuchDevice
 import type { Document, Element, Node, ParseOptions } from '../xml/dom.js';
 import { NODE, createDocument, parseXml, serialize } from '../xml/dom.js';
 import { childElements, firstChild, localNameOf, ownerOf } from '../xml/tree.js';
-import type { DecodeOptions, DeviceAttrs } from './descriptor-decode.js';
+import type { DescriptorDecodeOptions, DeviceAttrs } from './descriptor-decode.js';
 import { decodeGroup, findGroup } from './descriptor-decode.js';
+import type { DescriptorEncodeOptions } from './descriptor-encode.js';
 import { encodeGroup } from './descriptor-encode.js';
 import { DESCRIPTOR_GROUP, DESCRIPTOR_PREFIX, DESCRIPTOR_URI } from './descriptor-layout.js';
 import type { TypedJson } from './typed-json.js';
@@ -24,8 +26,8 @@ import type { Dict } from './value.js';
 import { dict, dictKeys, indexPath, isDict, keyPath } from './value.js';
 
 export { DESCRIPTOR_GROUP, DESCRIPTOR_PREFIX, DESCRIPTOR_URI };
-export type { DecodeOptions, DeviceAttrs };
-export type { EncodeOptions } from './descriptor-encode.js';
+export type { DescriptorDecodeOptions, DeviceAttrs };
+export type { DescriptorEncodeOptions };
 
 /** One device block: the attributes that identify it and its data. */
 export class DescriptorEntry {
@@ -91,7 +93,7 @@ export class Descriptor {
    * a `<metadata>` element, or the group itself, namespaced or bare. Found by namespace URI, never
    * by prefix. No group gives an empty descriptor.
    */
-  static fromNode(node: Document | Element, options: DecodeOptions = {}): Descriptor {
+  static fromNode(node: Document | Element, options: DescriptorDecodeOptions = {}): Descriptor {
     const group = findGroup(node, options);
     return group === undefined ? new Descriptor() : new Descriptor(decodeGroup(group, options));
   }
@@ -193,8 +195,8 @@ export class Descriptor {
     return this.list.splice(index, 1)[0];
   }
 
-  /** The group element, owned by `doc` and not attached (see EncodeOptions for `bare`, `indent`). */
-  toElement(doc: Document, options: { bare?: boolean; indent?: string } = {}): Element {
+  /** The group element, owned by `doc` and not attached (see DescriptorEncodeOptions for `bare`, `indent`). */
+  toElement(doc: Document, options: DescriptorEncodeOptions = {}): Element {
     return encodeGroup(doc, { values: this.values, custom: this.custom, entries: this.list }, options);
   }
 
@@ -213,6 +215,11 @@ export class Descriptor {
   writeInto(target: Document | Element): void {
     const domain = target.nodeType === NODE.DOCUMENT ? target.documentElement : target;
     if (domain === null) throw new InvalidDomainError('the document has no root element');
+    if (findGroup(domain) === domain) {
+      throw new InvalidDomainError(
+        'writeInto takes a domain or its <metadata>, not a group: use toElement or toXml',
+      );
+    }
     const doc = ownerOf(domain);
     let metadata = localNameOf(domain) === 'metadata' ? domain : firstChild(domain, 'metadata');
     if (metadata === undefined) {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { basename } from 'node:path';
 import {
   AmbiguousMetadataError,
+  InvalidDomainError,
   MetadataError,
   NoSuchDeviceError,
   VmDevicesError,
@@ -121,7 +122,7 @@ describe('Descriptor', () => {
     const files = listFixtures('metadata/descriptor/invalid');
     it('has fixtures for every error kind', () => {
       const codes = new Set(files.map((f) => basename(f).split('--')[0]));
-      expect([...codes].sort()).to.deep.equal(['METADATA_SHAPE', 'METADATA_VALUE', 'XML_PARSE']);
+      expect([...codes].sort()).to.deep.equal(['METADATA_SHAPE', 'METADATA_VALUE', 'XML_LIMIT', 'XML_PARSE']);
     });
     for (const rel of files) {
       const name = basename(rel, '.xml');
@@ -670,6 +671,12 @@ describe('Descriptor', () => {
       expect(serialize(doc)).to.equal(
         `<domain><metadata><ovirt-vm:vm xmlns:ovirt-vm="${VM}"/></metadata></domain>`,
       );
+    });
+
+    it('refuses a group of its own as the target', () => {
+      for (const text of ['<vm/>', `<p:vm xmlns:p="${VM}"/>`]) {
+        expect(() => d.writeInto(parseXml(text))).to.throw(InvalidDomainError, /not a group/);
+      }
     });
 
     it('refuses a <metadata> holding two groups', () => {
