@@ -26,6 +26,8 @@ import type { Dict } from './value.js';
 import { dict, dictKeys, indexPath, isDict, keyPath } from './value.js';
 
 export { DESCRIPTOR_GROUP, DESCRIPTOR_PREFIX, DESCRIPTOR_URI };
+/** The group element in a domain, a `<metadata>` element, or the group itself (see findGroup). */
+export { findGroup as findDescriptorGroup };
 export type { DescriptorDecodeOptions, DeviceAttrs };
 export type { DescriptorEncodeOptions };
 
