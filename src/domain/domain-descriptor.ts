@@ -5,9 +5,10 @@
 import { InvalidDomainError, XmlValueError } from '../errors.js';
 import { toKiB } from '../devices/units.js';
 import type { Document, Element, ParseOptions } from '../xml/dom.js';
-import { NODE, parseXml, positionOf, serialize } from '../xml/dom.js';
+import { findDescriptorGroup } from '../metadata/descriptor.js';
+import { parseXml, positionOf, serialize } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
-import { elementPath, firstChild, getAttr, localNameOf, textOf } from '../xml/tree.js';
+import { elementPath, firstChild, getAttr, textOf } from '../xml/tree.js';
 
 export interface Vcpus {
   /** The `<vcpu>` text: the maximum. */
@@ -116,19 +117,16 @@ export class DomainDescriptor {
     return firstChild(this.root, 'metadata');
   }
 
-  /** The metadata groups present, found by namespace URI (any prefix). */
+  /**
+   * The metadata groups present, found by namespace URI (any prefix). Two descriptor groups are an
+   * error (reading one would silently ignore the other).
+   */
   get metadataGroups(): MetadataGroups {
     const md = this.metadataElement;
-    const groups: MetadataGroups = { descriptor: undefined, xmlpickle: undefined };
-    if (md === undefined) return groups;
-    for (let c = md.firstChild; c !== null; c = c.nextSibling) {
-      if (c.nodeType !== NODE.ELEMENT) continue;
-      const el = c as Element;
-      const ns = el.namespaceURI ?? null;
-      if (ns === NS['ovirt-vm'] && localNameOf(el) === 'vm') groups.descriptor ??= el;
-      else if (ns === NS['ovirt-instance'] && localNameOf(el) === 'instance') groups.xmlpickle ??= el;
-    }
-    return groups;
+    return {
+      descriptor: md === undefined ? undefined : findDescriptorGroup(md, { source: this.source }),
+      xmlpickle: md === undefined ? undefined : firstChild(md, 'instance', NS['ovirt-instance']),
+    };
   }
 
   toXml(): string {

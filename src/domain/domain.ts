@@ -379,6 +379,8 @@ export class Domain {
     this.slots.forEach((s, i) => {
       const data = s.device.metadataToSave();
       if (dictKeys(data).length === 0) return;
+      // What is saved is what the device holds from now on (e.g. the deviceId of a ua- alias).
+      for (const [k, v] of dictEntries(data)) if (!s.device.meta.has(k)) s.device.meta.set(k, v);
       const attrs = saveAttrs(s.device);
       if (s.binding.descriptor !== undefined) {
         const entry = s.binding.descriptor;
