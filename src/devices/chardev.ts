@@ -8,10 +8,9 @@ import { onOff, str, uint, yesNo } from '../xml/codecs.js';
 import { childElements } from '../xml/tree.js';
 import { chardevProtocol, chardevSourceMode, chardevType } from './chardev-type.js';
 import { Device } from './device.js';
-import type { Field } from './field.js';
+import type { NestedOrder } from './field.js';
 import { field } from './field.js';
-import { prefixed, writeNested } from './nested.js';
-import type { NestedOrder } from './nested.js';
+import { prefixed } from './nested.js';
 import { Part, addChildElement } from './part.js';
 
 /** The fields of one `<source>` element, relative to it. */
@@ -137,12 +136,7 @@ const F = chardevFields;
 export abstract class CharDevice extends Device {
   static override readonly childOrder: readonly string[] = CHARDEV_CHILD_ORDER;
   /** libvirt's order below the direct children; classes with deeper target fields extend it. */
-  protected static readonly nestedOrder: NestedOrder = { source: SOURCE_ORDER };
-
-  protected override write<A>(f: Field<A>, value: A | undefined): void {
-    const nested = (this.constructor as typeof CharDevice).nestedOrder;
-    writeNested(this.element, f, value, this.cls.childOrder, nested);
-  }
+  static override readonly nestedOrder: NestedOrder = { source: SOURCE_ORDER };
 
   get type(): string | undefined {
     return this.read(F.type);

@@ -1,10 +1,8 @@
 import { onOff, openEnum, str, uint } from '../xml/codecs.js';
 import { Device } from './device.js';
 import type { NaturalKeys } from './device.js';
-import type { Field } from './field.js';
+import type { NestedOrder } from './field.js';
 import { field } from './field.js';
-import { writeNested } from './nested.js';
-import type { NestedOrder } from './nested.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 import { virtioDriverFields } from './virtio.js';
 
@@ -49,9 +47,6 @@ const F = {
   pcihole64Unit: PCIHOLE64.unit,
 } as const;
 
-/** libvirt's order of the children of `<target>`. */
-const NESTED: NestedOrder = { target: ['node'] };
-
 /** `<controller>`: ide, scsi, usb, virtio-serial, pci... */
 export class Controller extends Device {
   static override readonly tag = 'controller';
@@ -68,10 +63,8 @@ export class Controller extends Device {
     'address',
     'pcihole64',
   ];
-
-  protected override write<A>(f: Field<A>, value: A | undefined): void {
-    writeNested(this.element, f, value, this.cls.childOrder, NESTED);
-  }
+  /** libvirt's order of the children of `<target>`. */
+  static override readonly nestedOrder: NestedOrder = { target: ['node'] };
 
   get type(): string | undefined {
     return this.read(F.type);

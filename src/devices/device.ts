@@ -14,7 +14,7 @@ import { positionOf, serialize } from '../xml/dom.js';
 import { elementPath, localNameOf } from '../xml/tree.js';
 import type { AddressRecord } from './address.js';
 import { addressKey, readAddress, writeAddress } from './address.js';
-import type { AnyField, Field } from './field.js';
+import type { AnyField, Field, NestedOrder } from './field.js';
 import { field, readField, writeField } from './field.js';
 
 /** The prefix of user aliases (libvirt keeps `ua-*` aliases the agent sets). */
@@ -70,6 +70,7 @@ export interface DeviceClass<D extends Device = Device> {
   readonly tag: string;
   readonly fields: Readonly<Record<string, AnyField>>;
   readonly childOrder: readonly string[];
+  readonly nestedOrder: NestedOrder;
   readonly metaSchema: MetaSchema;
   readonly name: string;
   fromXmlTree(element: Element, meta?: Dict): D;
@@ -90,6 +91,11 @@ export abstract class Device {
   static readonly fields: Readonly<Record<string, AnyField>> = {};
   /** libvirt's order of the device's direct children, for inserting new ones. */
   static readonly childOrder: readonly string[] = [];
+  /**
+   * libvirt's order below the direct children, by parent name, for a class whose fields go deeper
+   * (`model/acceleration/@accel3d`, `source/reconnect/@enabled`): created elements land there too.
+   */
+  static readonly nestedOrder: NestedOrder = {};
   static readonly metaSchema: MetaSchema = baseMetaSchema;
 
   readonly element: Element;
@@ -98,14 +104,21 @@ export abstract class Device {
   constructor(element: Element, meta?: Dict) {
     const cls = this.constructor as unknown as DeviceClass;
     if (cls.tag !== '' && localNameOf(element) !== cls.tag) {
-      throw new UnexpectedElementError(cls.tag, localNameOf(element), { path: elementPath(element), ...positionOf(element) });
+      throw new UnexpectedElementError(cls.tag, localNameOf(element), {
+        path: elementPath(element),
+        ...positionOf(element),
+      });
     }
     this.element = element;
     this.meta = new DeviceMeta(meta ?? dict(), cls.metaSchema, () => `${this.kind} ${this.path}`);
   }
 
   /** Builds the device over `element` with its bound metadata (`meta`, empty when none). */
-  static fromXmlTree<D extends Device>(this: new (element: Element, meta?: Dict) => D, element: Element, meta?: Dict): D {
+  static fromXmlTree<D extends Device>(
+    this: new (element: Element, meta?: Dict) => D,
+    element: Element,
+    meta?: Dict,
+  ): D {
     return new this(element, meta);
   }
 
@@ -133,7 +146,7 @@ export abstract class Device {
   }
 
   protected write<A>(f: Field<A>, value: A | undefined): void {
-    writeField(this.element, f, value, this.cls.childOrder);
+    writeField(this.element, f, value, this.cls.childOrder, this.cls.nestedOrder);
   }
 
   get alias(): string | undefined {

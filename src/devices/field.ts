@@ -41,6 +41,12 @@ function parsePath(path: string): { steps: string[]; attribute: string | undefin
   return { steps: parts, attribute: undefined };
 }
 
+/**
+ * libvirt's order of the children of an element, by that element's name (`model` → acceleration,
+ * resolution): where writeField puts the elements it creates below the first step.
+ */
+export type NestedOrder = Readonly<Record<string, readonly string[]>>;
+
 /** A field of any value type (tables of fields mix them). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyField = Field<any>;
@@ -88,18 +94,20 @@ export function fieldLocation<A>(el: Element, f: Field<A>): ErrorLocation {
 }
 
 /**
- * Writes a field through to the element at once. Missing children are created in `order` (libvirt's
- * order of the device's children); `undefined` (or false for a flag) removes the attribute or element
- * and prunes the children that became empty.
+ * Writes a field through to the element at once. Missing children are created where libvirt puts
+ * them: the first step in `order` (libvirt's order of the device's children), deeper steps in
+ * `nested[parent name]` (`model/acceleration/@accel3d`); `undefined` (or false for a flag) removes
+ * the attribute or element and prunes the children that became empty.
  */
 export function writeField<A>(
   el: Element,
   f: Field<A>,
   value: A | undefined,
   order: readonly string[],
+  nested: NestedOrder = {},
 ): void {
   if (f.flag) {
-    if (value === true) ensure(el, f.steps, order);
+    if (value === true) ensure(el, f.steps, order, nested);
     else {
       const target = walk(el, f.steps);
       if (target !== undefined) removeAndPrune(el, target);
@@ -116,21 +124,28 @@ export function writeField<A>(
   }
   if (f.codec === undefined) return;
   const text = f.codec.encode(value);
-  const target = ensure(el, f.steps, order);
+  const target = ensure(el, f.steps, order, nested);
   if (f.attribute !== undefined) setAttr(target, f.attribute, text);
   else setText(target, text);
 }
 
-function ensure(el: Element, steps: readonly string[], order: readonly string[]): Element {
+function ensure(
+  el: Element,
+  steps: readonly string[],
+  order: readonly string[],
+  nested: NestedOrder,
+): Element {
   let cur = el;
-  steps.forEach((s, i) => {
+  let curOrder = order;
+  for (const s of steps) {
     let next = firstChild(cur, s);
     if (next === undefined) {
       next = createElement(ownerOf(cur), s, cur.namespaceURI ?? null, cur.prefix ?? undefined);
-      insertInOrder(cur, next, i === 0 ? order : []);
+      insertInOrder(cur, next, curOrder);
     }
     cur = next;
-  });
+    curOrder = nested[s] ?? [];
+  }
   return cur;
 }
 

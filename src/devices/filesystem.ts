@@ -1,9 +1,7 @@
 import { onOff, openEnum, str, uint } from '../xml/codecs.js';
 import { Device } from './device.js';
-import type { Field } from './field.js';
+import type { NestedOrder } from './field.js';
 import { field, flag } from './field.js';
-import type { NestedOrder } from './nested.js';
-import { writeNested } from './nested.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 import { virtioDriverFields } from './virtio.js';
 
@@ -53,9 +51,6 @@ const F = {
   readonly: flag('readonly'),
 } as const;
 
-/** libvirt's order of virtiofsd's settings (virDomainFSDefFormat), for creating them. */
-const NESTED: NestedOrder = { binary: ['cache', 'sandbox', 'lock', 'thread_pool', 'openfiles'] };
-
 /**
  * `<filesystem>`: a host directory, file, block device or RAM area the guest mounts (9p, virtiofs,
  * or an LXC container's filesystem). The source attribute depends on the type: dir (mount, bind),
@@ -78,10 +73,10 @@ export class Filesystem extends Device {
     'space_hard_limit',
     'space_soft_limit',
   ];
-
-  protected override write<A>(f: Field<A>, value: A | undefined): void {
-    writeNested(this.element, f, value, this.cls.childOrder, NESTED);
-  }
+  /** libvirt's order of virtiofsd's settings (virDomainFSDefFormat), for creating them. */
+  static override readonly nestedOrder: NestedOrder = {
+    binary: ['cache', 'sandbox', 'lock', 'thread_pool', 'openfiles'],
+  };
 
   get type(): string | undefined {
     return this.read(F.type);

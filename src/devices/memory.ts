@@ -1,9 +1,7 @@
 import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import { Device } from './device.js';
-import type { Field } from './field.js';
+import type { NestedOrder } from './field.js';
 import { field, flag } from './field.js';
-import type { NestedOrder } from './nested.js';
-import { writeNested } from './nested.js';
 import type { Scaled } from './scaled.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 
@@ -45,12 +43,6 @@ const F = {
   targetReadonly: flag('target/readonly'),
 } as const;
 
-/** libvirt's order below the direct children (virDomainMemoryDefFormat), for creating them. */
-const NESTED: NestedOrder = {
-  source: ['nodemask', 'pagesize', 'path', 'alignsize', 'pmem'],
-  target: ['size', 'node', 'label', 'readonly', 'block', 'requested', 'current', 'address'],
-};
-
 /** The sizes, each in KiB, as toJSON shows them beside what is written. */
 const KIB: Readonly<Record<string, Scaled>> = {
   sizeKiB: SIZE,
@@ -71,10 +63,11 @@ export class Memory extends Device {
   static override readonly tag = 'memory';
   static override readonly fields = F;
   static override readonly childOrder = ['uuid', 'source', 'target', 'alias', 'acpi', 'address'];
-
-  protected override write<A>(f: Field<A>, value: A | undefined): void {
-    writeNested(this.element, f, value, this.cls.childOrder, NESTED);
-  }
+  /** libvirt's order below the direct children (virDomainMemoryDefFormat), for creating them. */
+  static override readonly nestedOrder: NestedOrder = {
+    source: ['nodemask', 'pagesize', 'path', 'alignsize', 'pmem'],
+    target: ['size', 'node', 'label', 'readonly', 'block', 'requested', 'current', 'address'],
+  };
 
   get model(): string | undefined {
     return this.read(F.model);

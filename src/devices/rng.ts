@@ -2,10 +2,9 @@ import { openEnum, str, uint } from '../xml/codecs.js';
 import { childElements, firstChild } from '../xml/tree.js';
 import { ChardevSource, chardevFields, chardevSourceFields } from './chardev.js';
 import { Device } from './device.js';
-import type { Field } from './field.js';
+import type { NestedOrder } from './field.js';
 import { field } from './field.js';
-import type { NestedOrder } from './nested.js';
-import { prefixed, writeNested } from './nested.js';
+import { prefixed } from './nested.js';
 import { virtioDriverFields } from './virtio.js';
 
 // The character device's parts an egd backend uses (tcp, udp, unix).
@@ -24,9 +23,6 @@ const F = {
   ...virtioDriverFields,
 } as const;
 
-/** libvirt's order of an egd backend's children, for creating them. */
-const NESTED: NestedOrder = { backend: ['source', 'protocol'] };
-
 /** The text content of `<backend>`: the host device path of a `random` backend. */
 const backendText = field('backend', str);
 
@@ -38,10 +34,8 @@ export class Rng extends Device {
   static override readonly tag = 'rng';
   static override readonly fields = F;
   static override readonly childOrder = ['rate', 'backend', 'driver', 'alias', 'acpi', 'address'];
-
-  protected override write<A>(f: Field<A>, value: A | undefined): void {
-    writeNested(this.element, f, value, this.cls.childOrder, NESTED);
-  }
+  /** libvirt's order of an egd backend's children, for creating them. */
+  static override readonly nestedOrder: NestedOrder = { backend: ['source', 'protocol'] };
 
   get model(): string | undefined {
     return this.read(F.model);

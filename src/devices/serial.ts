@@ -1,6 +1,6 @@
 import { openEnum } from '../xml/codecs.js';
 import { CharDevice, chardevFields } from './chardev.js';
-import type { NestedOrder } from './nested.js';
+import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 
 const F = {
@@ -13,7 +13,7 @@ const F = {
 export class Serial extends CharDevice {
   static override readonly tag = 'serial';
   static override readonly fields = F;
-  protected static override readonly nestedOrder: NestedOrder = {
+  static override readonly nestedOrder: NestedOrder = {
     ...CharDevice.nestedOrder,
     target: ['model'],
   };

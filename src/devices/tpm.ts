@@ -3,10 +3,8 @@ import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import type { Element } from '../xml/dom.js';
 import { childElements, firstChild, localNameOf, removeNode } from '../xml/tree.js';
 import { Device } from './device.js';
-import type { Field } from './field.js';
+import type { NestedOrder } from './field.js';
 import { field } from './field.js';
-import type { NestedOrder } from './nested.js';
-import { writeNested } from './nested.js';
 import { addChildElement } from './part.js';
 
 /** A PCR bank is named by an element: an XML name without a prefix. */
@@ -25,9 +23,6 @@ const F = {
   backendSourcePath: field('backend/source/@path', str),
 } as const;
 
-/** libvirt's order of the backend's children (virDomainTPMDefFormat), for creating them. */
-const NESTED: NestedOrder = { backend: ['device', 'encryption', 'active_pcr_banks', 'source', 'profile'] };
-
 /**
  * `<tpm>`: a TPM passed through from the host (`passthrough`), emulated by swtpm (`emulator`), or
  * served by an external swtpm over a socket (`external`). Unlike Vdsm, the guest address is kept.
@@ -36,10 +31,10 @@ export class Tpm extends Device {
   static override readonly tag = 'tpm';
   static override readonly fields = F;
   static override readonly childOrder = ['backend', 'alias', 'acpi', 'address'];
-
-  protected override write<A>(f: Field<A>, value: A | undefined): void {
-    writeNested(this.element, f, value, this.cls.childOrder, NESTED);
-  }
+  /** libvirt's order of the backend's children (virDomainTPMDefFormat), for creating them. */
+  static override readonly nestedOrder: NestedOrder = {
+    backend: ['device', 'encryption', 'active_pcr_banks', 'source', 'profile'],
+  };
 
   get model(): string | undefined {
     return this.read(F.model);
@@ -141,7 +136,7 @@ export class Tpm extends Device {
     if (banks === undefined) {
       const backend =
         firstChild(this.element, 'backend') ?? addChildElement(this.element, 'backend', Tpm.childOrder);
-      banks = addChildElement(backend, 'active_pcr_banks', NESTED['backend'] ?? []);
+      banks = addChildElement(backend, 'active_pcr_banks', Tpm.nestedOrder['backend'] ?? []);
     } else {
       // Keeps the element where it is; only the list of banks changes.
       for (const old of childElements(banks)) removeNode(old);

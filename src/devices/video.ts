@@ -1,9 +1,7 @@
 import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import { Device } from './device.js';
-import type { Field } from './field.js';
+import type { NestedOrder } from './field.js';
 import { field } from './field.js';
-import { writeNested } from './nested.js';
-import type { NestedOrder } from './nested.js';
 import { virtioDriverFields } from './virtio.js';
 
 const F = {
@@ -35,18 +33,13 @@ const F = {
   resolutionY: field('model/resolution/@y', uint),
 } as const;
 
-/** libvirt's order of the children of `<model>`. */
-const NESTED: NestedOrder = { model: ['acceleration', 'resolution'] };
-
 /** `<video>`: a video adapter; its `<model>` carries the type, memory sizes and acceleration. */
 export class Video extends Device {
   static override readonly tag = 'video';
   static override readonly fields = F;
   static override readonly childOrder = ['driver', 'model', 'alias', 'acpi', 'address'];
-
-  protected override write<A>(f: Field<A>, value: A | undefined): void {
-    writeNested(this.element, f, value, this.cls.childOrder, NESTED);
-  }
+  /** libvirt's order of the children of `<model>`. */
+  static override readonly nestedOrder: NestedOrder = { model: ['acceleration', 'resolution'] };
 
   get driverName(): string | undefined {
     return this.read(F.driverName);
