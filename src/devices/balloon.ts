@@ -1,7 +1,7 @@
 import { onOff, openEnum, uint } from '../xml/codecs.js';
 import { Device } from './device.js';
 import { field } from './field.js';
-import { virtioDriverFields } from './virtio.js';
+import { VirtioOptions, virtioDriverFields } from './virtio.js';
 
 const F = {
   model: field(
@@ -53,31 +53,8 @@ export class Balloon extends Device {
     this.write(F.statsPeriod, v);
   }
 
-  get driverIommu(): boolean | undefined {
-    return this.read(F.driverIommu);
-  }
-  set driverIommu(v: boolean | undefined) {
-    this.write(F.driverIommu, v);
-  }
-
-  get driverAts(): boolean | undefined {
-    return this.read(F.driverAts);
-  }
-  set driverAts(v: boolean | undefined) {
-    this.write(F.driverAts, v);
-  }
-
-  get driverPacked(): boolean | undefined {
-    return this.read(F.driverPacked);
-  }
-  set driverPacked(v: boolean | undefined) {
-    this.write(F.driverPacked, v);
-  }
-
-  get driverPagePerVq(): boolean | undefined {
-    return this.read(F.driverPagePerVq);
-  }
-  set driverPagePerVq(v: boolean | undefined) {
-    this.write(F.driverPagePerVq, v);
+  /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */
+  get virtio(): VirtioOptions {
+    return new VirtioOptions(this.element, (f, v) => this.write(f, v));
   }
 }

@@ -4,7 +4,7 @@ import type { NaturalKeys } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
-import { virtioDriverFields } from './virtio.js';
+import { VirtioOptions, virtioDriverFields } from './virtio.js';
 
 type ControllerType =
   'ide' | 'fdc' | 'scsi' | 'sata' | 'usb' | 'ccid' | 'virtio-serial' | 'xenbus' | 'isa' | 'pci' | 'nvme';
@@ -206,32 +206,9 @@ export class Controller extends Device {
     this.write(F.driverIothread, v);
   }
 
-  get driverIommu(): boolean | undefined {
-    return this.read(F.driverIommu);
-  }
-  set driverIommu(v: boolean | undefined) {
-    this.write(F.driverIommu, v);
-  }
-
-  get driverAts(): boolean | undefined {
-    return this.read(F.driverAts);
-  }
-  set driverAts(v: boolean | undefined) {
-    this.write(F.driverAts, v);
-  }
-
-  get driverPacked(): boolean | undefined {
-    return this.read(F.driverPacked);
-  }
-  set driverPacked(v: boolean | undefined) {
-    this.write(F.driverPacked, v);
-  }
-
-  get driverPagePerVq(): boolean | undefined {
-    return this.read(F.driverPagePerVq);
-  }
-  set driverPagePerVq(v: boolean | undefined) {
-    this.write(F.driverPagePerVq, v);
+  /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */
+  get virtio(): VirtioOptions {
+    return new VirtioOptions(this.element, (f, v) => this.write(f, v));
   }
 
   get serial(): string | undefined {

@@ -47,6 +47,9 @@ function parsePath(path: string): { steps: string[]; attribute: string | undefin
  */
 export type NestedOrder = Readonly<Record<string, readonly string[]>>;
 
+/** How a device writes one of its fields (creating missing children in its own order). */
+export type FieldWriter = <A>(f: Field<A>, value: A | undefined) => void;
+
 /** A field of any value type (tables of fields mix them). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyField = Field<any>;

@@ -3,7 +3,7 @@ import { Device } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field, flag } from './field.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
-import { virtioDriverFields } from './virtio.js';
+import { VirtioOptions, virtioDriverFields } from './virtio.js';
 
 /** type='ram': the RAM filesystem's size; `units` (not `unit`) names its unit, KiB by default. */
 const USAGE = scaled('source/@usage', 'source/@units');
@@ -151,32 +151,9 @@ export class Filesystem extends Device {
     this.write(F.driverQueue, v);
   }
 
-  get driverIommu(): boolean | undefined {
-    return this.read(F.driverIommu);
-  }
-  set driverIommu(v: boolean | undefined) {
-    this.write(F.driverIommu, v);
-  }
-
-  get driverAts(): boolean | undefined {
-    return this.read(F.driverAts);
-  }
-  set driverAts(v: boolean | undefined) {
-    this.write(F.driverAts, v);
-  }
-
-  get driverPacked(): boolean | undefined {
-    return this.read(F.driverPacked);
-  }
-  set driverPacked(v: boolean | undefined) {
-    this.write(F.driverPacked, v);
-  }
-
-  get driverPagePerVq(): boolean | undefined {
-    return this.read(F.driverPagePerVq);
-  }
-  set driverPagePerVq(v: boolean | undefined) {
-    this.write(F.driverPagePerVq, v);
+  /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */
+  get virtio(): VirtioOptions {
+    return new VirtioOptions(this.element, (f, v) => this.write(f, v));
   }
 
   /** virtiofs: the virtiofsd binary. */

@@ -45,4 +45,5 @@ export { Smartcard } from './smartcard.js';
 export { Sound, SoundCodec } from './sound.js';
 export { Tpm } from './tpm.js';
 export { Video } from './video.js';
+export { VirtioOptions } from './virtio.js';
 export { Watchdog } from './watchdog.js';

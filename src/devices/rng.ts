@@ -5,7 +5,7 @@ import { Device } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { prefixed } from './nested.js';
-import { virtioDriverFields } from './virtio.js';
+import { VirtioOptions, virtioDriverFields } from './virtio.js';
 
 // The character device's parts an egd backend uses (tcp, udp, unix).
 const { mode, path, host, service, tls, reconnectEnabled, reconnectTimeout } = chardevSourceFields;
@@ -147,32 +147,9 @@ export class Rng extends Device {
     this.write(F.backendProtocolType, v);
   }
 
-  get driverIommu(): boolean | undefined {
-    return this.read(F.driverIommu);
-  }
-  set driverIommu(v: boolean | undefined) {
-    this.write(F.driverIommu, v);
-  }
-
-  get driverAts(): boolean | undefined {
-    return this.read(F.driverAts);
-  }
-  set driverAts(v: boolean | undefined) {
-    this.write(F.driverAts, v);
-  }
-
-  get driverPacked(): boolean | undefined {
-    return this.read(F.driverPacked);
-  }
-  set driverPacked(v: boolean | undefined) {
-    this.write(F.driverPacked, v);
-  }
-
-  get driverPagePerVq(): boolean | undefined {
-    return this.read(F.driverPagePerVq);
-  }
-  set driverPagePerVq(v: boolean | undefined) {
-    this.write(F.driverPagePerVq, v);
+  /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */
+  get virtio(): VirtioOptions {
+    return new VirtioOptions(this.element, (f, v) => this.write(f, v));
   }
 
   /** The `backendSource*` fields describe the first source; a udp backend lists both. */

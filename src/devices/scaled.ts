@@ -8,7 +8,7 @@ import { XmlValueError } from '../errors.js';
 import type { StrCodec } from '../xml/codecs.js';
 import { str } from '../xml/codecs.js';
 import type { Element } from '../xml/dom.js';
-import type { Field } from './field.js';
+import type { Field, FieldWriter } from './field.js';
 import { field, fieldLocation, readField, readRaw } from './field.js';
 import { toKiB, unitFactor } from './units.js';
 
@@ -54,9 +54,6 @@ export function readKiB(el: Element, s: Scaled): number | undefined {
   }
   throw new XmlValueError(kib, fieldLocation(el, s.value), String(value));
 }
-
-/** How a device writes one of its fields (creating missing children in its own order). */
-export type FieldWriter = <A>(f: Field<A>, value: A | undefined) => void;
 
 /** Writes `kib` with `unit='KiB'` through the device's `write`; undefined removes the value and its unit. */
 export function writeKiB(el: Element, s: Scaled, kib: number | undefined, write: FieldWriter): void {

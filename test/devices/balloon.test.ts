@@ -39,10 +39,10 @@ describe('Balloon', () => {
     const ccw = fromFixture('devices/memballoon/ccw-driver.xml');
     expect([
       ccw.autodeflate,
-      ccw.driverIommu,
-      ccw.driverAts,
-      ccw.driverPacked,
-      ccw.driverPagePerVq,
+      ccw.virtio.iommu,
+      ccw.virtio.ats,
+      ccw.virtio.packed,
+      ccw.virtio.pagePerVq,
     ]).to.deep.equal([false, true, false, true, true]);
     expect(ccw.address).to.deep.equal({ type: 'ccw', cssid: '0xfe', ssid: '0x0', devno: '0x0a' });
   });
@@ -79,7 +79,7 @@ describe('Balloon', () => {
   it('adds stats before the alias and the driver after the address, as libvirt orders them', () => {
     const b = fromFixture('edits/memballoon-stats.in.xml');
     b.statsPeriod = 5;
-    b.driverIommu = true;
+    b.virtio.iommu = true;
     b.autodeflate = true;
     expectGolden(b.toXml(), 'edits/memballoon-stats.out.xml');
   });

@@ -26,13 +26,13 @@ describe('Controller', () => {
     expect([c.driverQueues, c.driverCmdPerLun, c.driverMaxSectors, c.driverIothread]).to.deep.equal([
       4, 10, 512, 1,
     ]);
-    expect([c.driverIoeventfd, c.driverIommu, c.driverAts, c.driverPacked, c.driverPagePerVq]).to.deep.equal([
-      true,
-      true,
-      false,
-      true,
-      false,
-    ]);
+    expect([
+      c.driverIoeventfd,
+      c.virtio.iommu,
+      c.virtio.ats,
+      c.virtio.packed,
+      c.virtio.pagePerVq,
+    ]).to.deep.equal([true, true, false, true, false]);
     expect(c.deviceId).to.equal('3a7c1f0e-5d1b-4c55-9a0e-6f0f2b8d7c41');
     expect(c.identity().keys).to.deep.equal({ controller: 'scsi:0' });
   });
@@ -158,7 +158,7 @@ describe('Controller', () => {
     const c = fromFixture('edits/controller-scsi-driver.in.xml');
     c.driverQueues = 8;
     c.driverIothread = 2;
-    c.driverIommu = true;
+    c.virtio.iommu = true;
     expectGolden(c.toXml(), 'edits/controller-scsi-driver.out.xml');
   });
 
@@ -184,13 +184,10 @@ describe('Controller', () => {
       'driverMaxSectors',
       'driverIoeventfd',
       'driverIothread',
-      'driverIommu',
-      'driverAts',
-      'driverPacked',
-      'driverPagePerVq',
     ] as const) {
       c[k] = undefined;
     }
+    for (const k of ['iommu', 'ats', 'packed', 'pagePerVq'] as const) c.virtio[k] = undefined;
     expect(c.toXml()).not.to.contain('<driver');
 
     const u = fromFixture('devices/controller/unknown-content.xml');

@@ -31,7 +31,7 @@ describe('Filesystem', () => {
 
   it('reads virtiofs with its virtiofsd binary', () => {
     const fs = fromFixture('devices/filesystem/virtiofs-binary.xml');
-    expect([fs.driverType, fs.driverQueue, fs.driverIommu]).to.deep.equal(['virtiofs', 1024, true]);
+    expect([fs.driverType, fs.driverQueue, fs.virtio.iommu]).to.deep.equal(['virtiofs', 1024, true]);
     expect([fs.binaryPath, fs.binaryXattr, fs.binaryCacheMode, fs.binarySandboxMode]).to.deep.equal([
       '/usr/libexec/virtiofsd',
       true,

@@ -42,7 +42,7 @@ describe('Input', () => {
   it('reads the model and virtio driver options', () => {
     const t = fromFixture('devices/input/virtio-tablet-driver.xml');
     expect(t.model).to.equal('virtio-non-transitional');
-    expect([t.driverIommu, t.driverAts, t.driverPacked, t.driverPagePerVq]).to.deep.equal([
+    expect([t.virtio.iommu, t.virtio.ats, t.virtio.packed, t.virtio.pagePerVq]).to.deep.equal([
       true,
       true,
       false,
@@ -61,7 +61,7 @@ describe('Input', () => {
     expect([err.line, err.column]).to.deep.equal([4, 3]);
     expect(() => i.toJSON()).to.throw(XmlValueError);
     expect(
-      () => deviceInDomain(Input, `<input type='tablet'><driver packed='1'/></input>`).driverPacked,
+      () => deviceInDomain(Input, `<input type='tablet'><driver packed='1'/></input>`).virtio.packed,
     ).to.throw(XmlValueError, /input\/driver\/@packed: "1" is not on\/off/);
   });
 
@@ -70,7 +70,7 @@ describe('Input', () => {
     expect([empty.bus, empty.sourceEvdev, empty.model]).to.deep.equal(['', '', undefined]);
     expect(empty.toJSON().fields).to.deep.equal({ type: 'mouse', bus: '', sourceEvdev: '' });
     const absent = deviceInDomain(Input, `<input/>`);
-    expect([absent.type, absent.bus, absent.sourceDev, absent.driverIommu]).to.deep.equal([
+    expect([absent.type, absent.bus, absent.sourceDev, absent.virtio.iommu]).to.deep.equal([
       undefined,
       undefined,
       undefined,
@@ -86,7 +86,7 @@ describe('Input', () => {
 
   it('adds the driver before the source, changing nothing else', () => {
     const i = fromFixture('edits/input-passthrough-driver.in.xml');
-    i.driverIommu = true;
+    i.virtio.iommu = true;
     i.model = 'virtio';
     expectGolden(i.toXml(), 'edits/input-passthrough-driver.out.xml');
   });

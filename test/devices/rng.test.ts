@@ -42,8 +42,8 @@ describe('Rng', () => {
       rng.backendSourceReconnectTimeout,
     ]).to.deep.equal([true, true, 10]);
     expect(rng.backendPath).to.equal(undefined);
-    expect(rng.driverIommu).to.equal(true);
-    expect(rng.driverAts).to.equal(false);
+    expect(rng.virtio.iommu).to.equal(true);
+    expect(rng.virtio.ats).to.equal(false);
   });
 
   it('lists both ends of a udp egd backend', () => {
@@ -79,7 +79,7 @@ describe('Rng', () => {
     expect([err.line, err.column]).to.deep.equal([4, 3]);
     expect(() => rng.toJSON()).to.throw(XmlValueError, /rate\/@bytes/);
     const badDriver = deviceInDomain(Rng, `<rng model='virtio'><driver iommu='yes'/></rng>`);
-    expect(() => badDriver.driverIommu).to.throw(
+    expect(() => badDriver.virtio.iommu).to.throw(
       XmlValueError,
       /\/domain\/devices\/rng\/driver\/@iommu: "yes" is not on\/off/,
     );
@@ -100,7 +100,7 @@ describe('Rng', () => {
     rng.rateBytes = 4096;
     rng.ratePeriod = 500;
     rng.backendPath = '/dev/hwrng';
-    rng.driverIommu = true;
+    rng.virtio.iommu = true;
     expectGolden(rng.toXml(), 'edits/rng-limit-rate.out.xml');
   });
 

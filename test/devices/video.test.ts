@@ -31,7 +31,7 @@ describe('Video', () => {
   it('reads acceleration, resolution and driver options', () => {
     const gl = fromFixture('devices/video/virtio-virgl.xml');
     expect([gl.accel3d, gl.accel2d, gl.rendernode]).to.deep.equal([true, undefined, '/dev/dri/renderD128']);
-    expect([gl.driverIommu, gl.driverAts, gl.driverPacked, gl.driverPagePerVq]).to.deep.equal([
+    expect([gl.virtio.iommu, gl.virtio.ats, gl.virtio.packed, gl.virtio.pagePerVq]).to.deep.equal([
       true,
       false,
       true,
