@@ -106,12 +106,29 @@ export class ChardevSource extends Part {
   }
 }
 
-/** The fields every character device has: the first `<source>` flattened (`sourcePath`...). */
-export const chardevFields = {
+// What a backend on another device uses of `<source>` (redirdev, smartcard, an rng's egd backend):
+// all but the file and spiceport attributes.
+const { mode, path, host, service, tls, reconnectEnabled, reconnectTimeout } = chardevSourceFields;
+
+/**
+ * A character device backend as fields of the element that carries it: its `type`, the first
+ * `<source>` flattened (`sourceHost`...) and `<protocol>`. Redir and Smartcard carry one on the
+ * device element, Rng on its `<backend>` (`prefixed('backend', ...)`).
+ */
+export const chardevBackendFields = {
   type: field('@type', chardevType),
-  ...prefixed('source', chardevSourceFields),
+  ...prefixed('source', { mode, path, host, service, tls, reconnectEnabled, reconnectTimeout }),
   /** tcp: raw, telnet, telnets, tls. */
   protocolType: field('protocol/@type', chardevProtocol),
+} as const;
+
+const B = chardevBackendFields;
+
+/** The fields every character device has: the first `<source>` flattened (`sourcePath`...). */
+export const chardevFields = {
+  type: B.type,
+  ...prefixed('source', chardevSourceFields),
+  protocolType: B.protocolType,
   /** A file that receives everything the guest writes, whatever the backend. */
   logFile: field('log/@file', str),
   logAppend: field('log/@append', onOff),
@@ -132,18 +149,85 @@ export const CHARDEV_CHILD_ORDER = [
 
 const F = chardevFields;
 
-/** The base of Console, Serial and Channel. */
-export abstract class CharDevice extends Device {
-  static override readonly childOrder: readonly string[] = CHARDEV_CHILD_ORDER;
+/**
+ * A device whose element carries a character device backend (`chardevBackendFields`): the base of
+ * CharDevice (Console, Serial, Channel), Redir and Smartcard, whose backend accessors are these.
+ */
+export abstract class ChardevBackedDevice extends Device {
   /** libvirt's order below the direct children; classes with deeper target fields extend it. */
   static override readonly nestedOrder: NestedOrder = { source: SOURCE_ORDER };
 
+  /** What backs the device on the host (pty, unix, tcp, spicevmc...). */
   get type(): string | undefined {
-    return this.read(F.type);
+    return this.read(B.type);
   }
   set type(v: string | undefined) {
-    this.write(F.type, v);
+    this.write(B.type, v);
   }
+
+  /** unix, tcp, udp: `bind` (listen) or `connect`. */
+  get sourceMode(): string | undefined {
+    return this.read(B.sourceMode);
+  }
+  set sourceMode(v: string | undefined) {
+    this.write(B.sourceMode, v);
+  }
+
+  get sourcePath(): string | undefined {
+    return this.read(B.sourcePath);
+  }
+  set sourcePath(v: string | undefined) {
+    this.write(B.sourcePath, v);
+  }
+
+  get sourceHost(): string | undefined {
+    return this.read(B.sourceHost);
+  }
+  set sourceHost(v: string | undefined) {
+    this.write(B.sourceHost, v);
+  }
+
+  get sourceService(): string | undefined {
+    return this.read(B.sourceService);
+  }
+  set sourceService(v: string | undefined) {
+    this.write(B.sourceService, v);
+  }
+
+  /** tcp: TLS on this connection, overriding the host's default. */
+  get sourceTls(): boolean | undefined {
+    return this.read(B.sourceTls);
+  }
+  set sourceTls(v: boolean | undefined) {
+    this.write(B.sourceTls, v);
+  }
+
+  get sourceReconnectEnabled(): boolean | undefined {
+    return this.read(B.sourceReconnectEnabled);
+  }
+  set sourceReconnectEnabled(v: boolean | undefined) {
+    this.write(B.sourceReconnectEnabled, v);
+  }
+
+  /** Seconds between reconnection attempts. */
+  get sourceReconnectTimeout(): number | undefined {
+    return this.read(B.sourceReconnectTimeout);
+  }
+  set sourceReconnectTimeout(v: number | undefined) {
+    this.write(B.sourceReconnectTimeout, v);
+  }
+
+  get protocolType(): string | undefined {
+    return this.read(B.protocolType);
+  }
+  set protocolType(v: string | undefined) {
+    this.write(B.protocolType, v);
+  }
+}
+
+/** The base of Console, Serial and Channel. */
+export abstract class CharDevice extends ChardevBackedDevice {
+  static override readonly childOrder: readonly string[] = CHARDEV_CHILD_ORDER;
 
   /** Every `<source>`, in document order (two for udp). */
   get sources(): ChardevSource[] {
@@ -161,34 +245,6 @@ export abstract class CharDevice extends Device {
     this.element.removeChild(source.element);
   }
 
-  get sourceMode(): string | undefined {
-    return this.read(F.sourceMode);
-  }
-  set sourceMode(v: string | undefined) {
-    this.write(F.sourceMode, v);
-  }
-
-  get sourcePath(): string | undefined {
-    return this.read(F.sourcePath);
-  }
-  set sourcePath(v: string | undefined) {
-    this.write(F.sourcePath, v);
-  }
-
-  get sourceHost(): string | undefined {
-    return this.read(F.sourceHost);
-  }
-  set sourceHost(v: string | undefined) {
-    this.write(F.sourceHost, v);
-  }
-
-  get sourceService(): string | undefined {
-    return this.read(F.sourceService);
-  }
-  set sourceService(v: string | undefined) {
-    this.write(F.sourceService, v);
-  }
-
   get sourceChannel(): string | undefined {
     return this.read(F.sourceChannel);
   }
@@ -201,34 +257,6 @@ export abstract class CharDevice extends Device {
   }
   set sourceAppend(v: boolean | undefined) {
     this.write(F.sourceAppend, v);
-  }
-
-  get sourceTls(): boolean | undefined {
-    return this.read(F.sourceTls);
-  }
-  set sourceTls(v: boolean | undefined) {
-    this.write(F.sourceTls, v);
-  }
-
-  get sourceReconnectEnabled(): boolean | undefined {
-    return this.read(F.sourceReconnectEnabled);
-  }
-  set sourceReconnectEnabled(v: boolean | undefined) {
-    this.write(F.sourceReconnectEnabled, v);
-  }
-
-  get sourceReconnectTimeout(): number | undefined {
-    return this.read(F.sourceReconnectTimeout);
-  }
-  set sourceReconnectTimeout(v: number | undefined) {
-    this.write(F.sourceReconnectTimeout, v);
-  }
-
-  get protocolType(): string | undefined {
-    return this.read(F.protocolType);
-  }
-  set protocolType(v: string | undefined) {
-    this.write(F.protocolType, v);
   }
 
   get logFile(): string | undefined {

@@ -6,7 +6,7 @@ export { Part } from './part.js';
 export { Generic } from './generic.js';
 export { Balloon } from './balloon.js';
 export { Channel } from './channel.js';
-export { CharDevice, ChardevSource } from './chardev.js';
+export { CharDevice, ChardevBackedDevice, ChardevSource } from './chardev.js';
 export type { ChardevType } from './chardev-type.js';
 export { Console } from './console.js';
 export { Controller } from './controller.js';

@@ -1,25 +1,20 @@
 import { openEnum, str, uint } from '../xml/codecs.js';
-import { childElements, firstChild } from '../xml/tree.js';
-import { ChardevSource, chardevFields, chardevSourceFields } from './chardev.js';
+import { childElements, firstChild, removeNode } from '../xml/tree.js';
+import { ChardevSource, chardevBackendFields } from './chardev.js';
 import { Device } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { prefixed } from './nested.js';
+import { addChildElement } from './part.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
-
-// The character device's parts an egd backend uses (tcp, udp, unix).
-const { mode, path, host, service, tls, reconnectEnabled, reconnectTimeout } = chardevSourceFields;
 
 const F = {
   model: field('@model', openEnum<'virtio' | 'virtio-transitional' | 'virtio-non-transitional'>('rng model')),
   rateBytes: field('rate/@bytes', uint),
   ratePeriod: field('rate/@period', uint),
   backendModel: field('backend/@model', openEnum<'random' | 'egd' | 'builtin'>('rng backend model')),
-  ...prefixed('backend', {
-    type: chardevFields.type,
-    ...prefixed('source', { mode, path, host, service, tls, reconnectEnabled, reconnectTimeout }),
-    protocolType: chardevFields.protocolType,
-  }),
+  // An egd backend's character device (tcp, udp, unix); toJSON shows its first source flattened.
+  ...prefixed('backend', chardevBackendFields),
   ...virtioDriverFields,
 } as const;
 
@@ -85,59 +80,30 @@ export class Rng extends Device {
     this.write(F.backendType, v);
   }
 
-  get backendSourceMode(): string | undefined {
-    return this.read(F.backendSourceMode);
-  }
-  set backendSourceMode(v: string | undefined) {
-    this.write(F.backendSourceMode, v);
-  }
-
-  get backendSourceHost(): string | undefined {
-    return this.read(F.backendSourceHost);
-  }
-  set backendSourceHost(v: string | undefined) {
-    this.write(F.backendSourceHost, v);
-  }
-
-  get backendSourceService(): string | undefined {
-    return this.read(F.backendSourceService);
-  }
-  set backendSourceService(v: string | undefined) {
-    this.write(F.backendSourceService, v);
-  }
-
-  get backendSourcePath(): string | undefined {
-    return this.read(F.backendSourcePath);
-  }
-  set backendSourcePath(v: string | undefined) {
-    this.write(F.backendSourcePath, v);
-  }
-
-  get backendSourceTls(): boolean | undefined {
-    return this.read(F.backendSourceTls);
-  }
-  set backendSourceTls(v: boolean | undefined) {
-    this.write(F.backendSourceTls, v);
-  }
-
-  get backendSourceReconnectEnabled(): boolean | undefined {
-    return this.read(F.backendSourceReconnectEnabled);
-  }
-  set backendSourceReconnectEnabled(v: boolean | undefined) {
-    this.write(F.backendSourceReconnectEnabled, v);
-  }
-
-  get backendSourceReconnectTimeout(): number | undefined {
-    return this.read(F.backendSourceReconnectTimeout);
-  }
-  set backendSourceReconnectTimeout(v: number | undefined) {
-    this.write(F.backendSourceReconnectTimeout, v);
-  }
-
-  /** Every `<source>` of an egd backend (udp has two: `bind` for the local end, `connect` for the remote). */
+  /**
+   * Every `<source>` of an egd backend (udp has two: `bind` for the local end, `connect` for the
+   * remote), each read and written through its ChardevSource (mode, host, service, path, tls,
+   * reconnect).
+   */
   get backendSources(): ChardevSource[] {
     const backend = firstChild(this.element, 'backend');
     return backend === undefined ? [] : childElements(backend, 'source').map((el) => new ChardevSource(el));
+  }
+
+  /** Adds an empty `<source>` to the backend (created when missing) after the existing ones. */
+  addBackendSource(): ChardevSource {
+    const backend =
+      firstChild(this.element, 'backend') ?? addChildElement(this.element, 'backend', this.cls.childOrder);
+    return new ChardevSource(addChildElement(backend, 'source', this.cls.nestedOrder['backend'] ?? []));
+  }
+
+  /** Removes one of the backend's sources. */
+  removeBackendSource(source: ChardevSource): void {
+    const backend = firstChild(this.element, 'backend');
+    if (backend === undefined || source.element.parentNode !== backend) {
+      throw new RangeError('not a source of this backend');
+    }
+    removeNode(source.element);
   }
 
   get backendProtocolType(): string | undefined {

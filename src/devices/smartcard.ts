@@ -9,28 +9,26 @@ import {
   setText,
   textOf,
 } from '../xml/tree.js';
-import { chardevFields, chardevSourceFields } from './chardev.js';
-import { Device } from './device.js';
+import { ChardevBackedDevice, chardevBackendFields } from './chardev.js';
 import { field } from './field.js';
-import { prefixed } from './nested.js';
 import { addChildElement } from './part.js';
 
-// The character device's parts a passthrough smartcard uses.
-const { mode, path, host, service, tls, reconnectEnabled, reconnectTimeout } = chardevSourceFields;
+const { type, ...backend } = chardevBackendFields;
 
 const F = {
   mode: field('@mode', openEnum<'host' | 'host-certificates' | 'passthrough'>('smartcard mode')),
-  type: chardevFields.type,
+  /** passthrough: the character device to the remote reader (with the source and protocol fields). */
+  type,
   database: field('database', str),
-  ...prefixed('source', { mode, path, host, service, tls, reconnectEnabled, reconnectTimeout }),
-  protocolType: chardevFields.protocolType,
+  ...backend,
 } as const;
 
 /**
  * `<smartcard>`: the host's reader (`host`), three NSS certificates (`host-certificates`), or a
- * character device to a remote reader (`passthrough`, with `type` and `<source>`).
+ * character device to a remote reader (`passthrough`, with `type` and `<source>`: the backend
+ * accessors are ChardevBackedDevice's).
  */
-export class Smartcard extends Device {
+export class Smartcard extends ChardevBackedDevice {
   static override readonly tag = 'smartcard';
   static override readonly fields = F;
   static override readonly childOrder = [
@@ -48,14 +46,6 @@ export class Smartcard extends Device {
   }
   set mode(v: string | undefined) {
     this.write(F.mode, v);
-  }
-
-  /** The character device type of a passthrough smartcard. */
-  get type(): string | undefined {
-    return this.read(F.type);
-  }
-  set type(v: string | undefined) {
-    this.write(F.type, v);
   }
 
   /** host-certificates: the certificate names, in order (libvirt wants exactly three). */
@@ -95,64 +85,6 @@ export class Smartcard extends Device {
   }
   set database(v: string | undefined) {
     this.write(F.database, v);
-  }
-
-  get sourceMode(): string | undefined {
-    return this.read(F.sourceMode);
-  }
-  set sourceMode(v: string | undefined) {
-    this.write(F.sourceMode, v);
-  }
-
-  get sourceHost(): string | undefined {
-    return this.read(F.sourceHost);
-  }
-  set sourceHost(v: string | undefined) {
-    this.write(F.sourceHost, v);
-  }
-
-  get sourceService(): string | undefined {
-    return this.read(F.sourceService);
-  }
-  set sourceService(v: string | undefined) {
-    this.write(F.sourceService, v);
-  }
-
-  get sourcePath(): string | undefined {
-    return this.read(F.sourcePath);
-  }
-  set sourcePath(v: string | undefined) {
-    this.write(F.sourcePath, v);
-  }
-
-  /** tcp: TLS on this connection, overriding the host's default. */
-  get sourceTls(): boolean | undefined {
-    return this.read(F.sourceTls);
-  }
-  set sourceTls(v: boolean | undefined) {
-    this.write(F.sourceTls, v);
-  }
-
-  get sourceReconnectEnabled(): boolean | undefined {
-    return this.read(F.sourceReconnectEnabled);
-  }
-  set sourceReconnectEnabled(v: boolean | undefined) {
-    this.write(F.sourceReconnectEnabled, v);
-  }
-
-  /** Seconds between reconnection attempts. */
-  get sourceReconnectTimeout(): number | undefined {
-    return this.read(F.sourceReconnectTimeout);
-  }
-  set sourceReconnectTimeout(v: number | undefined) {
-    this.write(F.sourceReconnectTimeout, v);
-  }
-
-  get protocolType(): string | undefined {
-    return this.read(F.protocolType);
-  }
-  set protocolType(v: string | undefined) {
-    this.write(F.protocolType, v);
   }
 
   protected override derivedFields(): Record<string, unknown> {

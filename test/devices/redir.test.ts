@@ -85,6 +85,18 @@ describe('Redir', () => {
       .with.property('line', 4);
   });
 
+  it('creates <reconnect> where libvirt puts it in a <source>: before the seclabel', () => {
+    const r = deviceInDomain(
+      Redir,
+      `<redirdev bus='usb' type='unix'><source mode='connect' path='/run/r.sock'><seclabel model='dac' relabel='no'/></source></redirdev>`,
+    );
+    r.sourceReconnectEnabled = true;
+    r.sourceReconnectTimeout = 3;
+    expect(r.toXml()).to.equal(
+      `<redirdev bus="usb" type="unix"><source mode="connect" path="/run/r.sock"><reconnect enabled="yes" timeout="3"/><seclabel model="dac" relabel="no"/></source></redirdev>`,
+    );
+  });
+
   it('edits write through in libvirt order and change nothing else', () => {
     const r = fromFixture('edits/redirdev-to-tcp.in.xml');
     r.type = 'tcp';

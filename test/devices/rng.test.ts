@@ -32,15 +32,17 @@ describe('Rng', () => {
     const rng = fromFixture('devices/rng/egd-tcp.xml');
     expect(rng.backendModel).to.equal('egd');
     expect(rng.backendType).to.equal('tcp');
-    expect(rng.backendSourceMode).to.equal('connect');
-    expect(rng.backendSourceHost).to.equal('1.2.3.4');
-    expect(rng.backendSourceService).to.equal('1234');
+    const [source, ...more] = rng.backendSources;
+    expect(more).to.deep.equal([]);
+    expect([source?.mode, source?.host, source?.service]).to.deep.equal(['connect', '1.2.3.4', '1234']);
     expect(rng.backendProtocolType).to.equal('raw');
-    expect([
-      rng.backendSourceTls,
-      rng.backendSourceReconnectEnabled,
-      rng.backendSourceReconnectTimeout,
-    ]).to.deep.equal([true, true, 10]);
+    expect([source?.tls, source?.reconnectEnabled, source?.reconnectTimeout]).to.deep.equal([true, true, 10]);
+    // toJSON flattens the first source, as for every character device.
+    expect(rng.toJSON().fields).to.include({
+      backendSourceMode: 'connect',
+      backendSourceHost: '1.2.3.4',
+      backendSourceReconnectTimeout: 10,
+    });
     expect(rng.backendPath).to.equal(undefined);
     expect(rng.virtio.iommu).to.equal(true);
     expect(rng.virtio.ats).to.equal(false);
@@ -52,7 +54,7 @@ describe('Rng', () => {
       ['bind', undefined, '1234'],
       ['connect', '1.2.3.4', '1234'],
     ]);
-    expect(rng.backendSourceMode).to.equal('bind');
+    expect(rng.toJSON().fields['backendSourceMode']).to.equal('bind');
     expect(fromFixture('devices/rng/random-urandom.xml').backendSources).to.deep.equal([]);
   });
 
@@ -102,6 +104,33 @@ describe('Rng', () => {
     rng.backendPath = '/dev/hwrng';
     rng.virtio.iommu = true;
     expectGolden(rng.toXml(), 'edits/rng-limit-rate.out.xml');
+  });
+
+  it('builds an egd backend in libvirt order: sources before the protocol, both ends of udp', () => {
+    const rng = deviceInDomain(
+      Rng,
+      `<rng model='virtio'><backend model='egd' type='udp'><protocol type='raw'/></backend><alias name='rng0'/></rng>`,
+    );
+    const local = rng.addBackendSource();
+    local.mode = 'bind';
+    local.service = '1234';
+    const remote = rng.addBackendSource();
+    remote.mode = 'connect';
+    remote.host = '1.2.3.4';
+    remote.service = '1234';
+    remote.reconnectTimeout = 5;
+    expect(rng.toXml()).to.equal(
+      `<rng model="virtio"><backend model="egd" type="udp"><source mode="bind" service="1234"/><source mode="connect" host="1.2.3.4" service="1234"><reconnect timeout="5"/></source><protocol type="raw"/></backend><alias name="rng0"/></rng>`,
+    );
+    rng.removeBackendSource(local);
+    expect(rng.backendSources.map((s) => s.mode)).to.deep.equal(['connect']);
+    expect(() => rng.removeBackendSource(local)).to.throw(RangeError, /not a source of this backend/);
+
+    const bare = deviceInDomain(Rng, `<rng model='virtio'><rate bytes='1'/><alias name='rng0'/></rng>`);
+    bare.addBackendSource().path = '/run/egd.sock';
+    expect(bare.toXml()).to.equal(
+      `<rng model="virtio"><rate bytes="1"/><backend><source path="/run/egd.sock"/></backend><alias name="rng0"/></rng>`,
+    );
   });
 
   it('removing values prunes what became empty', () => {
