@@ -54,7 +54,12 @@ const REPORT = /^Reporting (?:fatalError|error|warning) "([\s\S]*)" caused [\s\S
 function parserMessage(e: Error): string {
   const m = REPORT.exec(e.message);
   const inner = m?.[1] ?? e.message;
-  return inner.replace(/^Error constructing the DOM: /, '').replace(/^HierarchyRequestError: Only one element can be added and only after doctype$/, 'more than one root element');
+  return inner
+    .replace(/^Error constructing the DOM: /, '')
+    .replace(
+      /^HierarchyRequestError: Only one element can be added and only after doctype$/,
+      'more than one root element',
+    );
 }
 
 /**
