@@ -1,0 +1,700 @@
+/**
+ * The fast engine (saxes driving xmldom's DOM) against xmldom's own DOMParser: on every corpus
+ * document, every XML fixture, generated well-formed documents and garbled corpus documents, both
+ * must build the same document (same nodes, names, namespaces, attributes in order, positions,
+ * serialization) or both refuse it; the only inputs where they part are the ones xmldom wrongly
+ * accepts, listed in STRICTER below.
+ */
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { XmlLimitError, XmlParseError, VmDevicesError } from '../../src/errors.js';
+import { canonicalDiff, NODE, parseXml, serialize } from '../../src/xml/index.js';
+import type { Document, Element, Node } from '../../src/xml/index.js';
+import { CORPUS, FIXTURES, expectGolden, listFixtures, readFixture } from '../helpers/fixtures.js';
+
+const numRuns = process.env['CI'] ? 1000 : 200;
+
+type Engine = 'xmldom' | 'fast';
+type Outcome = { doc: Document; error?: undefined } | { doc?: undefined; error: VmDevicesError };
+
+function attempt(text: string, engine: Engine, source = 'test.xml'): Outcome {
+  try {
+    return { doc: parseXml(text, { source, engine }) };
+  } catch (e) {
+    if (e instanceof XmlParseError || e instanceof XmlLimitError) return { error: e };
+    throw e;
+  }
+}
+
+/**
+ * Where xmldom accepts what XML 1.0 (or Namespaces in XML 1.0) forbids, and the fast engine refuses
+ * it: the fast engine's message for each, and the rule xmldom does not apply. Each was checked with
+ * libxml2 (xmllint), which refuses all of them too.
+ */
+const STRICTER: [RegExp, string][] = [
+  [/^unquoted attribute value$/, 'AttValue is quoted (production [10])'],
+  [
+    /^disallowed character in attribute name$|^attribute without value$/,
+    'an attribute has = and a value ([41])',
+  ],
+  [/^no whitespace between attributes$/, 'attributes are separated by whitespace ([40], [44])'],
+  [/^forward-slash in opening tag not followed by >$/, "an empty-element tag ends with '/>' ([44])"],
+  [/^'&' does not start an entity or character reference/, "a literal '&' in content is escaped ([14])"],
+  [/^the string "\]\]>" is disallowed in char data$/, "']]>' does not occur in character data ([14])"],
+  [/^CDATA section outside the root element$/, 'CDATA sections occur only in content ([43])'],
+  [/^character .* is not allowed here$/, 'documents consist of Char only ([2])'],
+  [/^lone surrogate /, 'documents consist of Char only ([2]); a lone surrogate is not a character'],
+  [/^character reference .* is not a character XML 1.0 allows$/, 'Legal Character constraint ([66])'],
+  [/^attribute \{.*\}\S+ appears twice on </, 'Namespaces: attributes unique by expanded name (section 6.3)'],
+  [
+    /^xmlns:.*="": a prefix cannot be undeclared in XML 1.0$/,
+    'Namespaces 1.0: no prefix undeclaring (section 5)',
+  ],
+  [
+    /^the prefix xml must be bound to|belongs to the prefix xml only$/,
+    'Namespaces: the xml prefix binding (section 3)',
+  ],
+  [
+    /^the prefix xmlns must not be declared$|^the namespace http:\/\/www.w3.org\/2000\/xmlns\/ must not be declared$/,
+    'Namespaces: the xmlns prefix and namespace are reserved (section 3)',
+  ],
+];
+
+function stricterRule(error: VmDevicesError): string | undefined {
+  return STRICTER.find(([re]) => re.test(error.detail))?.[1];
+}
+
+interface Positioned {
+  lineNumber?: number;
+  columnNumber?: number;
+  _nsMap?: Record<string, string>;
+}
+
+/**
+ * The first difference between two documents, down to what xmldom keeps per node: type, names,
+ * namespace, value, attributes in order, positions (attributes aside: the fast engine does not
+ * record theirs), xmldom's per-element namespace map, and the consistency of the links and lists
+ * between nodes. Iterative: documents may be deep.
+ */
+function treeDiff(a: Document, b: Document): string | undefined {
+  const stack: [Node, Node, string][] = [[a, b, '']];
+  while (stack.length > 0) {
+    const [x, y, path] = stack.pop() as [Node, Node, string];
+    const here = `${path}/${x.nodeName}`;
+    for (const key of ['nodeType', 'nodeName', 'nodeValue', 'namespaceURI', 'prefix', 'localName'] as const) {
+      if (x[key] !== y[key]) return `${here}: ${key} ${JSON.stringify(x[key])} != ${JSON.stringify(y[key])}`;
+    }
+    const px = x as unknown as Positioned;
+    const py = y as unknown as Positioned;
+    if (
+      x.nodeType !== NODE.DOCUMENT &&
+      (px.lineNumber !== py.lineNumber || px.columnNumber !== py.columnNumber)
+    ) {
+      return `${here}: at ${px.lineNumber}:${px.columnNumber} != ${py.lineNumber}:${py.columnNumber}`;
+    }
+    if (x.ownerDocument !== a || y.ownerDocument !== b) return `${here}: wrong ownerDocument`;
+    if (x.nodeType === NODE.ELEMENT) {
+      const ex = x as Element;
+      const ey = y as Element;
+      if (ex.tagName !== ey.tagName) return `${here}: tagName`;
+      if (
+        JSON.stringify(Object.entries(px._nsMap ?? {})) !== JSON.stringify(Object.entries(py._nsMap ?? {}))
+      ) {
+        return `${here}: namespace map ${JSON.stringify(px._nsMap)} != ${JSON.stringify(py._nsMap)}`;
+      }
+      if (ex.attributes.length !== ey.attributes.length) return `${here}: ${ex.attributes.length} attributes`;
+      for (let i = 0; i < ex.attributes.length; i++) {
+        const ax = ex.attributes.item(i);
+        const ay = ey.attributes.item(i);
+        if (ax === null || ay === null) return `${here}: attribute ${i} missing`;
+        for (const key of [
+          'name',
+          'value',
+          'nodeValue',
+          'namespaceURI',
+          'prefix',
+          'localName',
+          'specified',
+        ] as const) {
+          if (ax[key] !== ay[key])
+            return `${here}/@${ax.name}: ${key} ${String(ax[key])} != ${String(ay[key])}`;
+        }
+        if (ax.ownerElement !== ex || ay.ownerElement !== ey)
+          return `${here}/@${ax.name}: wrong ownerElement`;
+        if (ey.getAttributeNodeNS(ay.namespaceURI, ay.localName ?? '') !== ay)
+          return `${here}/@${ay.name}: not indexed`;
+      }
+    }
+    const cx = childrenOf(x);
+    const cy = childrenOf(y);
+    if (typeof cy === 'string') return `${here}: ${cy}`;
+    if (typeof cx === 'string') return `${here}: (xmldom) ${cx}`;
+    if (cx.length !== cy.length) return `${here}: ${cx.length} children != ${cy.length}`;
+    for (let i = cx.length - 1; i >= 0; i--) stack.push([cx[i] as Node, cy[i] as Node, here]);
+  }
+  if (a.documentElement?.nodeName !== b.documentElement?.nodeName) return 'documentElement';
+  return undefined;
+}
+
+/** The children by sibling links, checked against childNodes, parentNode and the back links. */
+function childrenOf(n: Node): Node[] | string {
+  const out: Node[] = [];
+  let prev: Node | null = null;
+  for (let c = n.firstChild; c !== null; c = c.nextSibling) {
+    if (c.parentNode !== n) return `child ${out.length} has another parentNode`;
+    if (c.previousSibling !== prev) return `child ${out.length} has a wrong previousSibling`;
+    if (n.childNodes.item(out.length) !== c) return `childNodes[${out.length}] is not the child`;
+    out.push(c);
+    prev = c;
+  }
+  if (n.lastChild !== prev) return 'lastChild is not the last child';
+  if (n.childNodes.length !== out.length)
+    return `childNodes.length ${n.childNodes.length} for ${out.length} children`;
+  return out;
+}
+
+/** Both engines build the same document, or both refuse the text, or the fast engine refuses it for a STRICTER rule. */
+function expectSameOutcome(text: string, source: string): 'same' | 'refused' | 'stricter' {
+  const x = attempt(text, 'xmldom', source);
+  const f = attempt(text, 'fast', source);
+  if (x.error !== undefined) {
+    expect(f.error, `${source}: xmldom refuses (${x.error.message}), the fast engine accepts`).to.not.equal(
+      undefined,
+    );
+    return 'refused';
+  }
+  if (f.error !== undefined) {
+    expect(stricterRule(f.error), `${source}: only the fast engine refuses: ${f.error.format()}`).to.be.a(
+      'string',
+    );
+    return 'stricter';
+  }
+  const diff = treeDiff(x.doc, f.doc) ?? canonicalDiff(x.doc, f.doc);
+  expect(diff, `${source}: ${diff}`).to.equal(undefined);
+  expect(serialize(f.doc), source).to.equal(serialize(x.doc));
+  return 'same';
+}
+
+function xmlFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...xmlFilesUnder(p));
+    else if (name.endsWith('.xml')) out.push(p);
+  }
+  return out;
+}
+
+describe('fast parse engine', () => {
+  describe('builds the same documents as xmldom', () => {
+    const corpus = existsSync(CORPUS)
+      ? readdirSync(CORPUS)
+          .filter((f) => f.endsWith('.xml'))
+          .sort()
+      : [];
+    it('has the corpus to compare on', () => {
+      expect(corpus.length).to.be.greaterThan(100);
+    });
+    for (const f of corpus) {
+      it(`corpus ${f}`, () => {
+        expect(expectSameOutcome(readFileSync(join(CORPUS, f), 'utf8'), f)).to.equal('same');
+      });
+    }
+    const refusals = new Set(['xml/malformed', 'xml/stricter']);
+    for (const abs of xmlFilesUnder(FIXTURES)) {
+      const rel = relative(FIXTURES, abs);
+      if (refusals.has(rel.slice(0, rel.lastIndexOf('/')))) continue;
+      it(`fixture ${rel}`, () => {
+        expectSameOutcome(readFileSync(abs, 'utf8'), rel);
+      });
+    }
+    for (const rel of listFixtures('xml/wellformed')) {
+      it(`well-formed edge cases: ${rel}`, () => {
+        expect(expectSameOutcome(readFixture(rel), rel)).to.equal('same');
+      });
+    }
+  });
+
+  describe('refuses what xmldom refuses', () => {
+    const malformed = listFixtures('xml/malformed');
+    it('has malformed fixtures', () => {
+      expect(malformed.length).to.be.greaterThan(20);
+    });
+    for (const rel of malformed) {
+      it(rel, () => {
+        const x = attempt(readFixture(rel), 'xmldom', rel);
+        const f = attempt(readFixture(rel), 'fast', rel);
+        expect(x.error, 'xmldom').to.be.instanceOf(VmDevicesError);
+        expect(f.error, 'fast').to.be.instanceOf(VmDevicesError);
+        const e = f.error as VmDevicesError;
+        expect(e.source).to.equal(rel);
+        expect(e.line).to.be.a('number').and.to.be.at.least(1);
+        expect(e.column).to.be.a('number').and.to.be.at.least(1);
+      });
+    }
+    it('with messages as clear as xmldom', () => {
+      // Both engines' complaints side by side, reviewed by eye.
+      const lines = malformed.flatMap((rel) => {
+        const text = readFixture(rel);
+        const show = (o: Outcome) => (o.error === undefined ? 'accepted' : o.error.format());
+        return [
+          rel,
+          `  fast:   ${show(attempt(text, 'fast', rel))}`,
+          `  xmldom: ${show(attempt(text, 'xmldom', rel))}`,
+        ];
+      });
+      expectGolden(lines.join('\n') + '\n', 'xml/malformed.golden.txt');
+    });
+  });
+
+  describe('is stricter than xmldom only where XML 1.0 says xmldom is wrong', () => {
+    const stricter = listFixtures('xml/stricter');
+    it('has a fixture for each such rule', () => {
+      const covered = new Set(
+        stricter.map((rel) => stricterRule(attempt(readFixture(rel), 'fast', rel).error!)),
+      );
+      expect([...covered].sort()).to.deep.equal(
+        [...new Set(STRICTER.map(([, rule]) => rule))].sort().filter((r) => !r.includes('lone surrogate')),
+      );
+    });
+    for (const rel of stricter) {
+      it(rel, () => {
+        const text = readFixture(rel);
+        expect(attempt(text, 'xmldom', rel).doc, 'xmldom accepts it').to.not.equal(undefined);
+        expect(expectSameOutcome(text, rel)).to.equal('stricter');
+        const e = attempt(text, 'fast', rel).error!;
+        expect(e.line).to.be.at.least(1);
+        expect(e.column).to.be.at.least(1);
+      });
+    }
+    it('lone surrogates (which no UTF-8 fixture can hold)', () => {
+      for (const text of ['<a>\uD800</a>', '<a b="x\uDC00"/>', '<a>\uD83D<</a>', '<a><!--\uD800--></a>']) {
+        const e = attempt(text, 'fast').error!;
+        expect(e, JSON.stringify(text)).to.be.instanceOf(XmlParseError);
+        expect(e.detail).to.match(/^lone surrogate U\+D[89A-F][0-9A-F]{2} is not a character$/);
+        expect(expectSameOutcome(text, JSON.stringify(text))).to.not.equal('same');
+      }
+    });
+    it('a duplicate attribute by namespace is refused, not silently dropped', () => {
+      const text = '<a xmlns:p="urn:x" xmlns:q="urn:x" p:id="1" q:id="2"/>';
+      // xmldom keeps only q:id: the value of p:id would be lost.
+      expect(serialize(attempt(text, 'xmldom').doc!)).to.not.contain('p:id');
+      expect(() => parseXml(text, { engine: 'fast' })).to.throw(
+        XmlParseError,
+        'attribute {urn:x}id appears twice on <a>',
+      );
+    });
+  });
+
+  describe('properties', () => {
+    it('generated well-formed documents: both engines agree byte for byte', () => {
+      const features = new Map(
+        [
+          '<![CDATA[',
+          '<!--',
+          '<?',
+          '<?xml ',
+          'xmlns=',
+          'xmlns:',
+          ':',
+          '&amp;',
+          '&#',
+          '\u2028',
+          '\r',
+          '😀',
+          '/>',
+        ].map((f) => [f, 0]),
+      );
+      fc.assert(
+        fc.property(wellFormedDocument, (text) => {
+          expect(expectSameOutcome(text, 'generated')).to.equal('same');
+          for (const f of features.keys()) if (text.includes(f)) features.set(f, (features.get(f) ?? 0) + 1);
+        }),
+        { numRuns },
+      );
+      // The generator is not degenerate: every feature shows up.
+      for (const [f, n] of features) expect(n, JSON.stringify(f)).to.be.greaterThan(numRuns / 50);
+    });
+
+    const corpusTexts = existsSync(CORPUS)
+      ? readdirSync(CORPUS)
+          .filter((f) => f.endsWith('.xml'))
+          .sort()
+          .map((f) => readFileSync(join(CORPUS, f), 'utf8'))
+      : [];
+    it('garbled corpus documents: the fast engine refuses whatever xmldom refuses, else both agree', () => {
+      expect(corpusTexts.length).to.be.greaterThan(100);
+      const outcomes = new Map<string, number>();
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...corpusTexts),
+          fc.array(edit, { minLength: 1, maxLength: 4 }),
+          (text, edits) => {
+            const outcome = expectSameOutcome(
+              edits.reduce((t, e) => e(t), text),
+              'garbled',
+            );
+            outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+          },
+        ),
+        { numRuns },
+      );
+      // Both kinds of outcome occur: garbling keeps some documents well-formed and breaks others.
+      expect(outcomes.get('same')).to.be.greaterThan(numRuns / 20);
+      expect(outcomes.get('refused')).to.be.greaterThan(numRuns / 20);
+    });
+
+    it('DOM mutations act the same on both engines’ documents', () => {
+      // The largest domain of the corpus.
+      const text = readFileSync(join(CORPUS, 'pcie-expander-bus.xml'), 'utf8');
+      fc.assert(
+        fc.property(fc.array(mutation, { minLength: 1, maxLength: 12 }), (ops) => {
+          const x = parseXml(text, { engine: 'xmldom' });
+          const f = parseXml(text, { engine: 'fast' });
+          // Live lists made before the mutations must follow them.
+          const liveX = x.getElementsByTagName('*');
+          const liveF = f.getElementsByTagName('*');
+          for (const op of ops) {
+            op(x);
+            op(f);
+            expect(treeDiff(x, f)).to.equal(undefined);
+          }
+          expect(serialize(f)).to.equal(serialize(x));
+          expect(liveF.length).to.equal(liveX.length);
+          expect(liveF.length).to.equal(f.getElementsByTagName('*').length);
+          for (let i = 0; i < liveF.length; i++)
+            expect(liveF.item(i)?.nodeName).to.equal(liveX.item(i)?.nodeName);
+        }),
+        { numRuns },
+      );
+    });
+  });
+});
+
+// ---- Garbling: random edits of a document's text ----
+
+const SNIPPETS = [
+  '<',
+  '>',
+  '&',
+  ';',
+  '"',
+  "'",
+  '/',
+  '=',
+  '!',
+  '?',
+  '-',
+  '[',
+  ']',
+  ':',
+  ' ',
+  '\n',
+  '\r\n',
+  '\r',
+  '\t',
+  'a',
+  '#',
+  '&amp;',
+  '&lt;',
+  '&x;',
+  '&#',
+  '&#x',
+  '&#10;',
+  '&#0;',
+  '<a>',
+  '</a>',
+  '<a/>',
+  ']]>',
+  '<!--',
+  '-->',
+  '<![CDATA[',
+  '<?',
+  '?>',
+  '<?xml version="1.0"?>',
+  '<!DOCTYPE a>',
+  'xmlns="urn:d"',
+  'xmlns:p="urn:p"',
+  'xmlns:q="urn:p"',
+  'p:',
+  'q:',
+  'xml:',
+  'xmlns:',
+  '\u0000',
+  '\u0001',
+  '\uFFFE',
+  '\u2028',
+  '\u0085',
+  '😀',
+  '\uD800',
+  '\uDC00',
+  '\uFEFF',
+  'é',
+  '·',
+  '\u0300',
+  '1',
+  '.',
+];
+
+type Edit = (text: string) => string;
+
+const edit: fc.Arbitrary<Edit> = fc.oneof(
+  fc.tuple(fc.nat(), fc.integer({ min: 1, max: 4 })).map(([at, n]): Edit => (t) => {
+    const i = at % (t.length + 1);
+    return t.slice(0, i) + t.slice(i + n);
+  }),
+  fc.tuple(fc.nat(), fc.constantFrom(...SNIPPETS)).map(([at, s]): Edit => (t) => {
+    const i = at % (t.length + 1);
+    return t.slice(0, i) + s + t.slice(i);
+  }),
+  fc.tuple(fc.nat(), fc.constantFrom(...SNIPPETS)).map(([at, s]): Edit => (t) => {
+    const i = at % (t.length + 1);
+    return t.slice(0, i) + s + t.slice(i + 1);
+  }),
+  fc.nat().map(
+    (at): Edit =>
+      (t) =>
+        t.slice(0, at % (t.length + 1)),
+  ),
+  fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 1, max: 60 })).map(([from, to, n]): Edit => (t) => {
+    const i = from % (t.length + 1);
+    const j = to % (t.length + 1);
+    return t.slice(0, j) + t.slice(i, i + n) + t.slice(j);
+  }),
+);
+
+// ---- Mutations through xmldom's API, applied alike to both engines' documents ----
+
+type Mutation = (doc: Document) => void;
+
+function elementAt(doc: Document, k: number): Element {
+  const all = doc.getElementsByTagName('*');
+  return all.item(k % all.length) as Element;
+}
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.tuple(fc.nat(), fc.constantFrom('disk', 'p:x')).map(([k, name]): Mutation => (doc) => {
+    const el = elementAt(doc, k);
+    el.appendChild(name.includes(':') ? doc.createElementNS('urn:p', name) : doc.createElement(name));
+  }),
+  fc.tuple(fc.nat(), fc.nat()).map(([k, j]): Mutation => (doc) => {
+    const el = elementAt(doc, k);
+    const ref = el.childNodes.length === 0 ? null : el.childNodes.item(j % el.childNodes.length);
+    el.insertBefore(doc.createTextNode(`t${j}`), ref);
+  }),
+  fc.tuple(fc.nat(), fc.nat()).map(([k, j]): Mutation => (doc) => {
+    const el = elementAt(doc, k);
+    if (el.childNodes.length > 0) el.removeChild(el.childNodes.item(j % el.childNodes.length) as Node);
+  }),
+  fc.tuple(fc.nat(), fc.nat()).map(([k, j]): Mutation => (doc) => {
+    // Moves an element to become the first child of another one (unless that would be a cycle).
+    const a = elementAt(doc, k);
+    const b = elementAt(doc, j);
+    if (a === doc.documentElement || a.contains(b)) return;
+    b.insertBefore(a, b.firstChild);
+  }),
+  fc
+    .tuple(fc.nat(), fc.constantFrom('type', 'name', 'new', 'xmlns:p'), fc.string({ maxLength: 5 }))
+    .map(([k, name, value]): Mutation => (doc) => {
+      const el = elementAt(doc, k);
+      if (name === 'xmlns:p') el.setAttributeNS('http://www.w3.org/2000/xmlns/', name, 'urn:p');
+      else el.setAttribute(name, value);
+    }),
+  fc.tuple(fc.nat(), fc.nat()).map(([k, j]): Mutation => (doc) => {
+    const el = elementAt(doc, k);
+    const a = el.attributes.item(j % Math.max(1, el.attributes.length));
+    if (a !== null) el.removeAttribute(a.name);
+  }),
+  fc.tuple(fc.nat(), fc.nat()).map(([k, j]): Mutation => (doc) => {
+    const el = elementAt(doc, k);
+    const c = el.childNodes.item(j % Math.max(1, el.childNodes.length));
+    if (c !== null) el.replaceChild(doc.createComment('replaced'), c);
+  }),
+);
+
+// ---- Well-formed documents ----
+
+const NAMES = ['a', 'disk', 'x-y', '_z', 'é', 'n.1', 'ovirt', 'h\u00B7i'];
+const PREFIXES = ['p', 'q', 'ovirt-vm'];
+const URIS = ['urn:a', 'urn:b', 'http://ovirt.org/vm/1.0', ' urn:spaced '];
+
+/** Pieces of text that together exercise escaping, entities, line ends and non-ASCII. */
+const textPiece = fc.constantFrom(
+  'plain',
+  ' ',
+  '\n',
+  '\r\n',
+  '\r',
+  '\t',
+  '&amp;',
+  '&lt;',
+  '&gt;',
+  '>',
+  ']]&gt;',
+  ']]',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '😀',
+  '&#10;',
+  '&#13;',
+  '&#x1F600;',
+  '&quot;',
+  '&apos;',
+  "'",
+  '"',
+  'é',
+  '\u00A0',
+  '&#9;',
+);
+const attrPiece = fc.constantFrom(
+  'v',
+  ' ',
+  '&amp;',
+  '&lt;',
+  '>',
+  '&quot;',
+  "'",
+  '\t',
+  '\n',
+  '\r\n',
+  '&#10;',
+  '&#9;',
+  '&#13;',
+  '\u2028',
+  '😀',
+  ']]>',
+  '&apos;',
+  '=',
+);
+const cdataPiece = fc.constantFrom('x', ']]', ']', '>', '<', '&', '\n', '\r\n', '😀', ' ', '\u2028');
+const commentPiece = fc.constantFrom('c', ' ', '-', 'x-y', '\n', '😀', '<', '&', '>');
+const piPiece = fc.constantFrom('d', ' ', '?', '>', 'a="b"', '\n', '😀', '<');
+
+const join0 = (a: fc.Arbitrary<string[]>) => a.map((xs) => xs.join(''));
+// No ']]>' in text, also not across two adjacent text children: none ends with ']'.
+const text = join0(fc.array(textPiece, { minLength: 1, maxLength: 6 })).map((s) =>
+  s.replaceAll(']]>', ']]&gt;').replace(/\]$/, '].'),
+);
+const cdata = join0(fc.array(cdataPiece, { maxLength: 6 })).map(
+  (s) => `<![CDATA[${s.replaceAll(']]>', ']] >')}]]>`,
+);
+const comment = join0(fc.array(commentPiece, { maxLength: 6 })).map((s) => {
+  let c = s;
+  while (c.includes('--')) c = c.replace('--', '- -');
+  return `<!--${c.endsWith('-') ? c + ' ' : c}-->`;
+});
+const pi = fc
+  .tuple(
+    fc.constantFrom('pi', 'xml-stylesheet', 'a.b', 'x_y', 'é'),
+    join0(fc.array(piPiece, { maxLength: 5 })),
+    fc.boolean(),
+  )
+  .map(([target, data, space]) => {
+    const d = data.replaceAll('?>', '? >');
+    return d === '' ? `<?${target}${space ? ' ' : ''}?>` : `<?${target} ${d}?>`;
+  });
+
+interface GenElement {
+  name: [number, number | undefined];
+  attrs: { name: [number, number | undefined]; value: string; single: boolean; gap: string }[];
+  decls: { prefix: number | undefined; uri: number }[];
+  children: (GenElement | string)[];
+  selfClose: boolean;
+  endGap: string;
+}
+
+const gap = fc.constantFrom(' ', '\n  ', '\t', ' \r\n ');
+const qname = fc.tuple(fc.nat(NAMES.length - 1), fc.option(fc.nat(PREFIXES.length - 1), { nil: undefined }));
+
+const { element } = fc.letrec<{ element: GenElement; node: GenElement | string }>((tie) => ({
+  element: fc.record({
+    name: qname,
+    attrs: fc.array(
+      fc.record({
+        name: qname,
+        value: join0(fc.array(attrPiece, { maxLength: 5 })),
+        single: fc.boolean(),
+        gap,
+      }),
+      { maxLength: 4 },
+    ),
+    decls: fc.array(
+      fc.record({
+        prefix: fc.option(fc.nat(PREFIXES.length - 1), { nil: undefined }),
+        uri: fc.nat(URIS.length - 1),
+      }),
+      { maxLength: 2 },
+    ),
+    children: fc.array(tie('node'), { maxLength: 4 }),
+    selfClose: fc.boolean(),
+    endGap: fc.constantFrom('', '', ' ', '\n'),
+  }),
+  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, text, tie('element'), cdata, comment, pi),
+}));
+
+/**
+ * Renders a generated element. Undeclared prefixes get a declaration where they are used; duplicate
+ * attributes (by name or by namespace and local name) are dropped: the document stays well-formed.
+ */
+function render(el: GenElement, scope: ReadonlyMap<string, string>): string {
+  const local = new Map(scope);
+  /** Declarations on this element, by prefix ('' for the default namespace). */
+  const decls = new Map<string, string>();
+  for (const d of el.decls) {
+    const prefix = d.prefix === undefined ? '' : (PREFIXES[d.prefix] as string);
+    local.set(prefix, URIS[d.uri] as string);
+    decls.set(prefix, URIS[d.uri] as string);
+  }
+  const qn = ([n, p]: [number, number | undefined]): string => {
+    const name = NAMES[n] as string;
+    if (p === undefined) return name;
+    const prefix = PREFIXES[p] as string;
+    if (!local.has(prefix)) {
+      const uri = URIS[(n + p) % URIS.length] as string;
+      local.set(prefix, uri);
+      decls.set(prefix, uri);
+    }
+    return `${prefix}:${name}`;
+  };
+  const tag = qn(el.name);
+  const seen = new Set<string>();
+  const attrs: string[] = [];
+  for (const a of el.attrs) {
+    const name = qn(a.name);
+    const prefix = name.includes(':') ? name.slice(0, name.indexOf(':')) : undefined;
+    const expanded =
+      prefix === undefined ? name : `{${local.get(prefix)}}${name.slice(name.indexOf(':') + 1)}`;
+    if (seen.has(name) || seen.has(expanded)) continue;
+    seen.add(name);
+    seen.add(expanded);
+    const q = a.single ? "'" : '"';
+    const value = a.value.replaceAll(q, q === '"' ? '&quot;' : '&apos;');
+    attrs.push(`${a.gap}${name}=${q}${value}${q}`);
+  }
+  const declared = [...decls].map(
+    ([prefix, uri]) => ` ${prefix === '' ? 'xmlns' : `xmlns:${prefix}`}="${uri}"`,
+  );
+  const start = `<${tag}${declared.join('')}${attrs.join('')}`;
+  if (el.children.length === 0 && el.selfClose) return `${start}${el.endGap}/>`;
+  const inner = el.children.map((c) => (typeof c === 'string' ? c : render(c, local))).join('');
+  return `${start}${el.endGap}>${inner}</${tag}${el.endGap}>`;
+}
+
+const misc = fc.array(fc.oneof(comment, pi, gap), { maxLength: 3 }).map((xs) => xs.join(''));
+const wellFormedDocument = fc
+  .tuple(
+    fc.constantFrom(
+      '',
+      '<?xml version="1.0"?>',
+      "<?xml version='1.0' encoding='UTF-8'?>\n",
+      '<?xml version="1.0" encoding="utf-8" standalone="yes" ?>\r\n',
+      '<?xml version="1.1"?>',
+    ),
+    misc,
+    element,
+    misc,
+  )
+  .map(([decl, before, root, after]) => decl + before + render(root, new Map()) + after);
