@@ -1,0 +1,443 @@
+/**
+ * The benchmark (`npm run bench`, `npm run bench -- --json`): every operation of the library on
+ * every workload of bench/workloads.ts, against xmldom's raw DOMParser on the same text and against
+ * the Python peer (bench/peers/peer.py) when python3 is present; growth from N=1000 to N=5000; memory
+ * of 1000 recovered realistic domains (in a child process). See bench/README.md for what each
+ * operation measures.
+ *
+ * Options: `--json` prints only the JSON result on stdout (progress goes to stderr);
+ * `--quick` cuts every time budget by 10 (for trying the harness, not for numbers).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DOMParser } from '@xmldom/xmldom';
+import {
+  Descriptor,
+  DomainDescriptor,
+  bind,
+  buildDevices,
+  create,
+  decodeXmlpickle,
+  encodeXmlpickleText,
+  parseXml,
+  recover,
+} from '../src/index.js';
+import type { Device, Domain, MetadataEntry } from '../src/index.js';
+import { loadDescriptorStore } from '../src/domain/metadata-store.js';
+import type { Workload, WorkloadName } from './workloads.js';
+import { WORKLOAD_NAMES, workload } from './workloads.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const OPS = [
+  'parse',
+  'parse-hardened',
+  'model',
+  'bind',
+  'recover',
+  'create',
+  'save',
+  'xmlpickle-decode',
+  'xmlpickle-encode',
+  'descriptor-decode',
+  'descriptor-encode',
+] as const;
+export type Op = (typeof OPS)[number];
+
+/** Ops the Python peer also does, and the peer op each is compared with. */
+const PEER_OPS: Partial<Record<Op, string>> = {
+  recover: 'recover',
+  'xmlpickle-decode': 'xmlpickle-decode',
+  'descriptor-decode': 'descriptor-decode',
+};
+
+export interface Result {
+  workload: WorkloadName;
+  op: Op;
+  median_ms: number;
+  vs_parse: number;
+  vs_python: number | null;
+}
+
+export interface Report {
+  results: Result[];
+  growth: Record<string, number>;
+  memory: { domains: number; peak_rss_mb: number; bytes_per_device: number };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timing
+
+/** Keeps results alive so that no run can be optimized away. */
+const sink: { value: unknown } = { value: undefined };
+
+interface Budget {
+  /** Sampling time (after warm-up). */
+  ms: number;
+  minSamples: number;
+}
+
+/** One operation ready to run: `setup` gives each run its own fresh input, outside the timing. */
+export interface Runner {
+  setup: () => unknown;
+  run: (state: unknown) => unknown;
+}
+
+function withState<S>(setup: () => S, run: (state: S) => unknown): Runner {
+  return { setup, run: (state) => run(state as S) };
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Median time of one run, in ms. Warm-up first (a quarter of the budget, at most 50 runs, at least
+ * one); then samples, each a batch of runs lasting about 1 ms or more (one run for slow
+ * operations), until the budget is spent and at least `minSamples` were taken. With --expose-gc,
+ * every sample of an operation slower than 5 ms starts after a full GC, so that it does not pay
+ * for the garbage of the one before.
+ */
+function measure(budget: Budget, { setup, run }: Runner): number {
+  let warmRuns = 0;
+  let warmMs = 0;
+  do {
+    const s = setup();
+    const t0 = performance.now();
+    sink.value = run(s);
+    warmMs += performance.now() - t0;
+    warmRuns++;
+  } while (warmRuns < 50 && warmMs < budget.ms * 0.25);
+  const perRun = warmMs / warmRuns;
+  const batch = Math.max(1, Math.round(1 / Math.max(perRun, 1e-6)));
+  const collect = perRun > 5 ? gc : undefined;
+  const samples: number[] = [];
+  const begin = performance.now();
+  while (
+    samples.length < 2000 &&
+    (samples.length < budget.minSamples || performance.now() - begin < budget.ms)
+  ) {
+    const states = Array.from({ length: batch }, setup);
+    sink.value = undefined;
+    collect?.();
+    const t0 = performance.now();
+    for (const s of states) sink.value = run(s);
+    samples.push((performance.now() - t0) / batch);
+  }
+  sink.value = undefined;
+  return median(samples);
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+function plain(run: () => unknown): Runner {
+  return { setup: () => undefined, run };
+}
+
+function devicesOf(dom: DomainDescriptor): Device[] {
+  const el = dom.devicesElement;
+  if (el === undefined) throw new Error('the workload has no <devices>');
+  return buildDevices(el);
+}
+
+/**
+ * The operations on one workload, each from its input to its output (see README). Each is a
+ * function, so that what it prepares (a decoded value, built devices) lives only while it runs.
+ */
+export function operations(w: Workload): Record<Op, () => Runner> {
+  const ops: Record<Op, () => Runner> = {
+    parse: () => plain(() => new DOMParser().parseFromString(w.live, 'application/xml')),
+    'parse-hardened': () => plain(() => parseXml(w.live)),
+    model: () => plain(() => devicesOf(DomainDescriptor.parse(w.live))),
+    bind: () => {
+      // Devices and entries built once; binding reads them and changes neither.
+      const dom = DomainDescriptor.parse(w.live);
+      const devices = devicesOf(dom);
+      const entries: readonly MetadataEntry[] = loadDescriptorStore(dom.metadataGroups.descriptor).entries;
+      const label = (i: number): string => String(i);
+      return plain(() =>
+        bind(
+          devices.map((d) => d.identity()),
+          entries,
+          label,
+        ),
+      );
+    },
+    recover: () => plain(() => recover(w.live)),
+    create: () => plain(() => create(w.engine).xml),
+    save: () =>
+      withState(
+        () => recover(w.live),
+        (d: Domain) => {
+          d.save();
+          return d.toXml();
+        },
+      ),
+    'xmlpickle-decode': () => plain(() => decodeXmlpickle(w.instance)),
+    'xmlpickle-encode': () => {
+      const value = decodeXmlpickle(w.instance);
+      return plain(() => encodeXmlpickleText(value));
+    },
+    'descriptor-decode': () => plain(() => Descriptor.fromXml(w.descriptor)),
+    'descriptor-encode': () => {
+      const descriptor = Descriptor.fromXml(w.descriptor);
+      return plain(() => descriptor.toXml());
+    },
+  };
+  return ops;
+}
+
+/** Per workload: sampling time and samples, so that a full run stays within about 3 minutes. */
+function budgetOf(name: WorkloadName, quick: boolean): Budget {
+  const ms = { ovirt20: 1500, n100: 1000, n1000: 1500, n5000: 1500 }[name];
+  return { ms: quick ? ms / 10 : ms, minSamples: quick ? 2 : 5 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peers
+
+interface PeerOutput {
+  python: string;
+  results: Partial<Record<WorkloadName, Record<string, number>>>;
+  counts: Partial<Record<WorkloadName, Record<string, number>>>;
+}
+
+/** Writes a workload's files where the peer reads them: DIR/NAME.{live,engine,instance,descriptor}.xml. */
+export function writeWorkload(dir: string, w: Workload): void {
+  writeFileSync(join(dir, `${w.name}.live.xml`), w.live);
+  writeFileSync(join(dir, `${w.name}.engine.xml`), w.engine);
+  writeFileSync(join(dir, `${w.name}.instance.xml`), w.instance);
+  writeFileSync(join(dir, `${w.name}.descriptor.xml`), w.descriptor);
+}
+
+export function pythonAvailable(): boolean {
+  const r = spawnSync('python3', ['--version'], { encoding: 'utf8' });
+  return r.status === 0;
+}
+
+/** Runs bench/peers/peer.py on workload files in `dir`; `budgetMs` undefined: --check (counts only). */
+export function runPeer(dir: string, names: readonly WorkloadName[], budgetMs?: number): PeerOutput {
+  const args = [join(ROOT, 'bench', 'peers', 'peer.py'), dir, ...names];
+  args.push(...(budgetMs === undefined ? ['--check'] : ['--budget-ms', String(budgetMs)]));
+  const r = spawnSync('python3', args, {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`python peer failed (exit ${String(r.status)})`);
+  return JSON.parse(r.stdout) as PeerOutput;
+}
+
+interface MemoryOutput {
+  domains: number;
+  devices: number;
+  peak_rss_mb: number;
+  rss_mb: number;
+  retained_mb: number;
+  bytes_per_device: number;
+}
+
+function runMemory(file: string, domains: number): MemoryOutput {
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench', 'memory.ts'), file, String(domains)],
+    { encoding: 'utf8', cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  if (r.status !== 0) throw new Error(`memory probe failed (exit ${String(r.status)})`);
+  return JSON.parse(r.stdout) as MemoryOutput;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+/** Four significant digits: enough for ratios and milliseconds, stable in README tables. */
+function round(x: number): number {
+  return Number(x.toPrecision(4));
+}
+
+function fmt(x: number | null): string {
+  if (x === null) return '—';
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toPrecision(2);
+}
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(head), rule, ...rows.map(line)].join('\n');
+}
+
+function textReport(
+  report: Report,
+  workloads: readonly Workload[],
+  peer: PeerOutput | undefined,
+  memory: MemoryOutput,
+): string {
+  const out: string[] = [];
+  out.push(
+    `node ${process.version}, ${peer === undefined ? 'no python3: no peer' : `Python ${peer.python} peer`}, ` +
+      `${availableParallelism()} CPUs`,
+  );
+  for (const w of workloads) {
+    const rows = report.results
+      .filter((r) => r.workload === w.name)
+      .map((r) => {
+        const peerOp = PEER_OPS[r.op];
+        const py = peerOp === undefined ? undefined : peer?.results[w.name]?.[peerOp];
+        return [
+          r.op,
+          fmt(r.median_ms),
+          `${fmt(r.vs_parse)}x`,
+          r.vs_python === null ? '—' : `${fmt(r.vs_python)}x`,
+          py === undefined ? '—' : fmt(py),
+        ];
+      });
+    out.push('');
+    out.push(
+      `### ${w.name}: ${w.devices} devices, ${w.entries} entries, ${(w.live.length / 1024).toFixed(0)} KB live XML`,
+    );
+    out.push('');
+    out.push(table(['op', 'median ms', 'vs parse', 'vs python', 'python ms'], rows));
+  }
+  out.push('');
+  out.push(
+    '### growth, N=1000 → N=5000: log(t5000/t1000)/log(5) (1.0 is linear; `parse` is the baseline, exempt)',
+  );
+  out.push('');
+  out.push(
+    table(
+      ['op', 'exponent'],
+      Object.entries(report.growth).map(([op, e]) => [op, e.toFixed(2)]),
+    ),
+  );
+  out.push('');
+  out.push(
+    `### memory: ${memory.domains} recovered ovirt20 domains held (${memory.devices} devices): ` +
+      `peak RSS ${memory.peak_rss_mb.toFixed(0)} MB, retained heap ${memory.retained_mb.toFixed(0)} MB, ` +
+      `${memory.bytes_per_device.toFixed(0)} bytes per device`,
+  );
+  out.push('');
+  out.push('### targets');
+  out.push('');
+  for (const line of targets(report)) out.push(`- ${line}`);
+  return out.join('\n');
+}
+
+/** The issue's targets, checked on this run. */
+function targets(report: Report): string[] {
+  const get = (w: WorkloadName, op: Op) => report.results.find((r) => r.workload === w && r.op === op);
+  const lines: string[] = [];
+  const superLinear = Object.entries(report.growth).filter(([op, e]) => op !== 'parse' && e > 1.1);
+  lines.push(
+    superLinear.length === 0
+      ? 'linear (exponent ≤ 1.1 for every op but parse): met'
+      : `linear (exponent ≤ 1.1): NOT met by ${superLinear.map(([op, e]) => `${op} (${e.toFixed(2)})`).join(', ')}`,
+  );
+  const rec = get('ovirt20', 'recover');
+  if (rec !== undefined)
+    lines.push(
+      `recover ovirt20 ≤ 1.3x raw parse: ${fmt(rec.vs_parse)}x, ${rec.vs_parse <= 1.3 ? 'met' : 'NOT met'}`,
+    );
+  for (const [w, op] of [
+    ['ovirt20', 'recover'],
+    ['n1000', 'recover'],
+    ['ovirt20', 'xmlpickle-decode'],
+  ] as const) {
+    const r = get(w, op);
+    if (r?.vs_python === null || r === undefined) lines.push(`${op} ${w} < 1.0x python: no peer`);
+    else
+      lines.push(
+        `${op} ${w} < 1.0x python (0.5x wanted): ${fmt(r.vs_python)}x, ${r.vs_python < 1 ? 'met' : 'NOT met'}`,
+      );
+  }
+  const mem = report.memory;
+  lines.push(
+    `1000 realistic domains < 1 GiB: peak RSS ${mem.peak_rss_mb.toFixed(0)} MB, ${mem.peak_rss_mb < 1024 ? 'met' : 'NOT met'}`,
+  );
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function main(argv: readonly string[]): void {
+  const json = argv.includes('--json');
+  const quick = argv.includes('--quick');
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  const dir = mkdtempSync(join(tmpdir(), 'vmdevices-bench-'));
+  try {
+    const workloads = WORKLOAD_NAMES.map(workload);
+    for (const w of workloads) writeWorkload(dir, w);
+
+    const medians = new Map<string, number>();
+    for (const w of workloads) {
+      const ops = operations(w);
+      for (const op of OPS) {
+        gc?.();
+        const ms = measure(budgetOf(w.name, quick), ops[op]());
+        medians.set(`${w.name}/${op}`, ms);
+        log(`${w.name} ${op}: ${fmt(ms)} ms`);
+      }
+    }
+
+    let peer: PeerOutput | undefined;
+    if (pythonAvailable()) {
+      const results: PeerOutput['results'] = {};
+      let python = '';
+      for (const w of workloads) {
+        const out = runPeer(dir, [w.name], budgetOf(w.name, quick).ms);
+        results[w.name] = out.results[w.name];
+        python = out.python;
+        log(`python peer ${w.name}: ${JSON.stringify(out.results[w.name])}`);
+      }
+      peer = { python, results, counts: {} };
+    } else log('python3 not found: no peer comparison');
+
+    const memory = runMemory(join(dir, 'ovirt20.live.xml'), quick ? 100 : 1000);
+    log(`memory: ${JSON.stringify(memory)}`);
+
+    const results: Result[] = [];
+    for (const w of workloads) {
+      const parse = medians.get(`${w.name}/parse`) as number;
+      for (const op of OPS) {
+        const ms = medians.get(`${w.name}/${op}`) as number;
+        const peerOp = PEER_OPS[op];
+        const py = peerOp === undefined ? undefined : peer?.results[w.name]?.[peerOp];
+        results.push({
+          workload: w.name,
+          op,
+          median_ms: round(ms),
+          vs_parse: round(ms / parse),
+          vs_python: py === undefined ? null : round(ms / py),
+        });
+      }
+    }
+    const growth: Record<string, number> = {};
+    for (const op of OPS) {
+      const t1 = medians.get(`n1000/${op}`) as number;
+      const t5 = medians.get(`n5000/${op}`) as number;
+      growth[op] = round(Math.log(t5 / t1) / Math.log(5));
+    }
+    const report: Report = {
+      results,
+      growth,
+      memory: {
+        domains: memory.domains,
+        peak_rss_mb: round(memory.peak_rss_mb),
+        bytes_per_device: round(memory.bytes_per_device),
+      },
+    };
+    process.stdout.write(`${json ? JSON.stringify(report) : textReport(report, workloads, peer, memory)}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2));
+}
