@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import { Controller } from '../../src/devices/index.js';
 import { XmlValueError } from '../../src/errors.js';
 import { toTypedJson } from '../../src/metadata/typed-json.js';
-import { parseXml } from '../../src/xml/index.js';
 import {
   describeDeviceFixtures,
   describeFieldCoverage,
+  deviceFromFixture,
   loadDeviceFixture,
 } from '../helpers/device-fixtures.js';
 import { expectGolden, readFixture } from '../helpers/fixtures.js';
@@ -13,7 +13,7 @@ import { deviceInDomain, xmlValueErrorOf } from '../helpers/in-domain.js';
 import { haveVirtXmlValidate, validateDeviceXml } from '../helpers/validate.js';
 
 function fromFixture(rel: string): Controller {
-  return Controller.fromXmlTree(parseXml(readFixture(rel)).documentElement!);
+  return deviceFromFixture(Controller, rel);
 }
 
 describe('Controller', () => {

@@ -2,21 +2,23 @@ import { expect } from 'chai';
 import { Graphics, GraphicsListen } from '../../src/devices/graphics.js';
 import { ConfError, MetadataError, NoSuchDeviceError, XmlValueError } from '../../src/errors.js';
 import { dict } from '../../src/metadata/value.js';
-import { parseXml } from '../../src/xml/index.js';
-import { describeDeviceFixtures, deviceFixtures, loadDeviceFixture } from '../helpers/device-fixtures.js';
-import { expectGolden, readFixture } from '../helpers/fixtures.js';
+import {
+  describeDeviceFixtures,
+  deviceFixtures,
+  deviceFromFixture,
+  loadDeviceFixture,
+} from '../helpers/device-fixtures.js';
+import { expectGolden } from '../helpers/fixtures.js';
 import { deviceInDomain, xmlValueErrorOf } from '../helpers/in-domain.js';
 import { haveVirtXmlValidate, validateDeviceXml } from '../helpers/validate.js';
 
 function fromFixture(rel: string): Graphics {
-  return Graphics.fromXmlTree(parseXml(readFixture(rel)).documentElement!);
+  return deviceFromFixture(Graphics, rel);
 }
 
 /** A fixture's device with its metadata (`<name>.meta.json`). */
 function withMeta(rel: string): Graphics {
-  const d = loadDeviceFixture(Graphics, rel).device;
-  if (!(d instanceof Graphics)) throw new Error(`${rel} did not give a Graphics`);
-  return d;
+  return loadDeviceFixture(Graphics, rel).device;
 }
 
 describe('Graphics', () => {

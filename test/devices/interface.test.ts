@@ -2,21 +2,23 @@ import { expect } from 'chai';
 import { Interface, InterfaceFilterParameter, InterfaceVlanTag } from '../../src/devices/interface.js';
 import { ConfError, MetadataError, NoSuchDeviceError, XmlValueError } from '../../src/errors.js';
 import { dict } from '../../src/metadata/value.js';
-import { parseXml } from '../../src/xml/index.js';
-import { describeDeviceFixtures, deviceFixtures, loadDeviceFixture } from '../helpers/device-fixtures.js';
-import { expectGolden, readFixture } from '../helpers/fixtures.js';
+import {
+  describeDeviceFixtures,
+  deviceFixtures,
+  deviceFromFixture,
+  loadDeviceFixture,
+} from '../helpers/device-fixtures.js';
+import { expectGolden } from '../helpers/fixtures.js';
 import { deviceInDomain } from '../helpers/in-domain.js';
 import { haveVirtXmlValidate, validateDeviceXml } from '../helpers/validate.js';
 
 function fromFixture(rel: string): Interface {
-  return Interface.fromXmlTree(parseXml(readFixture(rel)).documentElement!);
+  return deviceFromFixture(Interface, rel);
 }
 
 /** A fixture's device with its metadata (`<name>.meta.json`). */
 function withMeta(rel: string): Interface {
-  const d = loadDeviceFixture(Interface, rel).device;
-  if (!(d instanceof Interface)) throw new Error(`${rel} did not give an Interface`);
-  return d;
+  return loadDeviceFixture(Interface, rel).device;
 }
 
 describe('Interface', () => {

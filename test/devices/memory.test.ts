@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import { Memory } from '../../src/devices/index.js';
 import { XmlValueError } from '../../src/errors.js';
-import { parseXml } from '../../src/xml/index.js';
-import { describeDeviceFixtures } from '../helpers/device-fixtures.js';
-import { expectGolden, readFixture } from '../helpers/fixtures.js';
+import { describeDeviceFixtures, deviceFromFixture } from '../helpers/device-fixtures.js';
+import { expectGolden } from '../helpers/fixtures.js';
 import { deviceInDomain, xmlValueErrorOf } from '../helpers/in-domain.js';
 
 function fromFixture(rel: string): Memory {
-  return Memory.fromXmlTree(parseXml(readFixture(rel)).documentElement!);
+  return deviceFromFixture(Memory, rel);
 }
 
 function dimm(size: string): Memory {

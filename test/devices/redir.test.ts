@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import { buildDevices, Redir } from '../../src/devices/index.js';
 import { XmlValueError } from '../../src/errors.js';
 import { firstChild, parseXml } from '../../src/xml/index.js';
-import { describeDeviceFixtures } from '../helpers/device-fixtures.js';
-import { expectGolden, readFixture } from '../helpers/fixtures.js';
+import { describeDeviceFixtures, deviceFromFixture } from '../helpers/device-fixtures.js';
+import { expectGolden } from '../helpers/fixtures.js';
 import { deviceInDomain } from '../helpers/in-domain.js';
 
 function fromFixture(rel: string): Redir {
-  return Redir.fromXmlTree(parseXml(readFixture(rel)).documentElement!);
+  return deviceFromFixture(Redir, rel);
 }
 
 describe('Redir', () => {

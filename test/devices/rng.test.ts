@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import { Rng } from '../../src/devices/index.js';
 import { XmlValueError } from '../../src/errors.js';
-import { parseXml } from '../../src/xml/index.js';
-import { describeDeviceFixtures } from '../helpers/device-fixtures.js';
-import { expectGolden, readFixture } from '../helpers/fixtures.js';
+import { describeDeviceFixtures, deviceFromFixture } from '../helpers/device-fixtures.js';
+import { expectGolden } from '../helpers/fixtures.js';
 import { deviceInDomain, xmlValueErrorOf } from '../helpers/in-domain.js';
 
 function fromFixture(rel: string): Rng {
-  return Rng.fromXmlTree(parseXml(readFixture(rel)).documentElement!);
+  return deviceFromFixture(Rng, rel);
 }
 
 describe('Rng', () => {

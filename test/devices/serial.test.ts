@@ -1,14 +1,17 @@
 import { expect } from 'chai';
 import { Serial } from '../../src/devices/index.js';
 import { XmlValueError } from '../../src/errors.js';
-import { parseXml } from '../../src/xml/index.js';
-import { describeDeviceFixtures, describeFieldCoverage } from '../helpers/device-fixtures.js';
+import {
+  describeDeviceFixtures,
+  describeFieldCoverage,
+  deviceFromFixture,
+} from '../helpers/device-fixtures.js';
 import { expectGolden, readFixture } from '../helpers/fixtures.js';
 import { deviceInDomain, xmlValueErrorOf } from '../helpers/in-domain.js';
 import { haveVirtXmlValidate, validateDeviceXml } from '../helpers/validate.js';
 
 function fromFixture(rel: string): Serial {
-  return Serial.fromXmlTree(parseXml(readFixture(rel)).documentElement!);
+  return deviceFromFixture(Serial, rel);
 }
 
 describe('Serial', () => {

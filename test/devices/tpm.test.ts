@@ -1,13 +1,12 @@
 import { expect } from 'chai';
 import { Tpm } from '../../src/devices/index.js';
 import { XmlValueError } from '../../src/errors.js';
-import { parseXml } from '../../src/xml/index.js';
-import { describeDeviceFixtures } from '../helpers/device-fixtures.js';
-import { expectGolden, readFixture } from '../helpers/fixtures.js';
+import { describeDeviceFixtures, deviceFromFixture } from '../helpers/device-fixtures.js';
+import { expectGolden } from '../helpers/fixtures.js';
 import { deviceInDomain } from '../helpers/in-domain.js';
 
 function fromFixture(rel: string): Tpm {
-  return Tpm.fromXmlTree(parseXml(readFixture(rel)).documentElement!);
+  return deviceFromFixture(Tpm, rel);
 }
 
 describe('Tpm', () => {

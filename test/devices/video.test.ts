@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { Video } from '../../src/devices/index.js';
 import { XmlValueError } from '../../src/errors.js';
-import { parseXml } from '../../src/xml/index.js';
 import {
   describeDeviceFixtures,
   describeFieldCoverage,
+  deviceFromFixture,
   loadDeviceFixture,
 } from '../helpers/device-fixtures.js';
 import { expectGolden, readFixture } from '../helpers/fixtures.js';
@@ -12,7 +12,7 @@ import { deviceInDomain, xmlValueErrorOf } from '../helpers/in-domain.js';
 import { haveVirtXmlValidate, validateDeviceXml } from '../helpers/validate.js';
 
 function fromFixture(rel: string): Video {
-  return Video.fromXmlTree(parseXml(readFixture(rel)).documentElement!);
+  return deviceFromFixture(Video, rel);
 }
 
 describe('Video', () => {

@@ -12,19 +12,33 @@ import type { Dict } from '../../src/metadata/value.js';
 import { canonicalDiff, parseXml, serialize } from '../../src/xml/index.js';
 import { expectJsonGolden, fixturePath, listFixtures, readFixture } from './fixtures.js';
 
-export interface LoadedFixture {
+export interface LoadedFixture<D extends Device = Device> {
   name: string;
   text: string;
-  device: Device;
+  device: D;
+}
+
+/** The device of a fixture file (its root element), with `meta` as its metadata when given. */
+export function deviceFromFixture<D extends Device>(
+  cls: DeviceClass & { prototype: D },
+  rel: string,
+  meta?: Dict,
+): D {
+  return cls.fromXmlTree(parseXml(readFixture(rel), { source: rel }).documentElement!, meta) as D;
 }
 
 /** Builds the device of a fixture (its XML and, when present, its metadata). */
-export function loadDeviceFixture(cls: DeviceClass, rel: string): LoadedFixture {
+export function loadDeviceFixture<D extends Device = Device>(
+  cls: DeviceClass & { prototype?: D },
+  rel: string,
+): LoadedFixture<D> {
   const text = readFixture(rel);
   const doc = parseXml(text, { source: rel });
   const metaRel = rel.replace(/\.xml$/, '.meta.json');
-  const meta = existsSync(fixturePath(metaRel)) ? (fromTypedJson(JSON.parse(readFixture(metaRel))) as Dict) : undefined;
-  return { name: rel, text, device: cls.fromXmlTree(doc.documentElement!, meta) };
+  const meta = existsSync(fixturePath(metaRel))
+    ? (fromTypedJson(JSON.parse(readFixture(metaRel))) as Dict)
+    : undefined;
+  return { name: rel, text, device: cls.fromXmlTree(doc.documentElement!, meta) as D };
 }
 
 /** The fixture files of a tag (inputs only: not `.out.xml` edit goldens). */
@@ -49,13 +63,17 @@ export function describeDeviceFixtures(cls: DeviceClass, tag: string, minimum = 
   }
 }
 
-/** The coverage gate: every field the class declares is read (present) in at least one fixture of the tag. */
-export function describeFieldCoverage(cls: DeviceClass, tag: string): void {
+/**
+ * The coverage gate: every field the class declares is read (present) in at least one fixture of
+ * the tag, and so is each of the `derived` values its toJSON adds (`source`, `bootOrder`...).
+ */
+export function describeFieldCoverage(cls: DeviceClass, tag: string, derived: readonly string[] = []): void {
   it(`every declared field of ${cls.name} is read by a fixture in fixtures/devices/${tag}`, () => {
     const seen = new Set<string>();
     for (const rel of deviceFixtures(tag)) {
       for (const name of Object.keys(loadDeviceFixture(cls, rel).device.toJSON().fields)) seen.add(name);
     }
-    expect(Object.keys(cls.fields).filter((name) => !seen.has(name))).to.deep.equal([]);
+    const unread = [...Object.keys(cls.fields), ...derived].filter((name) => !seen.has(name));
+    expect(unread, 'fields no fixture reads').to.deep.equal([]);
   });
 }
