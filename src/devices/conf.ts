@@ -11,6 +11,7 @@ import type { Dict } from '../metadata/value.js';
 import { dictKeys } from '../metadata/value.js';
 import { createDocument } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
+import { isNCName } from '../xml/names.js';
 import type { AddressRecord } from './address.js';
 import { USER_ALIAS_PATTERN, USER_ALIAS_PREFIX } from './device.js';
 
@@ -92,12 +93,18 @@ export function confUserAlias(conf: ConfReader): string | undefined {
   return alias;
 }
 
-/** The conf's guest `address` dict as attribute strings (`{slot: 3}` gives `slot="3"`). */
+/**
+ * The conf's guest `address` dict as attribute strings (`{slot: 3}` gives `slot="3"`); a key that
+ * is not an XML name is a CONF_VALUE error, since keys become attribute names.
+ */
 export function confAddress(conf: ConfReader, key = 'address'): AddressRecord | undefined {
   const sub = conf.sub(key);
   if (sub === undefined) return undefined;
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const k of dictKeys(sub.data as Dict)) out[k] = sub.required(k, metaText);
+  for (const k of dictKeys(sub.data as Dict)) {
+    if (!isNCName(k)) sub.bad(k, `${JSON.stringify(k)} is not an address attribute name`);
+    out[k] = sub.required(k, metaText);
+  }
   return out;
 }
 

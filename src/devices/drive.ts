@@ -10,8 +10,7 @@ import type { Dict, Value } from '../metadata/value.js';
 import { dict, dictKeys, dictSet, hasKey } from '../metadata/value.js';
 import type { DeviceMeta } from '../metadata/view.js';
 import { onOff, openEnum, str, uint, yesNo } from '../xml/codecs.js';
-import type { Document, Element } from '../xml/dom.js';
-import { createDocument } from '../xml/dom.js';
+import type { Document } from '../xml/dom.js';
 import {
   attributesOf,
   childElements,
@@ -24,7 +23,7 @@ import {
 } from '../xml/tree.js';
 import type { AddressRecord } from './address.js';
 import { readAddress } from './address.js';
-import { ConfReader } from './conf.js';
+import { ConfReader, confAddress, newElement } from './conf.js';
 import type { NaturalKeys } from './device.js';
 import { Device, USER_ALIAS_PATTERN, USER_ALIAS_PREFIX, baseMetaSchema } from './device.js';
 import { makeDriveName } from './drive-name.js';
@@ -350,7 +349,6 @@ const DRIVE_META = { ...baseMetaSchema, ...driveMetaSchema } as const;
 /** Metadata keys `create()` takes from a conf: what Vdsm persists for a drive; the rest is XML. */
 const CREATE_META_KEYS = Object.keys(driveMetaSchema).filter((k) => k !== 'path' && k !== 'propagateErrors');
 
-const ADDRESS_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const ERROR_POLICY = { off: 'stop', on: 'enospace', report: 'report' } as const;
 const HOST_CONF = metaDict('host', {
   name: metaString,
@@ -941,9 +939,7 @@ export class Drive extends Device {
 
     const meta = dict();
     for (const key of CREATE_META_KEYS) if (hasKey(conf, key)) dictSet(meta, key, conf[key] as Value);
-    const element =
-      doc !== undefined ? createElement(doc, 'disk') : (createDocument('disk').documentElement as Element);
-    const d = new Drive(element, meta);
+    const d = new Drive(doc !== undefined ? createElement(doc, 'disk') : newElement('disk'), meta);
 
     d.type = diskType;
     d.device = device;
@@ -995,7 +991,7 @@ export class Drive extends Device {
     if (serial !== undefined && serial !== '') d.serial = serial;
     d.bootOrder = bootOrder;
     d.alias = alias;
-    d.address = readAddressConf(c);
+    d.address = confAddress(c);
     return d;
   }
 }
@@ -1021,16 +1017,4 @@ function readHosts(c: ConfReader): NetworkHost[] {
       c.bad(`hosts[${i}]`, 'a host needs a name or a socket');
     return out;
   });
-}
-
-function readAddressConf(c: ConfReader): AddressRecord | undefined {
-  const a = c.sub('address');
-  if (a === undefined) return undefined;
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
-  for (const key of dictKeys(a.data as Dict)) {
-    // Keys become attribute names: only plain XML names get through.
-    if (!ADDRESS_KEY.test(key)) a.bad(key, `${JSON.stringify(key)} is not an address attribute name`);
-    out[key] = a.required(key, metaText);
-  }
-  return out;
 }

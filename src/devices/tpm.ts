@@ -1,14 +1,12 @@
 import { XmlValueError } from '../errors.js';
 import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import type { Element } from '../xml/dom.js';
+import { isNCName } from '../xml/names.js';
 import { childElements, firstChild, localNameOf, removeNode } from '../xml/tree.js';
 import { Device } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { addChildElement } from './part.js';
-
-/** A PCR bank is named by an element: an XML name without a prefix. */
-const BANK_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 const F = {
   model: field('@model', openEnum<'tpm-tis' | 'tpm-crb' | 'tpm-spapr' | 'spapr-tpm-proxy'>('tpm model')),
@@ -120,7 +118,8 @@ export class Tpm extends Device {
     return banks === undefined ? undefined : childElements(banks).map(localNameOf);
   }
   set backendActivePcrBanks(v: readonly string[] | undefined) {
-    const bad = v?.find((name) => !BANK_NAME.test(name));
+    // A PCR bank is named by an element: an XML name without a prefix.
+    const bad = v?.find((name) => !isNCName(name));
     if (bad !== undefined) {
       throw new XmlValueError(
         `"${bad}" is not a PCR bank name`,

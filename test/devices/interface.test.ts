@@ -350,6 +350,10 @@ describe('Interface', () => {
       expect(() => Interface.create({ ...base, address: dict([['slot', true]]) }))
         .to.throw(ConfError, 'expected string or number, got true')
         .with.property('path', 'address.slot');
+      // Address keys become attribute names: `<address slot x="3">` would not be XML.
+      expect(() => Interface.create({ ...base, address: dict([['slot x', '3']]) }))
+        .to.throw(ConfError, '"slot x" is not an address attribute name')
+        .with.property('path', 'address.slot x');
     });
   });
 });
