@@ -11,7 +11,7 @@ import { Device } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { prefixed } from './nested.js';
-import { Part, addChildElement } from './part.js';
+import { Part, addChildElement, removePart } from './part.js';
 
 /** The fields of one `<source>` element, relative to it. */
 export const chardevSourceFields = {
@@ -241,8 +241,7 @@ export abstract class CharDevice extends ChardevBackedDevice {
 
   /** Removes one of this device's sources. */
   removeSource(source: ChardevSource): void {
-    if (source.element.parentNode !== this.element) throw new RangeError('not a source of this device');
-    this.element.removeChild(source.element);
+    removePart(this.element, source, this.path);
   }
 
   get sourceChannel(): string | undefined {

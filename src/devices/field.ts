@@ -156,6 +156,11 @@ function isEmpty(el: Element): boolean {
   return attributesOf(el).length === 0 && !hasElementChildren(el) && textOf(el).trim() === '';
 }
 
+/** Removes `el` when nothing is left in it (no attribute, child element or text), as writeField prunes. */
+export function removeIfEmpty(el: Element): void {
+  if (isEmpty(el)) removeNode(el);
+}
+
 /** Removes `target`, then each ancestor below `root` that is left empty. */
 function removeAndPrune(root: Element, target: Element): void {
   let cur: Element | null = target;

@@ -3,20 +3,18 @@
  * `displayIp` and `displayNetwork`, which an agent needs to tell a client where to connect: from the
  * first `<listen>` when it says so, else from the metadata the manager sent.
  */
-import { NoSuchDeviceError } from '../errors.js';
 import type { MetaCodec } from '../metadata/schema.js';
 import { metaBool, metaInt, metaString } from '../metadata/schema.js';
 import { graphicsMetaSchema } from '../metadata/schemas/graphics.js';
 import type { Dict } from '../metadata/value.js';
 import { dict, dictSet } from '../metadata/value.js';
 import { int, openEnum, str, uint, yesNo } from '../xml/codecs.js';
-import type { Element } from '../xml/dom.js';
-import { childElements, removeNode } from '../xml/tree.js';
+import { childElements } from '../xml/tree.js';
 import { ConfReader, newElement } from './conf.js';
 import { Device } from './device.js';
 import type { NaturalKeys } from './device.js';
 import { field } from './field.js';
-import { Part, addChildElement } from './part.js';
+import { Part, addChildElement, removePart } from './part.js';
 
 /** Vdsm names the libvirt network of logical network X `vdsm-X`. */
 export const VDSM_NETWORK_PREFIX = 'vdsm-';
@@ -282,7 +280,7 @@ export class Graphics extends Device {
 
   /** Removes one of this device's listens. */
   removeListen(listen: GraphicsListen): void {
-    this.removeOwn(listen.element, 'listen');
+    removePart(this.element, listen, this.path);
   }
 
   /** The spice `<channel>` children, in document order. */
@@ -299,16 +297,7 @@ export class Graphics extends Device {
   }
 
   removeChannel(channel: GraphicsChannel): void {
-    this.removeOwn(channel.element, 'channel');
-  }
-
-  private removeOwn(el: Element, what: string): void {
-    if (el.parentNode !== this.element) {
-      throw new NoSuchDeviceError(`that <${what}> is not a child of this graphics device`, {
-        path: this.path,
-      });
-    }
-    removeNode(el);
+    removePart(this.element, channel, this.path);
   }
 
   /**

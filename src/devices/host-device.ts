@@ -5,12 +5,12 @@
  */
 import { hostDeviceMetaSchema } from '../metadata/schemas/host-device.js';
 import { int, onOff, openEnum, str, uint, yesNo } from '../xml/codecs.js';
-import { attributesOf, firstChild, hasElementChildren, removeNode } from '../xml/tree.js';
+import { firstChild } from '../xml/tree.js';
 import type { AddressRecord } from './address.js';
 import { addressKey, readAddress, writeAddress } from './address.js';
 import { Device } from './device.js';
 import type { NaturalKeys } from './device.js';
-import { field, flag } from './field.js';
+import { field, flag, removeIfEmpty } from './field.js';
 import { addChildElement } from './part.js';
 
 const F = {
@@ -234,7 +234,7 @@ export class HostDevice extends Device {
       if (source === undefined) return;
       writeAddress(source, undefined, []);
       // Like any field set to undefined, a `<source>` left empty goes too.
-      if (attributesOf(source).length === 0 && !hasElementChildren(source)) removeNode(source);
+      removeIfEmpty(source);
       return;
     }
     // In a `<source>`, the adapter (scsi) and vendor/product (usb) come before the address.

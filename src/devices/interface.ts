@@ -3,21 +3,19 @@
  * decides what its `<source>` says; the `InterfaceSource` view reads whichever attributes are there.
  * The binder knows a NIC by its MAC (case-insensitive).
  */
-import { NoSuchDeviceError } from '../errors.js';
 import { metaBool, metaDict, metaInt, metaList, metaString } from '../metadata/schema.js';
 import { interfaceMetaSchema } from '../metadata/schemas/interface.js';
 import type { Dict } from '../metadata/value.js';
 import { dict, dictSet } from '../metadata/value.js';
 import { onOff, openEnum, str, uint, yesNo } from '../xml/codecs.js';
-import type { Element } from '../xml/dom.js';
-import { attributesOf, childElements, firstChild, hasElementChildren, removeNode } from '../xml/tree.js';
+import { childElements, firstChild, removeNode } from '../xml/tree.js';
 import type { AddressRecord } from './address.js';
 import { readAddress, writeAddress } from './address.js';
 import { ConfReader, confAddress, confUserAlias, newElement } from './conf.js';
 import { Device } from './device.js';
 import type { NaturalKeys } from './device.js';
-import { field } from './field.js';
-import { Part, addChildElement } from './part.js';
+import { field, removeIfEmpty } from './field.js';
+import { Part, addChildElement, removePart } from './part.js';
 
 const SOURCE = {
   bridge: field('@bridge', str),
@@ -458,7 +456,7 @@ export class Interface extends Device {
 
   /** Removes a tag; a `<vlan>` left with no tags and no attributes goes too. */
   removeVlanTag(tag: InterfaceVlanTag): void {
-    this.removeFrom('vlan', tag.element, 'vlan tag');
+    this.removeFrom('vlan', tag);
   }
 
   /** The `<filterref><parameter>` children, in document order. */
@@ -482,16 +480,14 @@ export class Interface extends Device {
 
   /** Removes a parameter; a `<filterref>` left empty (no filter, no parameters) goes too. */
   removeFilterParameter(parameter: InterfaceFilterParameter): void {
-    this.removeFrom('filterref', parameter.element, 'filter parameter');
+    this.removeFrom('filterref', parameter);
   }
 
-  private removeFrom(holderTag: string, el: Element, what: string): void {
+  private removeFrom(holderTag: string, part: Part): void {
     const holder = firstChild(this.element, holderTag);
-    if (holder === undefined || el.parentNode !== holder) {
-      throw new NoSuchDeviceError(`that ${what} is not part of this interface`, { path: this.path });
-    }
-    removeNode(el);
-    if (attributesOf(holder).length === 0 && !hasElementChildren(holder)) removeNode(holder);
+    removePart(holder, part, this.path);
+    // The holder goes with its last tag or parameter, unless it says more (`<vlan trunk>`, a filter).
+    if (holder !== undefined) removeIfEmpty(holder);
   }
 
   /**

@@ -4,8 +4,9 @@
  * element reference is the part's identity; lists change through the owning device's explicit
  * add/remove methods.
  */
+import { NoSuchDeviceError } from '../errors.js';
 import type { Element } from '../xml/dom.js';
-import { createElement, elementPath, insertInOrder, ownerOf } from '../xml/tree.js';
+import { createElement, elementPath, insertInOrder, localNameOf, ownerOf, removeNode } from '../xml/tree.js';
 import type { AnyField, Field } from './field.js';
 import { readField, writeField } from './field.js';
 
@@ -65,4 +66,16 @@ export function addChildElement(parent: Element, localName: string, order: reado
   );
   insertInOrder(parent, el, order);
   return el;
+}
+
+/**
+ * Removes `part` from `holder`, the element whose list it belongs to (a device element, or a
+ * `<vlan>` of it). A part that is not a child of `holder` (another device's) is a
+ * NoSuchDeviceError at `path`, the owning device's.
+ */
+export function removePart(holder: Element | undefined, part: Part, path: string): void {
+  if (holder === undefined || part.element.parentNode !== holder) {
+    throw new NoSuchDeviceError(`that <${localNameOf(part.element)}> is not part of ${path}`, { path });
+  }
+  removeNode(part.element);
 }

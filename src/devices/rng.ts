@@ -1,11 +1,11 @@
 import { openEnum, str, uint } from '../xml/codecs.js';
-import { childElements, firstChild, removeNode } from '../xml/tree.js';
+import { childElements, firstChild } from '../xml/tree.js';
 import { ChardevSource, chardevBackendFields } from './chardev.js';
 import { Device } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { prefixed } from './nested.js';
-import { addChildElement } from './part.js';
+import { addChildElement, removePart } from './part.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
 
 const F = {
@@ -99,11 +99,7 @@ export class Rng extends Device {
 
   /** Removes one of the backend's sources. */
   removeBackendSource(source: ChardevSource): void {
-    const backend = firstChild(this.element, 'backend');
-    if (backend === undefined || source.element.parentNode !== backend) {
-      throw new RangeError('not a source of this backend');
-    }
-    removeNode(source.element);
+    removePart(firstChild(this.element, 'backend'), source, this.path);
   }
 
   get backendProtocolType(): string | undefined {

@@ -2,7 +2,7 @@ import { openEnum, uint, yesNo } from '../xml/codecs.js';
 import { childElements } from '../xml/tree.js';
 import { Device } from './device.js';
 import { field } from './field.js';
-import { Part, addChildElement } from './part.js';
+import { Part, addChildElement, removePart } from './part.js';
 
 const CODEC = {
   type: field('@type', openEnum<'duplex' | 'micro' | 'output'>('sound codec type')),
@@ -72,8 +72,7 @@ export class Sound extends Device {
 
   /** Removes one of this device's codecs. */
   removeCodec(codec: SoundCodec): void {
-    if (codec.element.parentNode !== this.element) throw new RangeError('not a codec of this sound device');
-    this.element.removeChild(codec.element);
+    removePart(this.element, codec, this.path);
   }
 
   protected override derivedFields(): Record<string, unknown> {

@@ -1,13 +1,15 @@
 import { expect } from 'chai';
 import { ChardevSource } from '../../src/devices/chardev.js';
 import { Console, Serial } from '../../src/devices/index.js';
+import { NoSuchDeviceError } from '../../src/errors.js';
 import { parseXml } from '../../src/xml/index.js';
+import { deviceFromFixture } from '../helpers/device-fixtures.js';
 import { expectGolden, readFixture } from '../helpers/fixtures.js';
 import { deviceInDomain } from '../helpers/in-domain.js';
 
 describe('character devices (shared by Console, Serial, Channel)', () => {
   it('lists both ends of a udp backend; the source* fields read the first', () => {
-    const s = Serial.fromXmlTree(parseXml(readFixture('devices/serial/udp-two-ends.xml')).documentElement!);
+    const s = deviceFromFixture(Serial, 'devices/serial/udp-two-ends.xml');
     expect(s.sources.map((x) => [x.mode, x.host, x.service])).to.deep.equal([
       ['bind', '127.0.0.1', '9999'],
       ['connect', '127.0.0.1', '9998'],
@@ -35,7 +37,7 @@ describe('character devices (shared by Console, Serial, Channel)', () => {
   });
 
   it('edits and removes one source through its part', () => {
-    const c = Console.fromXmlTree(parseXml(readFixture('devices/console/udp-two-ends.xml')).documentElement!);
+    const c = deviceFromFixture(Console, 'devices/console/udp-two-ends.xml');
     const [bind, connect] = c.sources;
     connect!.service = '3333';
     connect!.reconnectEnabled = false;
@@ -45,9 +47,11 @@ describe('character devices (shared by Console, Serial, Channel)', () => {
     c.removeSource(bind!);
     expect(c.sources.map((x) => x.mode)).to.deep.equal(['connect']);
     expect(c.sourceService).to.equal('3333');
-    expect(() => c.removeSource(bind!)).to.throw(RangeError);
+    expect(() => c.removeSource(bind!)).to.throw(NoSuchDeviceError, /that <source> is not part of/);
     const other = deviceInDomain(Console, `<console type='pty'><source path='/dev/pts/1'/></console>`);
-    expect(() => c.removeSource(other.sources[0]!)).to.throw(RangeError);
+    expect(() => c.removeSource(other.sources[0]!))
+      .to.throw(NoSuchDeviceError, 'that <source> is not part of /console')
+      .with.property('path', '/console');
   });
 
   it('a source part reads every source field', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Rng } from '../../src/devices/index.js';
-import { XmlValueError } from '../../src/errors.js';
+import { NoSuchDeviceError, XmlValueError } from '../../src/errors.js';
 import { describeDeviceFixtures, deviceFromFixture } from '../helpers/device-fixtures.js';
 import { expectGolden } from '../helpers/fixtures.js';
 import { deviceInDomain, xmlValueErrorOf } from '../helpers/in-domain.js';
@@ -123,7 +123,10 @@ describe('Rng', () => {
     );
     rng.removeBackendSource(local);
     expect(rng.backendSources.map((s) => s.mode)).to.deep.equal(['connect']);
-    expect(() => rng.removeBackendSource(local)).to.throw(RangeError, /not a source of this backend/);
+    expect(() => rng.removeBackendSource(local)).to.throw(
+      NoSuchDeviceError,
+      'that <source> is not part of /domain/devices/rng',
+    );
 
     const bare = deviceInDomain(Rng, `<rng model='virtio'><rate bytes='1'/><alias name='rng0'/></rng>`);
     bare.addBackendSource().path = '/run/egd.sock';

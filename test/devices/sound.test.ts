@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Sound } from '../../src/devices/index.js';
-import { XmlValueError } from '../../src/errors.js';
+import { NoSuchDeviceError, XmlValueError } from '../../src/errors.js';
 import {
   describeDeviceFixtures,
   describeFieldCoverage,
@@ -89,7 +89,7 @@ describe('Sound', () => {
     const [, duplex] = s.codecs;
     s.removeCodec(duplex!);
     expect(s.codecs.map((c) => c.type)).to.deep.equal(['micro', 'output']);
-    expect(() => s.removeCodec(duplex!)).to.throw(RangeError);
+    expect(() => s.removeCodec(duplex!)).to.throw(NoSuchDeviceError, 'that <codec> is not part of /sound');
   });
 
   it('unknown content survives edits', () => {
