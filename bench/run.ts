@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOMParser } from '@xmldom/xmldom';
@@ -90,14 +90,15 @@ function withState<S>(setup: () => S, run: (state: S) => unknown): Runner {
   return { setup, run: (state) => run(state as S) };
 }
 
+/** With --expose-gc (npm run bench), each op starts on a collected heap, free of the previous op's garbage. */
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /**
  * Median time of one run, in ms. Warm-up first (a quarter of the budget, at most 50 runs, at least
  * one); then samples, each a batch of runs lasting about 1 ms or more (one run for slow
- * operations), until the budget is spent and at least `minSamples` were taken. With --expose-gc,
- * every sample of an operation slower than 5 ms starts after a full GC, so that it does not pay
- * for the garbage of the one before.
+ * operations), until the budget is spent and at least `minSamples` were taken. No GC is forced
+ * between samples: a forced full GC throws away V8's type feedback and makes the next runs slower
+ * (2-3x for `bind` at N=1000), so each op pays its own garbage, as in real use.
  */
 function measure(budget: Budget, { setup, run }: Runner): number {
   let warmRuns = 0;
@@ -111,7 +112,6 @@ function measure(budget: Budget, { setup, run }: Runner): number {
   } while (warmRuns < 50 && warmMs < budget.ms * 0.25);
   const perRun = warmMs / warmRuns;
   const batch = Math.max(1, Math.round(1 / Math.max(perRun, 1e-6)));
-  const collect = perRun > 5 ? gc : undefined;
   const samples: number[] = [];
   const begin = performance.now();
   while (
@@ -120,7 +120,6 @@ function measure(budget: Budget, { setup, run }: Runner): number {
   ) {
     const states = Array.from({ length: batch }, setup);
     sink.value = undefined;
-    collect?.();
     const t0 = performance.now();
     for (const s of states) sink.value = run(s);
     samples.push((performance.now() - t0) / batch);
@@ -278,11 +277,13 @@ function textReport(
   workloads: readonly Workload[],
   peer: PeerOutput | undefined,
   memory: MemoryOutput,
+  load: readonly number[],
 ): string {
   const out: string[] = [];
   out.push(
     `node ${process.version}, ${peer === undefined ? 'no python3: no peer' : `Python ${peer.python} peer`}, ` +
-      `${availableParallelism()} CPUs`,
+      `${availableParallelism()} CPUs, 1-minute load average ${load.map((l) => l.toFixed(1)).join(' → ')} ` +
+      '(other processes on the machine make the numbers noisy)',
   );
   for (const w of workloads) {
     const rows = report.results
@@ -370,6 +371,7 @@ function main(argv: readonly string[]): void {
   const quick = argv.includes('--quick');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'vmdevices-bench-'));
+  const loadBefore = loadavg()[0] ?? 0;
   try {
     const workloads = WORKLOAD_NAMES.map(workload);
     for (const w of workloads) writeWorkload(dir, w);
@@ -432,7 +434,9 @@ function main(argv: readonly string[]): void {
         bytes_per_device: round(memory.bytes_per_device),
       },
     };
-    process.stdout.write(`${json ? JSON.stringify(report) : textReport(report, workloads, peer, memory)}\n`);
+    process.stdout.write(
+      `${json ? JSON.stringify(report) : textReport(report, workloads, peer, memory, [loadBefore, loadavg()[0] ?? 0])}\n`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,6 +15,7 @@ them). Prints JSON: {"python": version, "results": {workload: {op: median_ms}}, 
 --check only decodes once per workload and prints the counts (for the unit test).
 """
 
+import gc
 import json
 import platform
 import statistics
@@ -223,10 +224,12 @@ def descriptor_decode(text):
 
 
 # ---------------------------------------------------------------------------------------------
-# Timing (same scheme as bench/run.ts: warm-up, batches of at least 1 ms, median per run)
+# Timing (same scheme as bench/run.ts: a full collection before each operation, warm-up, batches
+# of at least 1 ms, median per run)
 
 
-def measure(fn, budget_ms, min_samples=5, max_samples=300):
+def measure(fn, budget_ms, min_samples=5, max_samples=2000):
+    gc.collect()
     start = time.perf_counter()
     runs = 0
     while True:
