@@ -1,6 +1,6 @@
 /** The guest address: the device's direct `<address>` child, as the attribute strings written. */
 import type { Element } from '../xml/dom.js';
-import { attributesOf, createElement, firstChild, insertInOrder, ownerOf, removeNode, setAttr } from '../xml/tree.js';
+import { attributesOf, createElement, firstChild, insertInOrder, ownerOf, removeIndented, setAttr } from '../xml/tree.js';
 
 export type AddressRecord = Readonly<Record<string, string>>;
 
@@ -16,7 +16,7 @@ export function readAddress(el: Element): AddressRecord | undefined {
 export function writeAddress(el: Element, address: AddressRecord | undefined, order: readonly string[]): void {
   const old = firstChild(el, 'address');
   if (address === undefined) {
-    if (old !== undefined) removeNode(old);
+    if (old !== undefined) removeIndented(old);
     return;
   }
   const fresh = createElement(ownerOf(el), 'address', el.namespaceURI ?? null, el.prefix ?? undefined);

@@ -18,7 +18,7 @@ import {
   firstChild,
   hasElementChildren,
   localNameOf,
-  removeNode,
+  removeIndented,
   textOf,
 } from '../xml/tree.js';
 import type { AddressRecord } from './address.js';
@@ -746,7 +746,7 @@ export class Drive extends Device {
   /** Replaces the source's `<host>` children (creating `<source>` when needed); nothing else changes. */
   set hosts(list: readonly NetworkHost[]) {
     const source = firstChild(this.element, 'source') ?? addChildElement(this.element, 'source', CHILD_ORDER);
-    for (const old of childElements(source, 'host')) removeNode(old);
+    for (const old of childElements(source, 'host')) removeIndented(old);
     for (const h of list) {
       const host = new DiskHost(addChildElement(source, 'host', SOURCE_ORDER));
       host.name = h.name;
@@ -785,7 +785,7 @@ export class Drive extends Device {
   set iotune(values: Readonly<Record<string, number>> | undefined) {
     const el = firstChild(this.element, 'iotune');
     if (values === undefined) {
-      if (el !== undefined) removeNode(el);
+      if (el !== undefined) removeIndented(el);
       return;
     }
     for (const [key, v] of Object.entries(values)) this.setIotune(key, v);

@@ -18,7 +18,7 @@ import {
   insertInOrder,
   ownerOf,
   removeAttr,
-  removeNode,
+  removeIndented,
   setAttr,
   setText,
   textOf,
@@ -158,7 +158,7 @@ function isEmpty(el: Element): boolean {
 
 /** Removes `el` when nothing is left in it (no attribute, child element or text), as writeField prunes. */
 export function removeIfEmpty(el: Element): void {
-  if (isEmpty(el)) removeNode(el);
+  if (isEmpty(el)) removeIndented(el);
 }
 
 /** Removes `target`, then each ancestor below `root` that is left empty. */
@@ -166,7 +166,7 @@ function removeAndPrune(root: Element, target: Element): void {
   let cur: Element | null = target;
   while (cur !== null && cur !== root) {
     const parent = cur.parentNode as Element | null;
-    removeNode(cur);
+    removeIndented(cur);
     cur = parent !== null && parent !== root && isEmpty(parent) ? parent : null;
   }
 }

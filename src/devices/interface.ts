@@ -8,7 +8,7 @@ import { interfaceMetaSchema } from '../metadata/schemas/interface.js';
 import type { Dict } from '../metadata/value.js';
 import { dict, dictSet } from '../metadata/value.js';
 import { onOff, openEnum, str, uint, yesNo } from '../xml/codecs.js';
-import { childElements, firstChild, removeNode } from '../xml/tree.js';
+import { childElements, firstChild, removeIndented } from '../xml/tree.js';
 import type { AddressRecord } from './address.js';
 import { readAddress, writeAddress } from './address.js';
 import { ConfReader, confAddress, confUserAlias, newElement } from './conf.js';
@@ -435,7 +435,7 @@ export class Interface extends Device {
 
   removeSource(): void {
     const el = firstChild(this.element, 'source');
-    if (el !== undefined) removeNode(el);
+    if (el !== undefined) removeIndented(el);
   }
 
   /** The `<vlan><tag>` children, in document order. */

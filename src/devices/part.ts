@@ -6,7 +6,14 @@
  */
 import { NoSuchDeviceError } from '../errors.js';
 import type { Element } from '../xml/dom.js';
-import { createElement, elementPath, insertInOrder, localNameOf, ownerOf, removeNode } from '../xml/tree.js';
+import {
+  createElement,
+  elementPath,
+  insertInOrder,
+  localNameOf,
+  ownerOf,
+  removeIndented,
+} from '../xml/tree.js';
 import type { AnyField, Field } from './field.js';
 import { readField, writeField } from './field.js';
 
@@ -77,5 +84,5 @@ export function removePart(holder: Element | undefined, part: Part, path: string
   if (holder === undefined || part.element.parentNode !== holder) {
     throw new NoSuchDeviceError(`that <${localNameOf(part.element)}> is not part of ${path}`, { path });
   }
-  removeNode(part.element);
+  removeIndented(part.element);
 }

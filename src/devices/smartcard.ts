@@ -3,9 +3,10 @@ import type { Element } from '../xml/dom.js';
 import {
   childElements,
   createElement,
-  insertBefore,
+  insertIndented,
+  nextElementSibling,
   ownerOf,
-  removeNode,
+  removeIndented,
   setText,
   textOf,
 } from '../xml/tree.js';
@@ -58,7 +59,7 @@ export class Smartcard extends ChardevBackedDevice {
    */
   set certificates(v: readonly string[]) {
     const existing = childElements(this.element, 'certificate');
-    existing.slice(v.length).forEach(removeNode);
+    for (const extra of existing.slice(v.length)) removeIndented(extra);
     let last: Element | undefined;
     v.forEach((name, i) => {
       let el = existing[i];
@@ -71,7 +72,7 @@ export class Smartcard extends ChardevBackedDevice {
             last.namespaceURI ?? null,
             last.prefix ?? undefined,
           );
-          insertBefore(this.element, el, last.nextSibling);
+          insertIndented(this.element, el, nextElementSibling(last) ?? null);
         }
       }
       setText(el, name);

@@ -2,7 +2,7 @@ import { XmlValueError } from '../errors.js';
 import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import type { Element } from '../xml/dom.js';
 import { isNCName } from '../xml/names.js';
-import { childElements, firstChild, localNameOf, removeNode } from '../xml/tree.js';
+import { childElements, firstChild, localNameOf, removeIndented } from '../xml/tree.js';
 import { Device } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
@@ -129,7 +129,7 @@ export class Tpm extends Device {
     }
     let banks = this.banksElement();
     if (v === undefined) {
-      if (banks !== undefined) removeNode(banks);
+      if (banks !== undefined) removeIndented(banks);
       return;
     }
     if (banks === undefined) {
@@ -138,7 +138,7 @@ export class Tpm extends Device {
       banks = addChildElement(backend, 'active_pcr_banks', Tpm.nestedOrder['backend'] ?? []);
     } else {
       // Keeps the element where it is; only the list of banks changes.
-      for (const old of childElements(banks)) removeNode(old);
+      for (const old of childElements(banks)) removeIndented(old);
     }
     for (const name of v) addChildElement(banks, name, []);
   }

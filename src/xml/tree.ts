@@ -112,6 +112,7 @@ export function createElement(doc: Document, localName: string, ns: string | nul
 /**
  * Inserts `child` into `parent` at the place libvirt would put it: before the first existing child
  * whose name comes later in `order`; appended when the name is not in `order` or nothing comes later.
+ * Indented like its siblings (insertIndented).
  */
 export function insertInOrder(parent: Element, child: Element, order: readonly string[]): void {
   const rank = order.indexOf(localNameOf(child));
@@ -120,12 +121,96 @@ export function insertInOrder(parent: Element, child: Element, order: readonly s
       if (c.nodeType !== NODE.ELEMENT) continue;
       const r = order.indexOf(localNameOf(c as Element));
       if (r > rank) {
-        parent.insertBefore(child, c);
+        insertIndented(parent, child, c as Element);
         return;
       }
     }
   }
+  insertIndented(parent, child, null);
+}
+
+/** A text node of XML whitespace only, holding a line break: the indentation of a pretty-printed document. */
+function isLineBreak(n: Node | null): boolean {
+  return n !== null && n.nodeType === NODE.TEXT && /^[ \t\r\n]*\n[ \t\r\n]*$/.test(n.nodeValue ?? '');
+}
+
+/**
+ * The indentation of the line `node` starts: what follows the last line break of the whitespace
+ * just before it; undefined when no line break precedes it (the document is not pretty-printed
+ * there). The root element's is ''.
+ */
+export function indentOf(node: Node): string | undefined {
+  const prev = node.previousSibling;
+  if (isLineBreak(prev)) {
+    const text = prev?.nodeValue ?? '';
+    return text.slice(text.lastIndexOf('\n') + 1);
+  }
+  return node.parentNode?.nodeType === NODE.DOCUMENT ? '' : undefined;
+}
+
+/**
+ * Inserts `child` into `parent` before `ref` (appends when null), with the line break and
+ * indentation of its siblings, so that an edit of a pretty-printed document reads like libvirt's
+ * own output. Into an element with no children (`<source .../>`), `child` goes one level deeper
+ * than `parent`, by the step between `parent` and its own parent. Where the document has no line
+ * breaks (one-line XML, an element being built), `child` is inserted as is.
+ */
+export function insertIndented(parent: Element, child: Node, ref: Element | null): void {
+  const doc = ownerOf(parent);
+  const line = (indent: string): Node => doc.createTextNode(`\n${indent}`);
+  if (ref !== null) {
+    const at = indentOf(ref);
+    parent.insertBefore(child, ref);
+    if (at !== undefined) parent.insertBefore(line(at), ref);
+    return;
+  }
+  const last = childElements(parent).at(-1);
+  if (last !== undefined) {
+    const at = indentOf(last);
+    const tail = parent.lastChild;
+    if (at === undefined) parent.appendChild(child);
+    else if (tail !== last && isLineBreak(tail)) {
+      parent.insertBefore(line(at), tail);
+      parent.insertBefore(child, tail);
+    } else {
+      parent.appendChild(line(at));
+      parent.appendChild(child);
+      parent.appendChild(line(indentOf(parent) ?? ''));
+    }
+    return;
+  }
+  const own = indentOf(parent);
+  const grand = parent.parentNode;
+  const outer = grand !== null && grand.nodeType === NODE.ELEMENT ? indentOf(grand) : undefined;
+  const blank = textOf(parent).trim() === '' && childElements(parent).length === 0;
+  if (own === undefined || outer === undefined || !blank || !own.startsWith(outer) || own === outer) {
+    parent.appendChild(child);
+    return;
+  }
+  // Only whitespace inside: it becomes the lines around the new child.
+  while (parent.firstChild !== null) parent.removeChild(parent.firstChild);
+  parent.appendChild(line(own + own.slice(outer.length)));
   parent.appendChild(child);
+  parent.appendChild(line(own));
+}
+
+/**
+ * Detaches `node` together with the line break and indentation before it when it stands alone on
+ * its line, so that no blank line is left behind; a parent left with only whitespace inside is
+ * closed up (`<source .../>`).
+ */
+export function removeIndented(node: Node): void {
+  const parent = node.parentNode;
+  if (parent === null) return;
+  const prev = node.previousSibling;
+  const next = node.nextSibling;
+  if (prev !== null && isLineBreak(prev) && (next === null || isLineBreak(next))) parent.removeChild(prev);
+  parent.removeChild(node);
+  if (parent.nodeType !== NODE.ELEMENT || parent.firstChild === null) return;
+  for (let c: Node | null = parent.firstChild; c !== null; c = c.nextSibling) {
+    if (!isLineBreak(c)) return;
+  }
+  while (parent.firstChild !== null) parent.removeChild(parent.firstChild);
 }
 
 export function appendChild(parent: Node, child: Node): void {

@@ -4,7 +4,7 @@ import { Console, Serial } from '../../src/devices/index.js';
 import { NoSuchDeviceError } from '../../src/errors.js';
 import { parseXml } from '../../src/xml/index.js';
 import { deviceFromFixture } from '../helpers/device-fixtures.js';
-import { expectGolden, readFixture } from '../helpers/fixtures.js';
+import { expectGolden } from '../helpers/fixtures.js';
 import { deviceInDomain } from '../helpers/in-domain.js';
 
 describe('character devices (shared by Console, Serial, Channel)', () => {
@@ -25,9 +25,7 @@ describe('character devices (shared by Console, Serial, Channel)', () => {
   });
 
   it("adds udp's connect end after the bind end, before the target", () => {
-    const s = Serial.fromXmlTree(
-      parseXml(readFixture('edits/serial-udp-add-source.in.xml')).documentElement!,
-    );
+    const s = deviceFromFixture(Serial, 'edits/serial-udp-add-source.in.xml');
     const remote = s.addSource();
     remote.mode = 'connect';
     remote.host = '192.0.2.1';
@@ -42,7 +40,7 @@ describe('character devices (shared by Console, Serial, Channel)', () => {
     connect!.service = '3333';
     connect!.reconnectEnabled = false;
     expect(c.toXml()).to.contain(
-      '<source mode="connect" host="127.0.0.1" service="3333"><reconnect enabled="no"/></source>',
+      '<source mode="connect" host="127.0.0.1" service="3333">\n    <reconnect enabled="no"/>\n  </source>',
     );
     c.removeSource(bind!);
     expect(c.sources.map((x) => x.mode)).to.deep.equal(['connect']);

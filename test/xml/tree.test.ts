@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import type { Element } from '../../src/xml/index.js';
+import { firstChild, parseXml, serialize } from '../../src/xml/index.js';
+import { indentOf, insertInOrder, insertIndented, removeIndented } from '../../src/xml/tree.js';
+
+/** The root of `xml` and a new, empty element `name` of its document. */
+function setUp(xml: string, name = 'new'): { root: Element; child: Element } {
+  const doc = parseXml(xml);
+  return { root: doc.documentElement!, child: doc.createElement(name) };
+}
+
+/** The element at `path` (direct-child steps) below `root`. */
+function at(root: Element, ...path: string[]): Element {
+  return path.reduce((el, step) => firstChild(el, step)!, root);
+}
+
+describe('indentation-keeping edits (tree.ts)', () => {
+  describe('indentOf', () => {
+    it('is the whitespace after the last line break before a node, and "" for the root', () => {
+      const { root } = setUp('<a>\n\n    <b/><c/>\n  <d/></a>');
+      expect(indentOf(root)).to.equal('');
+      expect(indentOf(at(root, 'b'))).to.equal('    ');
+      expect(indentOf(at(root, 'c'))).to.equal(undefined);
+      expect(indentOf(at(root, 'd'))).to.equal('  ');
+    });
+  });
+
+  describe('insertIndented', () => {
+    it('inserts before a sibling on a line of its own, with that sibling’s indentation', () => {
+      const { root, child } = setUp('<a>\n  <b/>\n  <c/>\n</a>');
+      insertIndented(root, child, at(root, 'c'));
+      expect(serialize(root)).to.equal('<a>\n  <b/>\n  <new/>\n  <c/>\n</a>');
+    });
+
+    it('appends on a new line before the closing tag’s indentation', () => {
+      const { root, child } = setUp('<domain>\n  <devices>\n    <b/>\n  </devices>\n</domain>');
+      insertIndented(at(root, 'devices'), child, null);
+      expect(serialize(root)).to.equal(
+        '<domain>\n  <devices>\n    <b/>\n    <new/>\n  </devices>\n</domain>',
+      );
+    });
+
+    it('appends after a last child that has no closing line, adding the closing line', () => {
+      const { root, child } = setUp('<domain>\n  <devices>\n    <b/></devices>\n</domain>');
+      insertIndented(at(root, 'devices'), child, null);
+      expect(serialize(root)).to.equal(
+        '<domain>\n  <devices>\n    <b/>\n    <new/>\n  </devices>\n</domain>',
+      );
+    });
+
+    it('opens an empty element one level deeper, by the step of its parent', () => {
+      const { root, child } = setUp(
+        '<domain>\n    <devices>\n        <tpm model="x"/>\n    </devices>\n</domain>',
+      );
+      insertIndented(at(root, 'devices', 'tpm'), child, null);
+      expect(serialize(root)).to.equal(
+        '<domain>\n    <devices>\n        <tpm model="x">\n            <new/>\n        </tpm>\n    </devices>\n</domain>',
+      );
+      const standalone = setUp('<tpm>\n  <backend type="emulator"/>\n</tpm>');
+      insertIndented(at(standalone.root, 'backend'), standalone.child, null);
+      expect(serialize(standalone.root)).to.equal(
+        '<tpm>\n  <backend type="emulator">\n    <new/>\n  </backend>\n</tpm>',
+      );
+    });
+
+    it('an element holding only whitespace is opened the same way', () => {
+      const { root, child } = setUp('<a>\n  <b>\n     \n  </b>\n</a>');
+      insertIndented(at(root, 'b'), child, null);
+      expect(serialize(root)).to.equal('<a>\n  <b>\n    <new/>\n  </b>\n</a>');
+    });
+
+    it('changes nothing else where the document has no line breaks, or the element holds text', () => {
+      const oneLine = setUp('<a><b/><c/></a>');
+      insertIndented(oneLine.root, oneLine.child, at(oneLine.root, 'c'));
+      expect(serialize(oneLine.root)).to.equal('<a><b/><new/><c/></a>');
+      const appended = setUp('<a><b/></a>');
+      insertIndented(appended.root, appended.child, null);
+      expect(serialize(appended.root)).to.equal('<a><b/><new/></a>');
+      const text = setUp('<a>\n  <backend>/dev/urandom</backend>\n</a>');
+      insertIndented(at(text.root, 'backend'), text.child, null);
+      expect(serialize(text.root)).to.equal('<a>\n  <backend>/dev/urandom<new/></backend>\n</a>');
+      // An empty root: no sibling and no parent to learn the indentation from.
+      const root = setUp('<a/>');
+      insertIndented(root.root, root.child, null);
+      expect(serialize(root.root)).to.equal('<a><new/></a>');
+    });
+  });
+
+  it('insertInOrder indents what it inserts', () => {
+    const { root, child } = setUp('<disk>\n  <driver/>\n  <target/>\n</disk>', 'source');
+    insertInOrder(root, child, ['driver', 'source', 'target']);
+    expect(serialize(root)).to.equal('<disk>\n  <driver/>\n  <source/>\n  <target/>\n</disk>');
+  });
+
+  describe('removeIndented', () => {
+    it('takes the line break before a node alone on its line, leaving no blank line', () => {
+      const first = setUp('<a>\n  <b/>\n  <c/>\n</a>');
+      removeIndented(at(first.root, 'b'));
+      expect(serialize(first.root)).to.equal('<a>\n  <c/>\n</a>');
+      const last = setUp('<a>\n  <b/>\n  <c/>\n</a>');
+      removeIndented(at(last.root, 'c'));
+      expect(serialize(last.root)).to.equal('<a>\n  <b/>\n</a>');
+    });
+
+    it('keeps the whitespace of a node that shares its line', () => {
+      const { root } = setUp('<a>\n  <b/><c/>\n</a>');
+      removeIndented(at(root, 'b'));
+      expect(serialize(root)).to.equal('<a>\n  <c/>\n</a>');
+      const second = setUp('<a>\n  <b/><c/>\n</a>');
+      removeIndented(at(second.root, 'c'));
+      expect(serialize(second.root)).to.equal('<a>\n  <b/>\n</a>');
+    });
+
+    it('closes up a parent left with only whitespace, and keeps comments and text', () => {
+      const { root } = setUp('<a>\n  <source x="1">\n    <address/>\n  </source>\n</a>');
+      removeIndented(at(root, 'source', 'address'));
+      expect(serialize(root)).to.equal('<a>\n  <source x="1"/>\n</a>');
+      const commented = setUp('<a>\n  <!-- c -->\n  <b/>\n</a>');
+      removeIndented(at(commented.root, 'b'));
+      expect(serialize(commented.root)).to.equal('<a>\n  <!-- c -->\n</a>');
+      // Text that is not only whitespace is content: it stays exactly as written.
+      const text = setUp('<a>text\n  <b/>\n</a>');
+      removeIndented(at(text.root, 'b'));
+      expect(serialize(text.root)).to.equal('<a>text\n  \n</a>');
+    });
+
+    it('does nothing to a detached node', () => {
+      const { child } = setUp('<a/>');
+      removeIndented(child);
+      expect(child.parentNode).to.equal(null);
+    });
+  });
+});
