@@ -77,6 +77,17 @@ const SOURCE_KEY_FIELDS = [
   ['interface', F.sourceInterface],
 ] as const;
 
+/** libvirt's node device name of a host PCI device (`pci_0000_05_10_7`), which is how Vdsm names it. */
+const PCI_NODEDEV = /^pci_([0-9a-f]{4})_([0-9a-f]{2})_([0-9a-f]{2})_([0-9a-f])$/i;
+
+/** The host PCI address a node device name stands for (`0x`-hex, as libvirt writes it); undefined for another name. */
+export function pciAddressOfNodedev(name: string): AddressRecord | undefined {
+  const m = PCI_NODEDEV.exec(name);
+  if (m === null) return undefined;
+  const [, domain, bus, slot, fn] = m;
+  return { type: 'pci', domain: `0x${domain}`, bus: `0x${bus}`, slot: `0x${slot}`, function: `0x${fn}` };
+}
+
 export class HostDevice extends Device {
   static override readonly tag = 'hostdev';
   static override readonly fields = F;
@@ -242,8 +253,8 @@ export class HostDevice extends Device {
   }
 
   /**
-   * libvirt's node device name of a PCI host device (`pci_0000_06_12_5`), which is also how Vdsm
-   * named it; undefined for other types or an incomplete address.
+   * libvirt's node device name of a PCI host device (`pci_0000_06_12_5`, the inverse of
+   * pciAddressOfNodedev); undefined for other types or an incomplete address.
    */
   get nodedevName(): string | undefined {
     if (this.type !== 'pci') return undefined;

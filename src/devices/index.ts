@@ -33,7 +33,7 @@ export {
   type GraphicsListenInit,
   stripVdsmPrefix,
 } from './graphics.js';
-export { HostDevice } from './host-device.js';
+export { HostDevice, pciAddressOfNodedev } from './host-device.js';
 export { Input } from './input.js';
 export { Interface, InterfaceFilterParameter, InterfaceSource, InterfaceVlanTag } from './interface.js';
 export { Lease, type LeaseOffsetPlaceholder } from './lease.js';

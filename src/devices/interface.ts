@@ -15,6 +15,7 @@ import { ConfReader, confAddress, confUserAlias, newElement } from './conf.js';
 import { Device } from './device.js';
 import type { NaturalKeys } from './device.js';
 import { field, removeIfEmpty } from './field.js';
+import { pciAddressOfNodedev } from './host-device.js';
 import { Part, addChildElement, removePart } from './part.js';
 
 const SOURCE = {
@@ -228,8 +229,6 @@ const F = {
 } as const;
 
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
-/** Vdsm's name of a host PCI device (`pci_0000_05_10_7`, libvirt's node device name). */
-const PCI_NODEDEV = /^pci_([0-9a-f]{4})_([0-9a-f]{2})_([0-9a-f]{2})_([0-9a-f])$/i;
 
 export class Interface extends Device {
   static override readonly tag = 'interface';
@@ -569,16 +568,10 @@ export class Interface extends Device {
       else source.network = network;
     } else if (type === 'hostdev') {
       const name = c.required('hostdev', metaString);
-      const m = PCI_NODEDEV.exec(name);
-      if (m === null) c.bad('hostdev', `"${name}" is not a PCI device name (pci_DDDD_BB_SS_F)`);
-      const [, domain, bus, slot, fn] = m;
-      nic.ensureSource().hostAddress = {
-        type: 'pci',
-        domain: `0x${domain}`,
-        bus: `0x${bus}`,
-        slot: `0x${slot}`,
-        function: `0x${fn}`,
-      };
+      const hostAddress = pciAddressOfNodedev(name);
+      if (hostAddress === undefined)
+        c.bad('hostdev', `"${name}" is not a PCI device name (pci_DDDD_BB_SS_F)`);
+      nic.ensureSource().hostAddress = hostAddress;
     } else if (type !== 'user') {
       c.bad(
         c.has('device') ? 'device' : 'type',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { HostDevice } from '../../src/devices/host-device.js';
+import { HostDevice, pciAddressOfNodedev } from '../../src/devices/host-device.js';
 import { XmlValueError } from '../../src/errors.js';
 import {
   describeDeviceFixtures,
@@ -36,6 +36,9 @@ describe('HostDevice', () => {
       function: '0x0',
     });
     expect(d.nodedevName).to.equal('pci_0000_06_12_5');
+    // The name and the host address stand for each other (Interface.create reads such names).
+    expect(pciAddressOfNodedev(d.nodedevName!)).to.deep.equal({ type: 'pci', ...d.sourceAddress });
+    expect(pciAddressOfNodedev('pci_0000_06_12')).to.equal(undefined);
     expect(d.bootOrder).to.equal(1);
     expect([d.romBar, d.romFile]).to.deep.equal([false, '/usr/share/kvm/vf.rom']);
     expect(d.deviceId).to.equal('3c1f2a9e-0000-4b1e-9c1e-5a8f6a7b2c11');
