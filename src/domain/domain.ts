@@ -64,6 +64,8 @@ export interface BindOptions extends ParseOptions {
 export class Domain {
   private dom: DomainDescriptor;
   private slots: Slot[] = [];
+  /** Slot by device, built on first use after the slots change: bindingOf() per device stays O(1). */
+  private slotIndex: Map<Device, Slot> | undefined;
   private store: DescriptorStore;
   private xmlpickle: MetadataEntry[];
   private ambiguities: Ambiguity[] = [];
@@ -130,7 +132,8 @@ export class Domain {
   }
 
   private slotOf(device: Device): Slot {
-    const s = this.slots.find((x) => x.device === device);
+    this.slotIndex ??= new Map(this.slots.map((x) => [x.device, x]));
+    const s = this.slotIndex.get(device);
     if (s === undefined)
       throw new NoSuchDeviceError(`${device.kind} ${device.path} is not a device of this domain`);
     return s;
@@ -171,6 +174,7 @@ export class Domain {
       slots.push({ device: buildDevice(c as Element, dict()), binding: NONE, problems: [] });
     }
     this.slots = slots;
+    this.slotIndex = undefined;
     this.bindSlots(slots, options.strict === true);
   }
 
@@ -281,6 +285,7 @@ export class Domain {
     }
     fillMeta(slot.device, [xBound?.entry, dEntry]);
     this.slots.push(slot);
+    this.slotIndex = undefined;
     this.sortSlots();
     return slot.device;
   }
@@ -294,6 +299,7 @@ export class Domain {
       if (s !== undefined) ordered.push(s);
     }
     this.slots = ordered;
+    this.slotIndex = undefined;
   }
 
   /** Unplug by alias: removes the device element and its descriptor entry. */
@@ -304,6 +310,7 @@ export class Domain {
     removeNode(slot.device.element);
     if (slot.binding.descriptor !== undefined) this.store.remove(slot.binding.descriptor);
     this.slots = this.slots.filter((s) => s !== slot);
+    this.slotIndex = undefined;
     return slot.device;
   }
 
@@ -414,6 +421,7 @@ export class Domain {
     const descriptor = from.find((e) => e.layout === 'descriptor');
     const xmlpickle = from.find((e) => e.layout === 'xmlpickle');
     this.slots.push({ device, binding: { rule: 'created', descriptor, xmlpickle }, problems: [] });
+    this.slotIndex = undefined;
     this.orphanEntries = this.orphanEntries.filter((e) => !from.includes(e));
     this.sortSlots();
     return device;
