@@ -19,10 +19,10 @@ import { NODE } from '../xml/dom.js';
 import {
   cloneInto,
   firstElementChild,
-  insertBefore,
+  insertIndented,
   localNameOf,
   nextElementSibling,
-  removeNode,
+  removeIndented,
 } from '../xml/tree.js';
 import { DomainDescriptor } from './domain-descriptor.js';
 import type { DescriptorStore } from './metadata-store.js';
@@ -259,7 +259,7 @@ export class Domain {
     const x = bind(identity, envPickle, label);
     const ambiguities = [...d.ambiguities, ...x.ambiguities];
     if (ambiguities.length > 0) {
-      removeNode(element);
+      removeIndented(element);
       throw ambiguityError(ambiguities);
     }
     const dBound = d.bindings[0];
@@ -307,7 +307,7 @@ export class Domain {
     const slot = this.slots.find((s) => s.device.alias === alias);
     if (slot === undefined)
       throw new NoSuchDeviceError(`no device has alias "${alias}"`, { source: this.dom.source });
-    removeNode(slot.device.element);
+    removeIndented(slot.device.element);
     if (slot.binding.descriptor !== undefined) this.store.remove(slot.binding.descriptor);
     this.slots = this.slots.filter((s) => s !== slot);
     this.slotIndex = undefined;
@@ -505,18 +505,15 @@ function firstElementOf(el: Element | undefined): Element | undefined {
 
 /** Inserts a device element where libvirt puts its kind: disks after the last disk, others last. */
 export function insertDevice(devices: Element, element: Element): void {
-  if (localNameOf(element) === 'disk') {
-    let lastDisk: Element | undefined;
-    let emulator: Element | undefined;
-    for (let c = firstElementChild(devices); c !== undefined; c = nextElementSibling(c)) {
-      const n = localNameOf(c);
-      if (n === 'disk') lastDisk = c;
-      else if (n === 'emulator') emulator = c;
-    }
-    const after = lastDisk ?? emulator;
-    const ref = after !== undefined ? after.nextSibling : devices.firstChild;
-    insertBefore(devices, element, ref);
+  if (localNameOf(element) !== 'disk') {
+    insertIndented(devices, element, null);
     return;
   }
-  devices.appendChild(element);
+  let after: Element | undefined;
+  for (let c = firstElementChild(devices); c !== undefined; c = nextElementSibling(c)) {
+    const n = localNameOf(c);
+    if (n === 'disk' || (n === 'emulator' && after === undefined)) after = c;
+  }
+  const ref = after !== undefined ? nextElementSibling(after) : firstElementChild(devices);
+  insertIndented(devices, element, ref ?? null);
 }

@@ -12,9 +12,9 @@
  * descriptor-encode.ts.
  */
 import { AmbiguousMetadataError, InvalidDomainError, MetadataError, NoSuchDeviceError } from '../errors.js';
-import type { Document, Element, Node, ParseOptions } from '../xml/dom.js';
+import type { Document, Element, ParseOptions } from '../xml/dom.js';
 import { NODE, createDocument, parseXml, serialize } from '../xml/dom.js';
-import { childElements, firstChild, localNameOf, ownerOf } from '../xml/tree.js';
+import { childElements, firstChild, indentOf, insertIndented, localNameOf, ownerOf } from '../xml/tree.js';
 import type { DescriptorDecodeOptions, DeviceAttrs } from './descriptor-decode.js';
 import { decodeGroup, findGroup } from './descriptor-decode.js';
 import type { DescriptorEncodeOptions } from './descriptor-encode.js';
@@ -246,7 +246,7 @@ export class Descriptor {
           : parentIndent !== undefined
             ? parentIndent + INDENT_UNIT
             : undefined;
-      insertIndented(metadata, this.toElement(doc, { indent }), null, indent);
+      insertIndented(metadata, this.toElement(doc, { indent }), null);
     }
   }
 
@@ -323,15 +323,6 @@ function asDict(v: unknown, path: string): Dict {
   return d;
 }
 
-/** The whitespace an element's line starts with, when the text before it is a line break + indent. */
-function indentOf(el: Node): string | undefined {
-  const prev = el.previousSibling;
-  if (prev === null || prev.nodeType !== NODE.TEXT) return undefined;
-  const text = prev.nodeValue ?? '';
-  if (!/^[ \t\r\n]*$/.test(text) || !text.includes('\n')) return undefined;
-  return text.slice(text.lastIndexOf('\n') + 1);
-}
-
 /** The element child that `<metadata>` goes before: the one after the last of the head elements. */
 function afterHead(domain: Element): Element | null {
   const children = childElements(domain);
@@ -340,33 +331,4 @@ function afterHead(domain: Element): Element | null {
     if (BEFORE_METADATA.has(localNameOf(c))) last = i;
   });
   return children[last + 1] ?? null;
-}
-
-/**
- * Inserts `child` before `ref` (appends when null), copying the document's line break and
- * indentation so that a pretty-printed document stays so.
- */
-function insertIndented(parent: Element, child: Element, ref: Element | null, indent?: string): void {
-  const doc = ownerOf(parent);
-  if (ref !== null) {
-    const at = indentOf(ref);
-    parent.insertBefore(child, ref);
-    if (at !== undefined) parent.insertBefore(doc.createTextNode('\n' + at), ref);
-    return;
-  }
-  const lastElement = childElements(parent).at(-1);
-  const at = indent ?? (lastElement !== undefined ? indentOf(lastElement) : undefined);
-  if (at === undefined) {
-    parent.appendChild(child);
-    return;
-  }
-  const tail = parent.lastChild;
-  if (tail !== null && tail.nodeType === NODE.TEXT && /^[ \t\r\n]*$/.test(tail.nodeValue ?? '')) {
-    parent.insertBefore(doc.createTextNode('\n' + at), tail);
-    parent.insertBefore(child, tail);
-  } else {
-    parent.appendChild(doc.createTextNode('\n' + at));
-    parent.appendChild(child);
-    parent.appendChild(doc.createTextNode('\n' + (indentOf(parent) ?? '')));
-  }
 }
