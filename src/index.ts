@@ -16,8 +16,16 @@ export {
   type XmlDocument,
   type XmlElement,
   type XmlNode,
+  type StrCodec,
+  type Open,
 } from './xml/index.js';
 export * from './metadata/index.js';
+export {
+  type DriveShared,
+  type PropagateErrors,
+  type Volume,
+  volumeCodec,
+} from './metadata/schemas/drive.js';
 export * from './devices/index.js';
 export { bind, type Ambiguity, type BindResult, type Binding, type Rule } from './binding/binder.js';
 export { entryIdentity, type MetadataEntry, type EntryIdentity, type Layout } from './binding/entry.js';

@@ -6,7 +6,7 @@ import { field } from './field.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
 
-type ControllerType =
+export type ControllerType =
   'ide' | 'fdc' | 'scsi' | 'sata' | 'usb' | 'ccid' | 'virtio-serial' | 'xenbus' | 'isa' | 'pci' | 'nvme';
 
 /** pci-root / pcie-root: the 64-bit PCI hole (KiB when `unit` is absent). */

@@ -9,7 +9,7 @@ export { Channel } from './channel.js';
 export { CharDevice, ChardevBackedDevice, ChardevSource } from './chardev.js';
 export type { ChardevType } from './chardev-type.js';
 export { Console } from './console.js';
-export { Controller } from './controller.js';
+export { Controller, type ControllerType } from './controller.js';
 export {
   Drive,
   BackingStore,

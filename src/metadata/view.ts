@@ -17,7 +17,7 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
   /**
    * @param data the bound entry's data (not copied: the view edits it in place)
    * @param schema the device class's codecs per key
-   * @param owner how errors name the device (`disk /domain/devices/disk[2]`); computed only when
+   * @param ownerName how errors name the device (`disk /domain/devices/disk[2]`); computed only when
    *   an error needs it
    */
   constructor(
