@@ -181,7 +181,7 @@ class Builder {
         ...this.positionOf(tagStart),
       });
     }
-    const doc = this.doc;
+    const { doc, text } = this;
     const attributes = tag.attributes;
     const names = Object.keys(attributes);
     // Namespace declarations first: they apply to the element's name and to all its attributes.
@@ -215,6 +215,10 @@ class Builder {
         this.fail(`element <${qname}>: namespace prefix "${prefix}" is not declared`, tagStart);
     }
     const el = doc.createElementNS(ns === '' || ns === undefined ? null : ns, qname);
+    this.mark(el, tagStart);
+    // xmldom places an attribute at the opening quote of its value: the first quote after the end
+    // of the previous value (names, `=` and spaces hold none).
+    let cursor = tagStart + 1 + qname.length;
     let expanded: Set<string> | undefined;
     for (let i = 0; i < names.length; i++) {
       const name = names[i] as string;
@@ -242,9 +246,12 @@ class Builder {
       } else if (name === 'xmlns') uri = XMLNS_NS;
       const attr = doc.createAttributeNS(uri, name);
       attr.value = attr.nodeValue = attributes[name] as string;
+      const quote = nextQuote(text, cursor);
+      this.mark(attr, quote);
+      cursor = text.indexOf(text.charAt(quote), quote + 1) + 1;
       el.setAttributeNode(attr);
     }
-    this.append(el, tagStart);
+    this.link(el);
     this.scopes.push(outer);
     this.scope = scope;
     this.parent = el;
@@ -276,10 +283,19 @@ class Builder {
    * no parent yet, without its checks, which hold by construction here.
    */
   private append(node: Node, offset: number): void {
+    this.mark(node, offset);
+    this.link(node);
+  }
+
+  /** Records where `node` starts, as xmldom does (offsets come in increasing order). */
+  private mark(node: Node, offset: number): void {
     this.advanceTo(offset);
     const at = node as unknown as { lineNumber: number; columnNumber: number };
     at.lineNumber = this.line;
     at.columnNumber = offset - this.lineStart + 1;
+  }
+
+  private link(node: Node): void {
     const parent = this.parent;
     if (parent === this.doc) {
       parent.appendChild(node);
@@ -368,23 +384,37 @@ class Builder {
           offset: amp,
         };
       case 'disallowed character': {
-        // saxes says this of `<` only inside attribute values.
         const code = text.codePointAt(at) ?? 0;
+        // saxes says this of `<` only inside attribute values: the fix is in that start tag.
         if (code === 0x3c) {
+          const start = text.lastIndexOf('<', at - 1);
           return {
-            message: "'<' is not allowed in an attribute value (write &lt;, or close the quote before it)",
-            offset: at,
+            message: `'<' at ${this.describe(at)} is inside an attribute value of <${tagNameAt(text, start)}> (write &lt;, or close the quote before it)`,
+            offset: start,
           };
         }
         return { message: `character U+${hex(code)} is not allowed here`, offset: at };
       }
+      case 'disallowed character in attribute name':
+      case 'disallowed character in tag name':
+      case 'attribute without value':
+      case 'unquoted attribute value':
+        if (text.charCodeAt(at) === 0x3c) {
+          // A start tag left without its `>`: the next tag begins inside it.
+          const start = text.lastIndexOf('<', at - 1);
+          return {
+            message: `start tag <${tagNameAt(text, start)}> is not closed: '<' at ${this.describe(at)} is inside it`,
+            offset: start,
+          };
+        }
+        return { message: bare, offset: at };
       case 'unexpected close tag': {
+        // Reported where the element not closed starts, usually where an end tag is missing.
         const end = text.lastIndexOf('</', at);
-        const open = this.closed as Element | null;
-        const opened = open === null ? '' : `<${open.tagName}> opened at ${this.describe(open)}`;
+        const open = this.closed as Element;
         return {
-          message: `end tag </${text.slice(end + 2, at).trim()}> does not match ${opened}`,
-          offset: end,
+          message: `<${open.tagName}> is not closed: the end tag at ${this.describe(end)} is </${text.slice(end + 2, at).trim()}>`,
+          offset: this.offsetOf(open),
         };
       }
       case 'documents may contain only one root':
@@ -403,8 +433,8 @@ class Builder {
     if (bare.startsWith('unclosed tag')) {
       const open = this.parent as Element;
       return {
-        message: `<${open.tagName}> opened at ${this.describe(open)} is not closed before the end of the text`,
-        offset: at,
+        message: `<${open.tagName}> is not closed before the end of the text`,
+        offset: this.offsetOf(open),
       };
     }
     if (bare.startsWith('unmatched closing tag')) {
@@ -414,8 +444,7 @@ class Builder {
       };
     }
     if (bare.startsWith('duplicate attribute: ')) {
-      const element = /^<([^\s/>]*)/.exec(text.slice(lt))?.[1] ?? '';
-      return { message: `attribute ${bare.slice(21)} appears twice on <${element}>`, offset: lt };
+      return { message: `attribute ${bare.slice(21)} appears twice on <${tagNameAt(text, lt)}>`, offset: lt };
     }
     return { message: bare, offset: at };
   }
@@ -438,9 +467,18 @@ class Builder {
     return { message: `the text ends inside ${what}`, offset: lt };
   }
 
-  private describe(el: Element): string {
+  /** `line:column` of an offset. */
+  private describe(offset: number): string {
+    const { line, column } = this.positionOf(offset);
+    return `${line}:${column}`;
+  }
+
+  /** The offset of an element built here, from the position recorded on it. */
+  private offsetOf(el: Element): number {
     const at = el as unknown as { lineNumber: number; columnNumber: number };
-    return `${at.lineNumber}:${at.columnNumber}`;
+    let start = 0;
+    for (let line = 1; line < at.lineNumber; line++) start = this.text.indexOf('\n', start) + 1;
+    return start + at.columnNumber - 1;
   }
 }
 
@@ -467,6 +505,20 @@ function isQName(name: string, colon: number): boolean {
     name.indexOf(':', colon + 1) === -1 &&
     !cannotStartName(name.charCodeAt(colon + 1))
   );
+}
+
+/** The offset of the first quote character from `from` on. */
+function nextQuote(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 || c === 0x27) return i;
+  }
+  return text.length;
+}
+
+/** The name of the tag whose `<` is at `lt`. */
+function tagNameAt(text: string, lt: number): string {
+  return /^<\/?([^\s/>]*)/.exec(text.slice(lt, lt + 200))?.[1] ?? '';
 }
 
 /** The Name characters that cannot start a name (XML 1.0 productions [4] and [4a]). */

@@ -74,9 +74,9 @@ interface Positioned {
 
 /**
  * The first difference between two documents, down to what xmldom keeps per node: type, names,
- * namespace, value, attributes in order, positions (attributes aside: the fast engine does not
- * record theirs), xmldom's per-element namespace map, and the consistency of the links and lists
- * between nodes. Iterative: documents may be deep.
+ * namespace, value, attributes in order, positions (of attributes too), xmldom's per-element
+ * namespace map, and the consistency of the links and lists between nodes. Iterative: documents
+ * may be deep.
  */
 function treeDiff(a: Document, b: Document): string | undefined {
   const stack: [Node, Node, string][] = [[a, b, '']];
@@ -120,6 +120,11 @@ function treeDiff(a: Document, b: Document): string | undefined {
         ] as const) {
           if (ax[key] !== ay[key])
             return `${here}/@${ax.name}: ${key} ${String(ax[key])} != ${String(ay[key])}`;
+        }
+        const qx = ax as unknown as Positioned;
+        const qy = ay as unknown as Positioned;
+        if (qx.lineNumber !== qy.lineNumber || qx.columnNumber !== qy.columnNumber) {
+          return `${here}/@${ax.name}: at ${qx.lineNumber}:${qx.columnNumber} != ${qy.lineNumber}:${qy.columnNumber}`;
         }
         if (ax.ownerElement !== ex || ay.ownerElement !== ey)
           return `${here}/@${ax.name}: wrong ownerElement`;
