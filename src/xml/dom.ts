@@ -75,7 +75,7 @@ export function parseXml(text: string, options: ParseOptions = {}): Document {
   }
   const normalized = xml10LineEndings(text);
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
-  if ((options.engine ?? 'xmldom') === 'fast') return parseFast(normalized, { source, maxDepth });
+  if ((options.engine ?? 'fast') === 'fast') return parseFast(normalized, { source, maxDepth });
   const parser = new DOMParser({
     locator: true,
     // Already done above.
