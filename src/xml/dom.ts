@@ -32,8 +32,9 @@ export interface ParseOptions {
   maxDepth?: number;
   /**
    * Which parser builds the Document: `fast` (saxes driving xmldom's DOM, the default) or `xmldom`
-   * (xmldom's own DOMParser, about ten times slower). Both give equal documents; the choice exists
-   * for the equivalence tests and the benchmark.
+   * (xmldom's own DOMParser, several times slower). Both give equal documents, the fast engine
+   * refusing a few inputs that xmldom wrongly accepts (see fast-parse.ts); the choice exists for
+   * the equivalence tests and the benchmark.
    */
   engine?: 'xmldom' | 'fast';
 }

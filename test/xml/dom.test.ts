@@ -291,6 +291,12 @@ for (const engine of ENGINES) {
 }
 
 describe('parseXml engines', () => {
+  it('the default is the fast engine', () => {
+    // An unquoted attribute value: xmldom takes it, the fast engine refuses it.
+    expect(parseXml('<a b=1/>', { engine: 'xmldom' }).documentElement?.getAttribute('b')).to.equal('1');
+    expect(refusal('<a b=1/>').detail).to.equal('unquoted attribute value');
+  });
+
   it('the fast engine counts depth while parsing: an unclosed 100,000-deep text is a limit error', () => {
     expect(refusal('<a>'.repeat(100_000), { engine: 'fast' })).to.be.instanceOf(XmlLimitError);
   });
