@@ -300,8 +300,10 @@ function textReport(
         ];
       });
     out.push('');
+    const kb = (text: string) => `${(text.length / 1024).toFixed(0)} KB`;
     out.push(
-      `### ${w.name}: ${w.devices} devices, ${w.entries} entries, ${(w.live.length / 1024).toFixed(0)} KB live XML`,
+      `### ${w.name}: ${w.devices} devices, ${w.entries} entries; live XML ${kb(w.live)}, ` +
+        `Engine XML ${kb(w.engine)}, instance ${kb(w.instance)}, descriptor ${kb(w.descriptor)}`,
     );
     out.push('');
     out.push(table(['op', 'median ms', 'vs parse', 'vs python', 'python ms'], rows));
