@@ -350,13 +350,17 @@ class Builder {
 
   private diagnose(bare: string): { message: string; offset: number } {
     const { text, markupEnd } = this;
-    const at = Math.max(0, this.parser.position - 1);
+    // The last character saxes read (both halves of a surrogate pair count as one).
+    let at = Math.max(0, this.parser.position - 1);
+    if (at > 0 && isLowSurrogate(text.charCodeAt(at)) && isHighSurrogate(text.charCodeAt(at - 1))) at--;
     // saxes reads a reference up to the next `;`, wherever that is: a stray `&` surfaces later, as
-    // a bad entity name or as a text that ends too early.
-    if (/^(?:disallowed character in entity name|undefined entity|unclosed tag|unexpected end)/.test(bare)) {
+    // a bad reference (spanning text and tags up to some `;`) or as a text that ends too early. A
+    // malformed reference without such a span (`&#x;`) is reported as what it is, below.
+    if (RUNAWAY_REFERENCE.test(bare)) {
       STRAY_AMPERSAND.lastIndex = markupEnd;
       const stray = STRAY_AMPERSAND.exec(text);
-      if (stray !== null && stray.index < at) {
+      const amp = text.lastIndexOf('&', at);
+      if (stray !== null && stray.index < at && (stray.index < amp || /[\s<]/.test(text.slice(amp, at)))) {
         return {
           message: "'&' does not start an entity or character reference (write &amp; for a literal '&')",
           offset: stray.index,
@@ -376,6 +380,10 @@ class Builder {
           message: `undefined entity ${ref}: only &lt; &gt; &amp; &quot; &apos; and character references are allowed`,
           offset: amp,
         };
+      case 'disallowed character in entity name':
+        return { message: `malformed entity reference ${ref}`, offset: amp };
+      case 'empty entity name':
+        return { message: "empty entity reference '&;'", offset: amp };
       case 'malformed character entity':
         return {
           message: /^&#(?:[0-9]+|x[0-9a-fA-F]+);$/.test(ref)
@@ -407,7 +415,31 @@ class Builder {
             offset: start,
           };
         }
+        if ((text.codePointAt(at) ?? 0) >= 0x80) {
+          return {
+            message: `character U+${hex(text.codePointAt(at) ?? 0)} is not allowed in a name`,
+            offset: at,
+          };
+        }
+        if (
+          bare === 'attribute without value' ||
+          (bare === 'disallowed character in attribute name' && /[/>]/.test(text.charAt(at)))
+        ) {
+          // `<disk readonly/>`: a bare name where an attribute should be.
+          const name = /([^\s=<>"']+)\s*$/.exec(text.slice(lt, at))?.[1];
+          if (name !== undefined) {
+            return {
+              message: `attribute ${name} has no value (write ${name}="...")`,
+              offset: text.lastIndexOf(name, at),
+            };
+          }
+        }
         return { message: bare, offset: at };
+      case 'disallowed character in processing instruction name':
+        return {
+          message: `character U+${hex(text.codePointAt(at) ?? 0)} is not allowed in a name`,
+          offset: at,
+        };
       case 'unexpected close tag': {
         // Reported where the element not closed starts, usually where an end tag is missing.
         const end = text.lastIndexOf('</', at);
@@ -486,6 +518,9 @@ const LEADING_SPACE = /^[ \t\n\r]+/;
 /** `<?xml` as a declaration (saxes refuses it anywhere but at the very start), not `<?xml-stylesheet`. */
 const XML_DECL = /^<\?xml[ \t\n?]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** saxes errors that a `&` starting no reference can cause, far from it. */
+const RUNAWAY_REFERENCE =
+  /^(?:disallowed character in entity name|undefined entity|malformed character entity|empty entity name|unclosed tag|unexpected end|document must contain a root element)/;
 /** An `&` that does not start a syntactically complete reference. */
 const STRAY_AMPERSAND = /&(?![^\s;<&#]+;|#[0-9]+;|#x[0-9a-fA-F]+;)/g;
 const NOT_SPACE = /[^ \t\n]/g;
@@ -505,6 +540,14 @@ function isQName(name: string, colon: number): boolean {
     name.indexOf(':', colon + 1) === -1 &&
     !cannotStartName(name.charCodeAt(colon + 1))
   );
+}
+
+function isHighSurrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }
 
 /** The offset of the first quote character from `from` on. */
