@@ -453,9 +453,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   }),
   fc.tuple(fc.nat(), fc.nat()).map(([k, j]): Mutation => (doc) => {
     // Moves an element to become the first child of another one (unless that would be a cycle).
+    // Not before itself: xmldom 0.9.12 then links the node to itself, whichever engine parsed.
     const a = elementAt(doc, k);
     const b = elementAt(doc, j);
-    if (a === doc.documentElement || a.contains(b)) return;
+    if (a === doc.documentElement || a.contains(b) || a === b.firstChild) return;
     b.insertBefore(a, b.firstChild);
   }),
   fc
