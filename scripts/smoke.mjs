@@ -14,7 +14,10 @@ let r = run('inspect', '--json');
 assert.equal(r.status, 0, r.stderr);
 const report = JSON.parse(r.stdout);
 assert.equal(report.name, 'a0');
-assert.ok(report.devices.length > 10 && report.orphans.length === 2, 'bundled example: devices and its two metadata-only disks');
+assert.ok(
+  report.devices.length > 10 && report.orphans.length === 2,
+  'bundled example: devices and its two metadata-only disks',
+);
 
 r = run('create', 'fixtures/domains/seed1-repaired.xml');
 assert.equal(r.status, 0, r.stderr);

@@ -1,6 +1,14 @@
 /** The guest address: the device's direct `<address>` child, as the attribute strings written. */
 import type { Element } from '../xml/dom.js';
-import { attributesOf, createElement, firstChild, insertInOrder, ownerOf, removeIndented, setAttr } from '../xml/tree.js';
+import {
+  attributesOf,
+  createElement,
+  firstChild,
+  insertInOrder,
+  ownerOf,
+  removeIndented,
+  setAttr,
+} from '../xml/tree.js';
 
 export type AddressRecord = Readonly<Record<string, string>>;
 
@@ -13,7 +21,11 @@ export function readAddress(el: Element): AddressRecord | undefined {
 }
 
 /** Replaces the direct `<address>` child (created in `order`), or removes it for undefined. */
-export function writeAddress(el: Element, address: AddressRecord | undefined, order: readonly string[]): void {
+export function writeAddress(
+  el: Element,
+  address: AddressRecord | undefined,
+  order: readonly string[],
+): void {
   const old = firstChild(el, 'address');
   if (address === undefined) {
     if (old !== undefined) removeIndented(old);
@@ -37,9 +49,16 @@ export function addressKey(address: Readonly<Record<string, unknown>>): string |
   for (const k of Object.keys(address).sort()) {
     const raw = address[k];
     // Metadata may write address values as strings or numbers; anything else names no address.
-    const v = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' || typeof raw === 'bigint' ? String(raw) : '';
+    const v =
+      typeof raw === 'string'
+        ? raw.trim()
+        : typeof raw === 'number' || typeof raw === 'bigint'
+          ? String(raw)
+          : '';
     if (v === '') continue;
-    parts.push(`${k}=${NUMBER.test(v) ? String(v.toLowerCase().startsWith('0x') ? parseInt(v, 16) : Number(v)) : v}`);
+    parts.push(
+      `${k}=${NUMBER.test(v) ? String(v.toLowerCase().startsWith('0x') ? parseInt(v, 16) : Number(v)) : v}`,
+    );
   }
   return parts.length === 0 ? undefined : parts.join(',');
 }

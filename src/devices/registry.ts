@@ -54,7 +54,7 @@ const BY_TAG: ReadonlyMap<string, DeviceClass> = new Map(DEVICE_CLASSES.map((c) 
 
 /** The class for a device tag (`disk` → Drive), Generic when there is none. */
 export function classForTag(tag: string): DeviceClass {
-  return BY_TAG.get(tag) ?? (Generic);
+  return BY_TAG.get(tag) ?? Generic;
 }
 
 /** Builds the device object for one device element. */
@@ -69,7 +69,10 @@ export const NON_DEVICE_TAGS: ReadonlySet<string> = new Set(['emulator']);
  * Builds every device under `<devices>` in document order, walking siblings directly. `metaFor`
  * gives the metadata bound to an element (none by default).
  */
-export function buildDevices(devicesElement: Element, metaFor?: (element: Element) => Dict | undefined): Device[] {
+export function buildDevices(
+  devicesElement: Element,
+  metaFor?: (element: Element) => Dict | undefined,
+): Device[] {
   const out: Device[] = [];
   for (let c = devicesElement.firstChild; c !== null; c = c.nextSibling) {
     if (c.nodeType !== NODE.ELEMENT) continue;

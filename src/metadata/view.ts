@@ -60,7 +60,10 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
   /** Like get, but a missing key is a CONF_MISSING_KEY error naming the device and the key. */
   require<K extends keyof S & string>(key: K): MetaTypeOf<S, K> {
     const v = this.get(key);
-    if (v === undefined) throw new ConfError('CONF_MISSING_KEY', `${this.owner}: metadata key "${key}" is missing`, { path: key });
+    if (v === undefined)
+      throw new ConfError('CONF_MISSING_KEY', `${this.owner}: metadata key "${key}" is missing`, {
+        path: key,
+      });
     return v;
   }
 

@@ -53,7 +53,10 @@ function attrMap(el: Element): Map<string, string> {
     const a = attrs.item(i);
     if (a === null) continue;
     if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
-    const key = a.namespaceURI !== null && a.namespaceURI !== '' ? `{${a.namespaceURI}}${a.localName ?? a.name}` : a.name;
+    const key =
+      a.namespaceURI !== null && a.namespaceURI !== ''
+        ? `{${a.namespaceURI}}${a.localName ?? a.name}`
+        : a.name;
     m.set(key, a.value);
   }
   return m;
@@ -73,8 +76,10 @@ function nodePath(parent: Node, childIndex: number): string {
 
 /** The first difference between two nodes, as `path: what differs`, or undefined when equal. */
 export function canonicalDiff(a: Node, b: Node): string | undefined {
-  const ea = a.nodeType === NODE.DOCUMENT ? (a as unknown as { documentElement: Element }).documentElement : a;
-  const eb = b.nodeType === NODE.DOCUMENT ? (b as unknown as { documentElement: Element }).documentElement : b;
+  const ea =
+    a.nodeType === NODE.DOCUMENT ? (a as unknown as { documentElement: Element }).documentElement : a;
+  const eb =
+    b.nodeType === NODE.DOCUMENT ? (b as unknown as { documentElement: Element }).documentElement : b;
   return diffElements(ea as Element, eb as Element);
 }
 

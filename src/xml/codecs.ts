@@ -38,7 +38,9 @@ export const uint: StrCodec<number> = new t.Type<number, string, string>(
   (s, c) => {
     const v = s.trim();
     const n = HEX.test(v) ? parseInt(v, 16) : /^\+?\d+$/.test(v) ? Number(v) : NaN;
-    return Number.isSafeInteger(n) && n >= 0 ? t.success(n) : t.failure(s, c, `"${s}" is not an unsigned integer`);
+    return Number.isSafeInteger(n) && n >= 0
+      ? t.success(n)
+      : t.failure(s, c, `"${s}" is not an unsigned integer`);
   },
   (n) => String(n),
 );
@@ -47,7 +49,12 @@ function boolPair(name: string, yes: string, no: string): StrCodec<boolean> {
   return new t.Type<boolean, string, string>(
     name,
     (u): u is boolean => typeof u === 'boolean',
-    (s, c) => (s === yes ? t.success(true) : s === no ? t.success(false) : t.failure(s, c, `"${s}" is not ${yes}/${no}`)),
+    (s, c) =>
+      s === yes
+        ? t.success(true)
+        : s === no
+          ? t.success(false)
+          : t.failure(s, c, `"${s}" is not ${yes}/${no}`),
     (b) => (b ? yes : no),
   );
 }
@@ -69,5 +76,8 @@ export function openEnum<T extends string>(name: string): StrCodec<Open<T>> {
 export function firstFailure(errors: t.Errors): string {
   const e = errors[0];
   if (e === undefined) return 'invalid value';
-  return e.message ?? `expected ${e.context[e.context.length - 1]?.type.name ?? 'value'}, got ${JSON.stringify(e.value)}`;
+  return (
+    e.message ??
+    `expected ${e.context[e.context.length - 1]?.type.name ?? 'value'}, got ${JSON.stringify(e.value)}`
+  );
 }

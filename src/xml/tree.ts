@@ -40,12 +40,14 @@ export function firstChild(parent: Node, localName: string, ns?: string | null):
 }
 
 export function firstElementChild(parent: Node): Element | undefined {
-  for (let c = parent.firstChild; c !== null; c = c.nextSibling) if (c.nodeType === NODE.ELEMENT) return c as Element;
+  for (let c = parent.firstChild; c !== null; c = c.nextSibling)
+    if (c.nodeType === NODE.ELEMENT) return c as Element;
   return undefined;
 }
 
 export function nextElementSibling(node: Node): Element | undefined {
-  for (let c = node.nextSibling; c !== null; c = c.nextSibling) if (c.nodeType === NODE.ELEMENT) return c as Element;
+  for (let c = node.nextSibling; c !== null; c = c.nextSibling)
+    if (c.nodeType === NODE.ELEMENT) return c as Element;
   return undefined;
 }
 
@@ -89,7 +91,7 @@ export function textOf(el: Node): string {
 
 /** Replaces the element's text children with one text node (none for ''), keeping element children. */
 export function setText(el: Element, text: string): void {
-  for (let c = el.firstChild; c !== null; ) {
+  for (let c = el.firstChild; c !== null;) {
     const next = c.nextSibling;
     if (c.nodeType === NODE.TEXT || c.nodeType === NODE.CDATA) el.removeChild(c);
     c = next;
@@ -104,9 +106,17 @@ export function ownerOf(node: Node): Document {
 }
 
 /** A new element in the same namespace as `like` (or in `ns`), not yet attached. */
-export function createElement(doc: Document, localName: string, ns: string | null = null, prefix?: string): Element {
+export function createElement(
+  doc: Document,
+  localName: string,
+  ns: string | null = null,
+  prefix?: string,
+): Element {
   if (ns === null) return doc.createElement(localName);
-  return doc.createElementNS(ns, prefix !== undefined && prefix !== '' ? `${prefix}:${localName}` : localName);
+  return doc.createElementNS(
+    ns,
+    prefix !== undefined && prefix !== '' ? `${prefix}:${localName}` : localName,
+  );
 }
 
 /**
@@ -228,7 +238,9 @@ export function removeNode(node: Node): void {
 
 /** A detached deep copy, owned by `doc` when given. */
 export function cloneInto<T extends Node>(node: T, doc?: Document): T {
-  return (doc !== undefined && doc !== node.ownerDocument ? doc.importNode(node, true) : node.cloneNode(true)) as T;
+  return (
+    doc !== undefined && doc !== node.ownerDocument ? doc.importNode(node, true) : node.cloneNode(true)
+  ) as T;
 }
 
 /**

@@ -12,7 +12,8 @@ export function haveVirtXmlValidate(): boolean {
     execFileSync('sh', ['-c', 'command -v virt-xml-validate'], { stdio: 'ignore' });
     return true;
   } catch {
-    if (process.env['CI'] === 'true') throw new Error('virt-xml-validate is required under CI (install libvirt-clients)');
+    if (process.env['CI'] === 'true')
+      throw new Error('virt-xml-validate is required under CI (install libvirt-clients)');
     return false;
   }
 }
