@@ -40,13 +40,19 @@ export interface FastParseOptions {
 /**
  * Parses `text` (line endings already normalized) into the xmldom Document that xmldom's DOMParser
  * builds, refusing everything the hardened parser refuses. Deliberately stricter than xmldom, which
- * accepts the following although XML 1.0 and Namespaces in XML 1.0 forbid them: unquoted or missing
- * attribute values (`<a b=1/>`, `<a b/>`), attributes with no whitespace between them, `<a/ >`, a
- * bare `&` or `]]>` in text, CDATA after the root element, characters outside XML 1.0's Char
- * production (raw, as references like `&#0;`, or lone surrogates), two attributes with one namespace
- * and local name under different prefixes (xmldom silently keeps only the last), `xmlns:p=""`, and
- * binding the `xml`/`xmlns` prefixes or namespaces otherwise than the spec fixes them. A leading
- * byte order mark is refused, as xmldom does (it reads it as text before the root).
+ * accepts the following although XML 1.0 and Namespaces in XML 1.0 forbid them (each has a fixture
+ * under fixtures/xml/stricter, refused by libxml2 too):
+ * - attributes: unquoted or missing values (`<a b=1/>`, `<a b/>`), no whitespace between two,
+ *   `<a/ >`, two with one namespace and local name under different prefixes (xmldom keeps only the
+ *   last one, losing the other's value);
+ * - text: a bare `&`, references xmldom does not take for references and keeps as text (`&é;`,
+ *   `&#;`), `]]>`, CDATA after the root element, JavaScript-only whitespace after the root (U+00A0,
+ *   U+2028, U+FEFF, which xmldom drops);
+ * - characters outside XML 1.0's Char production (raw, as references like `&#0;`, or lone
+ *   surrogates), and U+037E or U+F0000 to U+10FFFF in names;
+ * - namespaces: `xmlns:p=""`, and binding the `xml`/`xmlns` prefixes or namespaces otherwise than
+ *   the spec fixes them.
+ * A leading byte order mark is refused, as xmldom does (it reads it as text before the root).
  */
 export function parseFast(text: string, options: FastParseOptions): Document {
   return new Builder(text, options).parse();
@@ -149,7 +155,8 @@ class Builder {
       this.atEnd = true;
       this.parser.close();
     } catch (e) {
-      if (e instanceof XmlParseError || e instanceof XmlLimitError || !(e instanceof Error)) throw e;
+      // saxes fails with plain Errors; ours (XmlParseError, XmlLimitError) and anything else pass.
+      if (!(e instanceof Error) || e.constructor !== Error) throw e;
       this.explain(e);
     }
     return doc;
@@ -204,8 +211,12 @@ class Builder {
     const qname = tag.name;
     const colon = qname.indexOf(':');
     let ns: string | undefined;
-    if (colon === -1) ns = scope[''];
-    else {
+    if (colon === -1) {
+      // As xmldom's createElementNS, which would throw.
+      if (qname === 'xmlns')
+        this.fail('the element name xmlns is reserved for namespace declarations', tagStart);
+      ns = scope[''];
+    } else {
       if (!isQName(qname, colon))
         this.fail(`element name "${qname}" is not a valid qualified name`, tagStart);
       const prefix = qname.slice(0, colon);
@@ -477,6 +488,11 @@ class Builder {
     }
     if (bare.startsWith('duplicate attribute: ')) {
       return { message: `attribute ${bare.slice(21)} appears twice on <${tagNameAt(text, lt)}>`, offset: lt };
+    }
+    if (/XML declaration|^processing instruction|^version number/.test(bare)) {
+      // About a `<?...?>`: placed at its start.
+      const message = bare.startsWith('version number') ? "the XML declaration's version must be 1.x" : bare;
+      return { message, offset: text.lastIndexOf('<?', at) };
     }
     return { message: bare, offset: at };
   }
