@@ -8,9 +8,9 @@
  */
 import { MetadataError } from '../errors.js';
 import type { Document, Element } from '../xml/dom.js';
-import { DEFAULT_MAX_DEPTH, NODE } from '../xml/dom.js';
+import { DEFAULT_MAX_DEPTH } from '../xml/dom.js';
 import { isNCName } from '../xml/names.js';
-import { cloneInto, createElement, findInvalidXmlChar, hasElementChildren } from '../xml/tree.js';
+import { cloneInto, createElement, findInvalidXmlChar } from '../xml/tree.js';
 import type { DeviceAttrs } from './descriptor-decode.js';
 import type { DictShape, ListShape, Shape } from './descriptor-layout.js';
 import {
@@ -64,7 +64,7 @@ export function encodeGroup(
 ): Element {
   const encoder = new Encoder(doc, options.bare === true ? null : DESCRIPTOR_URI);
   const group = encoder.group(input);
-  if (options.indent !== undefined) encoder.indent(group, options.indent);
+  encoder.finish(group, options.indent);
   return group;
 }
 
@@ -88,6 +88,8 @@ class Encoder {
   private readonly open = new Set<object>();
   /** Elements copied verbatim: indentation never goes inside them. */
   private readonly kept = new Set<Element>();
+  /** Element children not yet attached, per parent (see `append`). */
+  private readonly pending = new Map<Element, Element[]>();
 
   constructor(
     private readonly doc: Document,
@@ -121,10 +123,10 @@ class Encoder {
         device.setAttribute(name, this.text(value, at));
       }
       this.fill(device, entry.data, DEVICE, path, 1);
-      group.appendChild(device);
+      this.append(group, device);
     });
     if (dictKeys(input.custom).length > 0)
-      group.appendChild(this.dict(input.custom, FLAT, 'custom', 'custom', 1));
+      this.append(group, this.dict(input.custom, FLAT, 'custom', 'custom', 1));
     return group;
   }
 
@@ -165,13 +167,13 @@ class Encoder {
       }
     }
     leaves.sort(([a], [b]) => compareCodePoints(a, b));
-    for (const [key, v] of leaves) el.appendChild(this.leaf(key, v, keyPath(path, key)));
+    for (const [key, v] of leaves) this.append(el, this.leaf(key, v, keyPath(path, key)));
     for (const [key, sub] of shape.subkeys) {
       if (subs.has(key))
-        el.appendChild(this.shaped(subs.get(key) as Value, sub, key, keyPath(path, key), depth + 1));
+        this.append(el, this.shaped(subs.get(key) as Value, sub, key, keyPath(path, key), depth + 1));
     }
     if (files !== undefined) this.files(el, files, keyPath(path, 'file'));
-    for (const k of kept) el.appendChild(this.keep(k));
+    for (const k of kept) this.append(el, this.keep(k));
     this.open.delete(d);
   }
 
@@ -201,15 +203,15 @@ class Encoder {
     const el = this.element(name);
     items.forEach((item, i) => {
       const at = indexPath(path, i);
-      if (item instanceof RawXml) el.appendChild(this.keep(item.element));
+      if (item instanceof RawXml) this.append(el, this.keep(item.element));
       else if (shape.items === 'dict') {
         if (!isDict(item))
           fail('METADATA_SHAPE', at, `a ${shape.item} must be a dict, got ${describe(item)}`);
-        el.appendChild(this.dict(item, FLAT, shape.item, at, depth + 1));
+        this.append(el, this.dict(item, FLAT, shape.item, at, depth + 1));
       } else {
         if (typeof item !== 'string')
           fail('METADATA_VALUE', at, `a ${shape.item} must be a string, got ${describe(item)}`);
-        el.appendChild(this.textElement(shape.item, item, at));
+        this.append(el, this.textElement(shape.item, item, at));
       }
     });
     this.open.delete(items);
@@ -228,7 +230,7 @@ class Encoder {
         fail('METADATA_VALUE', at, `file content must be a string, got ${describe(content)}`);
       const file = this.textElement('file', content, at);
       file.setAttribute('path', this.text(p, at));
-      el.appendChild(file);
+      this.append(el, file);
     }
   }
 
@@ -286,15 +288,36 @@ class Encoder {
     return copy;
   }
 
-  /** Indents the containers this encoder built (never the inside of kept elements or leaves). */
-  indent(el: Element, at: string): void {
-    if (this.kept.has(el) || !hasElementChildren(el)) return;
-    const inner = at + INDENT_UNIT;
-    for (let c = el.firstChild; c !== null; c = c.nextSibling) {
-      if (c.nodeType !== NODE.ELEMENT) continue;
-      el.insertBefore(this.doc.createTextNode('\n' + inner), c);
-      this.indent(c as Element, inner);
+  /**
+   * Element children are collected per parent and attached by `finish`, so that indentation is
+   * appended with them: inserting text between existing children would re-index the parent's
+   * child list each time (xmldom), quadratic over thousands of device entries.
+   */
+  private append(parent: Element, child: Element): void {
+    const list = this.pending.get(parent);
+    if (list === undefined) this.pending.set(parent, [child]);
+    else list.push(child);
+  }
+
+  /**
+   * Attaches the collected children of `el` and below, indented by `at` (the line `el` starts on)
+   * plus two spaces per level, or with no whitespace at all when `at` is undefined. Iterative:
+   * nesting may be deep.
+   */
+  finish(root: Element, at: string | undefined): void {
+    const stack: [Element, string | undefined][] = [[root, at]];
+    while (stack.length > 0) {
+      const [el, indent] = stack.pop() as [Element, string | undefined];
+      const children = this.pending.get(el);
+      if (children === undefined) continue;
+      this.pending.delete(el);
+      const inner = indent === undefined ? undefined : indent + INDENT_UNIT;
+      for (const c of children) {
+        if (inner !== undefined) el.appendChild(this.doc.createTextNode('\n' + inner));
+        el.appendChild(c);
+        if (!this.kept.has(c)) stack.push([c, inner]);
+      }
+      if (indent !== undefined) el.appendChild(this.doc.createTextNode('\n' + indent));
     }
-    el.appendChild(this.doc.createTextNode('\n' + at));
   }
 }
