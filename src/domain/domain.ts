@@ -13,7 +13,18 @@ import { buildDevice } from '../devices/registry.js';
 import type { ErrorCode } from '../errors.js';
 import { AmbiguousBindingError, InvalidDomainError, NoSuchDeviceError, isVmDevicesError } from '../errors.js';
 import type { Dict } from '../metadata/value.js';
-import { dict, dictEntries, dictKeys, dictSet } from '../metadata/value.js';
+import type { Value } from '../metadata/value.js';
+import {
+  dict,
+  dictDelete,
+  dictEntries,
+  dictKeys,
+  dictSet,
+  hasKey,
+  isScalar,
+  valueEquals,
+} from '../metadata/value.js';
+import { descriptorCanHold } from '../metadata/descriptor.js';
 import type { Element, ParseOptions } from '../xml/dom.js';
 import { NODE } from '../xml/dom.js';
 import {
@@ -388,6 +399,7 @@ export class Domain {
       if (dictKeys(data).length === 0) return;
       // What is saved is what the device holds from now on (e.g. the deviceId of a ua- alias).
       for (const [k, v] of dictEntries(data)) if (!s.device.meta.has(k)) s.device.meta.set(k, v);
+      leaveToXmlpickle(data, s.binding.xmlpickle);
       const attrs = saveAttrs(s.device);
       if (s.binding.descriptor !== undefined) {
         const entry = s.binding.descriptor;
@@ -452,6 +464,20 @@ function ambiguityError(ambiguities: readonly Ambiguity[]): AmbiguousBindingErro
     'metadata binds ambiguously',
     ambiguities.map((a) => a.message),
   );
+}
+
+/**
+ * Keys the descriptor layout cannot hold (a list of dicts in a NIC's conf, nested specParams) stay
+ * in the xmlpickle group they came from, which is kept as it is: they are dropped from what the
+ * descriptor writes only when the xmlpickle entry holds the very same value, so nothing is lost.
+ * Anything else the layout cannot hold is the encoder's error, with its path.
+ */
+function leaveToXmlpickle(data: Dict, xmlpickle: MetadataEntry | undefined): void {
+  if (xmlpickle === undefined) return;
+  for (const [k, v] of dictEntries(data)) {
+    if (isScalar(v) || !hasKey(xmlpickle.data, k)) continue;
+    if (valueEquals(xmlpickle.data[k] as Value, v) && !descriptorCanHold(k, v)) dictDelete(data, k);
+  }
 }
 
 /** Fills a device's (empty) metadata dict from its entries, later ones winning. */

@@ -22,7 +22,7 @@ import { encodeGroup } from './descriptor-encode.js';
 import { DESCRIPTOR_GROUP, DESCRIPTOR_PREFIX, DESCRIPTOR_URI } from './descriptor-layout.js';
 import type { TypedJson } from './typed-json.js';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
-import type { Dict } from './value.js';
+import type { Dict, Value } from './value.js';
 import { dict, dictKeys, indexPath, isDict, keyPath } from './value.js';
 
 export { DESCRIPTOR_GROUP, DESCRIPTOR_PREFIX, DESCRIPTOR_URI };
@@ -331,4 +331,19 @@ function afterHead(domain: Element): Element | null {
     if (BEFORE_METADATA.has(localNameOf(c))) last = i;
   });
   return children[last + 1] ?? null;
+}
+
+/** Whether a device entry can hold `value` under `key` in this layout (a probe encoding). */
+export function descriptorCanHold(key: string, value: Value): boolean {
+  try {
+    encodeGroup(createDocument(DESCRIPTOR_GROUP), {
+      values: dict(),
+      custom: dict(),
+      entries: [new DescriptorEntry({ probe: 'probe' }, dict([[key, value]]))],
+    });
+    return true;
+  } catch (e) {
+    if (e instanceof MetadataError) return false;
+    throw e;
+  }
 }

@@ -6,6 +6,8 @@ import {
   Descriptor,
   DomainDescriptor,
   NoSuchDeviceError,
+  MetadataError,
+  dict,
   create,
   domainReport,
   recover,
@@ -243,6 +245,41 @@ describe('hotplug, unplug, refresh, save', () => {
     expect(entry.data['volumeID']).to.equal('vol-new');
     expect(Object.keys(entry.data)).to.include('unknownNested');
     expect(entry.attrs['alias']).to.equal('scsi0-0-0-0');
+  });
+
+  it('leaves to the xmlpickle group what the descriptor layout cannot hold, and loses none of it', () => {
+    const nicDict =
+      '<ovirt-instance:item index="2" type="dict"><ovirt-instance:item key="type" type="str">interface</ovirt-instance:item>' +
+      '<ovirt-instance:item key="macAddr" type="str">00:1a:4a:16:01:51</ovirt-instance:item>' +
+      '<ovirt-instance:item key="filterParameters" type="list"><ovirt-instance:item index="0" type="dict">' +
+      '<ovirt-instance:item key="name" type="str">IP</ovirt-instance:item><ovirt-instance:item key="value" type="str">10.0.0.1</ovirt-instance:item>' +
+      '</ovirt-instance:item></ovirt-instance:item>' +
+      '<ovirt-instance:item key="specParams" type="dict"><ovirt-instance:item key="inbound" type="dict">' +
+      '<ovirt-instance:item key="average" type="int">1000</ovirt-instance:item></ovirt-instance:item></ovirt-instance:item>' +
+      '</ovirt-instance:item>';
+    const engine = readFixture('domains/seed1-repaired.xml').replace(
+      '</ovirt-instance:item>\n</ovirt-instance:value>',
+      `</ovirt-instance:item>\n${nicDict}</ovirt-instance:item>\n</ovirt-instance:value>`.replace(
+        /^<\/ovirt-instance:item>\n/,
+        '',
+      ),
+    );
+    expect(engine).to.contain('filterParameters');
+    const { xml } = create(engine);
+    const saved = Descriptor.fromXml(xml).find({ mac_address: '00:1a:4a:16:01:51' })!;
+    expect(saved.data['filterParameters']).to.equal(undefined);
+    expect(saved.data['macAddr']).to.equal('00:1a:4a:16:01:51');
+    const nic = recover(xml).devices.find((x) => x.kind === 'interface')!;
+    expect(toTypedJson(nic.meta.toDict())).to.deep.include({
+      filterParameters: [{ name: 'IP', value: '10.0.0.1' }],
+      specParams: { inbound: { average: 1000 } },
+    });
+  });
+
+  it('save refuses, with a path, a value the agent set that the descriptor layout cannot hold', () => {
+    const d = recover(readFixture('domains/engine-ovirt-vm-live.xml'));
+    d.devices.find((x) => x.kind === 'interface')!.meta.set('nested', dict([['a', dict([['b', 'c']])]]));
+    expect(() => d.save()).to.throw(MetadataError, /devices\[0\]\.nested/);
   });
 
   it('property: recover → save → recover loses no entry and changes no value', () => {
