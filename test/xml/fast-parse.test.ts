@@ -305,7 +305,9 @@ describe('fast parse engine', () => {
     });
   });
 
-  describe('properties', () => {
+  describe('properties', function () {
+    // Thousands of parses each in CI, on a shared two-core machine.
+    this.timeout(180_000);
     it('generated well-formed documents: both engines agree byte for byte', () => {
       const features = new Map(
         [
