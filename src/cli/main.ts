@@ -13,12 +13,17 @@ export interface Io {
   err(text: string): void;
 }
 
-function program(io: Io, setExit: (code: number) => void): Command {
+function program(io: Io, setExit: (code: number) => void, setFile: (file: string) => void): Command {
+  // Errors that do not know their input (a device value) are reported against the command's file.
   const p = new Command('vmdevices')
     .description('libvirt domain XML + per-device metadata as typed devices')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .hook('preAction', (_root, action) => {
+      const file = action.args[0];
+      setFile(file ?? bundledExample());
+    });
 
   p.command('inspect')
     .description(
@@ -77,9 +82,16 @@ function program(io: Io, setExit: (code: number) => void): Command {
 /** Runs the CLI; returns the exit code (0 ok, 1 error, 2 usage). */
 export function main(argv: readonly string[], io: Io): number {
   let code = 0;
-  const p = program(io, (c) => {
-    code = c;
-  });
+  let file: string | undefined;
+  const p = program(
+    io,
+    (c) => {
+      code = c;
+    },
+    (f) => {
+      file = f;
+    },
+  );
   try {
     p.parse(argv, { from: 'user' });
   } catch (e) {
@@ -89,7 +101,7 @@ export function main(argv: readonly string[], io: Io): number {
       return 2;
     }
     if (isVmDevicesError(e)) {
-      io.err(`${e.format()}\n`);
+      io.err(`${e.format(file)}\n`);
       return 1;
     }
     throw e;

@@ -45,6 +45,9 @@ export interface Problem {
   message: string;
   /** Index of the device concerned, when one is. */
   device?: number;
+  /** Where in the input, when known. */
+  line?: number;
+  column?: number;
 }
 
 /** How a device got its metadata. */
@@ -353,7 +356,7 @@ export class Domain {
         d.toJSON();
       } catch (e) {
         if (!isVmDevicesError(e)) throw e;
-        problems.push({ code: e.code, message: e.message, device: i });
+        problems.push({ code: e.code, message: e.message, device: i, line: e.line, column: e.column });
         return;
       }
       if (id.kind === 'disk' && id.keys.name !== undefined) push(byTarget, id.keys.name, i);

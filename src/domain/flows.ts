@@ -96,7 +96,7 @@ function driveConf(entries: readonly MetadataEntry[]): Dict {
 }
 
 function problemError(p: Problem, source: string | undefined): VmDevicesError {
-  return new VmDevicesError(p.code, p.message, { source });
+  return new VmDevicesError(p.code, p.message, { source, line: p.line, column: p.column });
 }
 
 /**
