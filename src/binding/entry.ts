@@ -103,6 +103,16 @@ function descriptorIdentity(attrs: Readonly<Record<string, string>>, data: Dict)
     else if (kind === 'lease') keys.leaseKey = name;
     else alias ??= name;
   }
+  return identityWith(kind, alias, keys, data);
+}
+
+/** The identity, with what both layouts keep the same way in the data: deviceId and address. */
+function identityWith(
+  kind: string | undefined,
+  alias: string | undefined,
+  keys: NaturalKeys,
+  data: Dict,
+): EntryIdentity {
   const address = get(data, 'address');
   return {
     kind,
@@ -146,15 +156,7 @@ function xmlpickleIdentity(d: Dict): EntryIdentity {
   }
   const uuid = text(get(d, 'uuid'));
   if (uuid !== undefined) keys.uuid = uuid.toLowerCase();
-  const address = get(d, 'address');
-  const alias = text(get(d, 'alias'));
-  return {
-    kind,
-    alias,
-    deviceId: text(get(d, 'deviceId')),
-    address: isDict(address) ? addressKey(address) : undefined,
-    keys,
-  };
+  return identityWith(kind, text(get(d, 'alias')), keys, d);
 }
 
 /** The drive name of iface+index, or undefined when they name none (an entry is not an error). */
