@@ -1,0 +1,145 @@
+import { expect } from 'chai';
+import { bind } from '../../src/binding/binder.js';
+import type { MetadataEntry } from '../../src/binding/entry.js';
+import type { DeviceIdentity } from '../../src/devices/device.js';
+import { dict } from '../../src/metadata/value.js';
+import type { Value } from '../../src/metadata/value.js';
+
+const dev = (kind: string, more: Partial<DeviceIdentity> = {}): DeviceIdentity => ({
+  kind,
+  alias: undefined,
+  userAliasId: undefined,
+  address: undefined,
+  keys: {},
+  ...more,
+});
+const desc = (
+  index: number,
+  attrs: Record<string, string>,
+  data: Record<string, Value> = {},
+): MetadataEntry => ({
+  layout: 'descriptor',
+  index,
+  attrs,
+  data: dict(Object.entries(data)),
+});
+const pickle = (index: number, data: Record<string, Value>): MetadataEntry => ({
+  layout: 'xmlpickle',
+  index,
+  data: dict(Object.entries(data)),
+});
+const label = (i: number) => `device #${i}`;
+const rules = (r: ReturnType<typeof bind>) =>
+  r.bindings.map((b) => (b === undefined ? 'none' : `${b.rule}:${b.entry.index}`));
+
+describe('bind', () => {
+  it('applies the rules in order and each device keeps the rule that decided', () => {
+    const devices = [
+      dev('disk', { alias: 'ua-d1', userAliasId: 'd1', keys: { name: 'vda' } }),
+      dev('interface', { alias: 'net0', keys: { mac: '52:54:00:00:00:01' } }),
+      dev('rng', { alias: 'rng0', address: 'slot=7,type=pci' }),
+      dev('graphics', { keys: { type: 'vnc' } }),
+      dev('watchdog', { alias: 'watchdog0' }),
+    ];
+    const entries = [
+      desc(0, { devtype: 'disk', name: 'vda' }, { deviceId: 'd1' }),
+      desc(1, { devtype: 'interface', alias: 'net0' }),
+      pickle(2, {
+        type: 'rng',
+        address: dict([
+          ['type', 'pci'],
+          ['slot', '0x07'],
+        ]),
+      }),
+      desc(3, { devtype: 'graphics', name: 'vnc' }),
+    ];
+    const r = bind(devices, entries, label);
+    expect(rules(r)).to.deep.equal(['user-alias:0', 'alias:1', 'address:2', 'key:3', 'none']);
+    expect(r.orphans).to.deep.equal([]);
+    expect(r.ambiguities).to.deep.equal([]);
+  });
+
+  it('takes bound devices and entries out of the pool before the next pass', () => {
+    // Entry 0 is decided by the user alias; entry 1 then finds no free device by the key.
+    const devices = [dev('disk', { alias: 'ua-x', userAliasId: 'x', keys: { name: 'vda' } })];
+    const entries = [
+      desc(0, { devtype: 'disk', name: 'vda' }),
+      desc(1, { devtype: 'disk', name: 'vda', alias: 'ua-x' }),
+    ];
+    const r = bind(devices, entries, label);
+    expect(rules(r)).to.deep.equal(['user-alias:1']);
+    expect(r.orphans.map((o) => o.index)).to.deep.equal([0]);
+  });
+
+  it('never binds an entry whose keys contradict the device', () => {
+    const devices = [
+      dev('interface', { alias: 'net0', keys: { mac: '52:54:00:00:00:01' } }),
+      dev('disk', { alias: 'virtio-disk0', keys: { name: 'vda' } }),
+      dev('interface', { alias: 'ua-a', userAliasId: 'a', keys: { mac: '52:54:00:00:00:09' } }),
+    ];
+    const entries = [
+      desc(0, { mac_address: '52:54:00:00:00:02', alias: 'net0' }), // another MAC
+      desc(1, { devtype: 'disk', name: 'vdb', alias: 'virtio-disk0' }), // another target dev
+      desc(2, { mac_address: '52:54:00:00:00:09' }, { deviceId: 'b' }), // another device id
+      desc(3, { devtype: 'watchdog', alias: 'net0' }), // another kind
+    ];
+    const r = bind(devices, entries, label);
+    expect(rules(r)).to.deep.equal(['none', 'none', 'none']);
+    expect(r.orphans).to.have.length(4);
+  });
+
+  it('never matches on empty keys', () => {
+    const devices = [dev('video', { alias: '' as unknown as undefined }), dev('sound')];
+    const entries = [desc(0, { devtype: 'video', name: '' }), pickle(1, { type: 'sound', alias: '' })];
+    const r = bind(devices, entries, label);
+    expect(rules(r)).to.deep.equal(['none', 'none']);
+  });
+
+  it('reports an entry claiming two devices, and two entries claiming one, naming the key; binds neither', () => {
+    const devices = [
+      dev('interface', { keys: { mac: '52:54:00:00:00:05' } }),
+      dev('interface', { keys: { mac: '52:54:00:00:00:05' } }),
+      dev('disk', { keys: { name: 'vda' } }),
+      dev('disk', { keys: { name: 'vdb' } }),
+    ];
+    const entries = [
+      desc(0, { mac_address: '52:54:00:00:00:05' }),
+      desc(1, { devtype: 'disk', name: 'vda' }),
+      desc(2, { devtype: 'disk', name: 'vda' }),
+      desc(3, { devtype: 'disk', name: 'vdb' }),
+    ];
+    const r = bind(devices, entries, label);
+    expect(rules(r)).to.deep.equal(['none', 'none', 'none', 'key:3']);
+    expect(r.ambiguities.map((a) => [a.rule, a.devices, a.entries.map((e) => e.index)])).to.deep.equal([
+      ['key', [0, 1], [0]],
+      ['key', [2], [1, 2]],
+    ]);
+    expect(r.ambiguities[0]!.message).to.match(
+      /matches 2 devices by mac=52:54:00:00:00:05: device #0, device #1/,
+    );
+    expect(r.ambiguities[1]!.message).to.match(/2 entries claim device #2/);
+    // Ambiguous entries are reported as such, not as orphans.
+    expect(r.orphans).to.deep.equal([]);
+  });
+
+  it('binds a thousand devices by each rule, each to its own entry', () => {
+    const n = 1000;
+    const devices = Array.from({ length: n }, (_, i) =>
+      dev('interface', {
+        alias: i % 2 === 0 ? `ua-id${i}` : `net${i}`,
+        userAliasId: i % 2 === 0 ? `id${i}` : undefined,
+        keys: { mac: `mac${i}` },
+      }),
+    );
+    const entries = Array.from({ length: n }, (_, i) =>
+      i % 4 === 0
+        ? desc(i, { mac_address: `MAC${i}` }, { deviceId: `id${i}` })
+        : i % 4 === 1
+          ? desc(i, { devtype: 'interface', alias: `net${i}` })
+          : desc(i, { mac_address: `mac${i}` }),
+    );
+    const r = bind(devices, entries, label);
+    r.bindings.forEach((b, i) => expect(b?.entry.index, `device ${i}`).to.equal(i));
+    expect(r.orphans).to.deep.equal([]);
+  });
+});
