@@ -88,18 +88,19 @@ function diffElements(a: Element, b: Element): string | undefined {
   const stack: [Element, Element][] = [[a, b]];
   while (stack.length > 0) {
     const [x, y] = stack.pop() as [Element, Element];
-    const path = elementPath(x);
+    // The path is built only for a report: building it for every element is quadratic in depth.
+    const path = (): string => elementPath(x);
     if (localNameOf(x) !== localNameOf(y) || (x.namespaceURI ?? '') !== (y.namespaceURI ?? '')) {
-      return `${path}: element {${x.namespaceURI ?? ''}}${localNameOf(x)} differs from {${y.namespaceURI ?? ''}}${localNameOf(y)}`;
+      return `${path()}: element {${x.namespaceURI ?? ''}}${localNameOf(x)} differs from {${y.namespaceURI ?? ''}}${localNameOf(y)}`;
     }
     const ax = attrMap(x);
     const ay = attrMap(y);
     for (const [k, v] of ax) {
       const w = ay.get(k);
-      if (w === undefined) return `${path}/@${k}: attribute missing on the right`;
-      if (w !== v) return `${path}/@${k}: ${JSON.stringify(v)} differs from ${JSON.stringify(w)}`;
+      if (w === undefined) return `${path()}/@${k}: attribute missing on the right`;
+      if (w !== v) return `${path()}/@${k}: ${JSON.stringify(v)} differs from ${JSON.stringify(w)}`;
     }
-    for (const k of ay.keys()) if (!ax.has(k)) return `${path}/@${k}: attribute missing on the left`;
+    for (const k of ay.keys()) if (!ax.has(k)) return `${path()}/@${k}: attribute missing on the left`;
     const cx = significantChildren(x);
     const cy = significantChildren(y);
     const pairs: [Element, Element][] = [];
@@ -112,7 +113,7 @@ function diffElements(a: Element, b: Element): string | undefined {
       if (p.kind === 'element') pairs.push([p.node as Element, q.node as Element]);
       else if (p.kind === 'text') {
         if (textValue(p) !== textValue(q)) {
-          return `${path}/text(): ${JSON.stringify(textValue(p))} differs from ${JSON.stringify(textValue(q))}`;
+          return `${path()}/text(): ${JSON.stringify(textValue(p))} differs from ${JSON.stringify(textValue(q))}`;
         }
       } else if (p.node.nodeValue !== q.node.nodeValue || p.node.nodeName !== q.node.nodeName) {
         return `${nodePath(x, i)}: ${p.kind} ${JSON.stringify(p.node.nodeValue)} differs from ${JSON.stringify(q.node.nodeValue)}`;
