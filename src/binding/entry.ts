@@ -150,6 +150,12 @@ function xmlpickleIdentity(d: Dict): EntryIdentity {
     if (serial !== undefined) keys.serial = serial;
   }
   if (kind === 'graphics' && device !== undefined && device !== 'graphics') keys.type = device;
+  if (kind === 'controller') {
+    // Vdsm's controller dicts: the controller type is `device`, with its `index`.
+    const index = text(get(d, 'index'));
+    if (device !== undefined && device !== 'controller' && index !== undefined)
+      keys.controller = `${device}:${index}`;
+  }
   if (kind === 'lease') {
     const key = text(get(d, 'lease_id'));
     if (key !== undefined) keys.leaseKey = key;

@@ -122,6 +122,15 @@ describe('bind', () => {
     expect(r.orphans).to.deep.equal([]);
   });
 
+  it('binds a controller by type and index from an xmlpickle dict', () => {
+    const devices = [
+      dev('controller', { keys: { controller: 'usb:0' } }),
+      dev('controller', { keys: { controller: 'scsi:0' } }),
+    ];
+    const r = bind(devices, [pickle(0, { type: 'controller', device: 'scsi', index: 0 })], label);
+    expect(rules(r)).to.deep.equal(['none', 'key:0']);
+  });
+
   it('binds a thousand devices by each rule, each to its own entry', () => {
     const n = 1000;
     const devices = Array.from({ length: n }, (_, i) =>

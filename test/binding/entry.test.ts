@@ -69,6 +69,9 @@ describe('entry identity', () => {
       }),
     );
     expect(addr.address).to.equal('bus=0,slot=5,type=pci');
+    expect(entryIdentity(pickle(0, { type: 'controller', device: 'usb', index: '0' })).keys).to.deep.equal({
+      controller: 'usb:0',
+    });
     // An interface it does not know names no drive; it is not an error.
     expect(entryIdentity(pickle(0, { type: 'disk', iface: 'weird', index: 0 })).keys).to.deep.equal({});
   });
