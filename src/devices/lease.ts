@@ -78,6 +78,12 @@ export class Lease extends Device {
     return this.targetPath?.startsWith(PATH_PLACEHOLDER) === true || typeof this.targetOffset === 'string';
   }
 
+  /** Replaces the Engine placeholders (only those) by the volume's lease path and offset. */
+  fillPlaceholders(path: string, offset: number): void {
+    if (this.targetPath?.startsWith(PATH_PLACEHOLDER) === true) this.targetPath = path;
+    if (typeof this.targetOffset === 'string') this.targetOffset = offset;
+  }
+
   protected override naturalKeys(): NaturalKeys {
     const key = this.key;
     return key === undefined || key === '' ? {} : { leaseKey: key };

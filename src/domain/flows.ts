@@ -5,6 +5,7 @@
 import type { MetadataEntry } from '../binding/entry.js';
 import { describeEntry, entryIdentity } from '../binding/entry.js';
 import { Drive } from '../devices/drive.js';
+import { Lease } from '../devices/lease.js';
 import { DuplicateDeviceError, VmDevicesError } from '../errors.js';
 import type { Dict } from '../metadata/value.js';
 import { dict, dictEntries, dictSet } from '../metadata/value.js';
@@ -63,11 +64,35 @@ export function create(engineXml: string, options: ParseOptions = {}): CreateRes
     domain.addCreated(cloneInto(drive.element, domain.descriptor.document), conf, entries);
   }
 
+  fillLeasePlaceholders(domain);
   const problems = domain.validate();
   const fatal = problems.find((p) => p.code !== 'AMBIGUOUS_BINDING');
   if (fatal !== undefined) throw problemError(fatal, options.source);
   domain.save();
   return { xml: domain.toXml(), domain };
+}
+
+/**
+ * Engine XML may carry volume leases whose target is a placeholder (`LEASE-PATH...`,
+ * `LEASE-OFFSET...`): the drive whose top volume the lease guards (lockspace = its domainID, key =
+ * its volumeID) gives the lease path and offset. Leases no drive claims are VM leases and stay.
+ */
+function fillLeasePlaceholders(domain: Domain): void {
+  const devices = domain.devices;
+  if (!devices.some((d) => d instanceof Lease && d.hasPlaceholders)) return;
+  const byVolume = new Map<string, { path: string; offset: number }>();
+  for (const d of devices) {
+    if (!(d instanceof Drive)) continue;
+    const top = d.meta.get('volumeChain')?.at(-1);
+    if (top?.domainID === undefined || top.volumeID === undefined) continue;
+    if (top.leasePath === undefined || top.leaseOffset === undefined) continue;
+    byVolume.set(`${top.domainID}/${top.volumeID}`, { path: top.leasePath, offset: top.leaseOffset });
+  }
+  for (const d of devices) {
+    if (!(d instanceof Lease) || !d.hasPlaceholders) continue;
+    const volume = byVolume.get(`${d.lockspace ?? ''}/${d.key ?? ''}`);
+    if (volume !== undefined) d.fillPlaceholders(volume.path, volume.offset);
+  }
 }
 
 /** A conf error, naming the metadata entries the drive was built from. */

@@ -183,6 +183,19 @@ describe('create', () => {
     );
   });
 
+  it("fills a volume lease's placeholders from the drive whose top volume it guards; a VM lease stays", () => {
+    const { domain } = create(readFixture('domains/engine-volume-lease.xml'));
+    const leases = domain.devices.filter((x) => x.kind === 'lease').map((x) => x.toJSON().fields);
+    expect(leases[0]).to.include({
+      targetPath: '/rhev/sd-1/images/img/vol-top.lease',
+      targetOffset: 1048576,
+    });
+    expect(leases[1]).to.include({
+      targetPath: 'LEASE-PATH:vm-lease:sd-vm',
+      targetOffset: 'LEASE-OFFSET:vm-lease:sd-vm',
+    });
+  });
+
   it('gives libvirt XML its schemas accept', function () {
     if (!haveVirtXmlValidate()) this.skip();
     for (const f of ['domains/seed1-repaired.xml', 'domains/engine-ovirt-vm.xml']) {
