@@ -1,0 +1,74 @@
+import { expect } from 'chai';
+import { addressKey, readAddress, writeAddress } from '../../src/devices/address.js';
+import { firstChild, parseXml, serialize } from '../../src/xml/index.js';
+
+describe('guest address (address.ts)', () => {
+  describe('addressKey', () => {
+    it('normalizes numbers: 0x05 = 5 = 0x0005 = 0X5', () => {
+      const keys = ['0x05', '5', '0x0005', '0X5', ' 5 '].map((slot) => addressKey({ type: 'pci', slot }));
+      expect(new Set(keys).size).to.equal(1);
+      expect(keys[0]).to.equal('slot=5,type=pci');
+      expect(addressKey({ slot: 5 })).to.equal('slot=5');
+      expect(addressKey({ slot: 0x0a })).to.equal(addressKey({ slot: '0xa' }));
+    });
+
+    it('ignores attribute order', () => {
+      expect(
+        addressKey({ type: 'pci', domain: '0x0000', bus: '0x00', slot: '0x03', function: '0x0' }),
+      ).to.equal(addressKey({ function: '0', slot: '3', bus: '0', domain: '0', type: 'pci' }));
+    });
+
+    it('keeps distinct values distinct, and non-numbers verbatim', () => {
+      expect(addressKey({ slot: '0x10' })).not.to.equal(addressKey({ slot: '10' }));
+      expect(addressKey({ type: 'drive', controller: '0' })).not.to.equal(
+        addressKey({ type: 'pci', controller: '0' }),
+      );
+      expect(addressKey({ type: 'ccw', devno: '0x0001', cssid: '0xfe' })).to.equal(
+        'cssid=254,devno=1,type=ccw',
+      );
+      expect(addressKey({ uuid: 'abc-0x1' })).to.equal('uuid=abc-0x1');
+    });
+
+    it('drops empty values and gives undefined when nothing is left', () => {
+      expect(addressKey({ type: 'pci', slot: '', bus: '  ' })).to.equal('type=pci');
+      expect(addressKey({ slot: '' })).to.equal(undefined);
+      expect(addressKey({})).to.equal(undefined);
+    });
+
+    it('ignores values that are neither strings nor numbers', () => {
+      expect(
+        addressKey({ type: 'pci', slot: true, bus: { x: 1 }, unit: null, function: undefined }),
+      ).to.equal('type=pci');
+      expect(addressKey({ slot: [1] })).to.equal(undefined);
+      expect(addressKey({ slot: 7n })).to.equal('slot=7');
+    });
+  });
+
+  describe('readAddress and writeAddress', () => {
+    it('reads only the direct <address> child', () => {
+      const el = parseXml('<hostdev><source><address bus="1"/></source></hostdev>').documentElement!;
+      expect(readAddress(el)).to.equal(undefined);
+      const el2 = parseXml('<disk><address type="drive" unit="1"/></disk>').documentElement!;
+      expect({ ...readAddress(el2) }).to.deep.equal({ type: 'drive', unit: '1' });
+    });
+
+    it('replaces the existing element in place, creates one in order, and removes it', () => {
+      const el = parseXml(
+        '<disk><target dev="vda"/><address type="drive"/><boot order="1"/></disk>',
+      ).documentElement!;
+      writeAddress(el, { type: 'pci', slot: '0x05' }, ['target', 'address', 'boot']);
+      expect(serialize(el)).to.equal(
+        '<disk><target dev="vda"/><address type="pci" slot="0x05"/><boot order="1"/></disk>',
+      );
+      writeAddress(el, undefined, []);
+      expect(firstChild(el, 'address')).to.equal(undefined);
+      writeAddress(el, { type: 'drive' }, ['target', 'address', 'boot']);
+      expect(serialize(el)).to.equal(
+        '<disk><target dev="vda"/><address type="drive"/><boot order="1"/></disk>',
+      );
+      writeAddress(el, undefined, []);
+      writeAddress(el, undefined, []);
+      expect(serialize(el)).to.equal('<disk><target dev="vda"/><boot order="1"/></disk>');
+    });
+  });
+});
