@@ -29,7 +29,9 @@ const FACTORS: Readonly<Record<string, bigint>> = {
 
 /** Bytes per unit (case-insensitive); undefined for a unit libvirt does not know. */
 export function unitFactor(unit: string): bigint | undefined {
-  return FACTORS[unit.toLowerCase()];
+  const key = unit.toLowerCase();
+  // Own keys only: `__proto__` or `constructor` must not read Object.prototype's members.
+  return Object.hasOwn(FACTORS, key) ? FACTORS[key] : undefined;
 }
 
 /**
