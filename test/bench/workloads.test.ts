@@ -117,13 +117,19 @@ describe('bench workloads', () => {
     }
   });
 
-  it('ovirt20 create builds the three storage devices from the instance and binds the NIC and graphics', () => {
+  it('ovirt20 create builds the three storage devices from the instance and binds the NIC, graphics and controllers', () => {
     const w = workload('ovirt20');
     const { domain, xml } = create(w.engine, { source: 'ovirt20 engine' });
     const created = domain.devices.filter((dev) => domain.bindingOf(dev).rule === 'created');
     expect(created.map((dev) => dev.identity().keys.name).sort()).to.deep.equal(['hdc', 'sda', 'vda']);
     const byKey = domain.devices.filter((dev) => domain.bindingOf(dev).rule === 'key').map((dev) => dev.kind);
-    expect(byKey.sort()).to.deep.equal(['graphics', 'graphics', 'interface']);
+    // MAC, graphics type, and the instance's controller dicts (type:index).
+    expect(byKey.sort()).to.deep.equal([
+      ...Array<string>(5).fill('controller'),
+      'graphics',
+      'graphics',
+      'interface',
+    ]);
     expect(recover(xml).devices).to.have.length(domain.devices.length);
   });
 
