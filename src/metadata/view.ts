@@ -49,9 +49,8 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
     if (codec === undefined) return raw as MetaTypeOf<S, K>;
     const r = codec.decode(raw);
     if (isLeft(r)) {
-      throw new MetadataError('METADATA_VALUE', `${this.owner}: ${reportErrors(r.left, key).join('; ')}`, {
-        path: key,
-      });
+      // The report names each bad value's path from the key (`volumeChain[1].leaseOffset`).
+      throw new MetadataError('METADATA_VALUE', `${this.owner}: ${reportErrors(r.left, key).join('; ')}`);
     }
     this.cache.set(key, r.right);
     return r.right as MetaTypeOf<S, K>;
