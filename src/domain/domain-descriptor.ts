@@ -90,21 +90,29 @@ export class DomainDescriptor {
   get vcpus(): Vcpus | undefined {
     const el = firstChild(this.root, 'vcpu');
     if (el === undefined) return undefined;
-    const where = (path: string) => ({ source: this.source, path, ...positionOf(el) });
-    const maxText = textOf(el).trim();
-    if (!/^\d+$/.test(maxText))
-      throw new XmlValueError(`"${maxText}" is not a vcpu count`, where(elementPath(el)), maxText);
-    const max = Number(maxText);
+    const count = (text: string, path: string): number => {
+      const n = /^\d+$/.test(text.trim()) ? Number(text.trim()) : NaN;
+      if (!Number.isSafeInteger(n)) {
+        throw new XmlValueError(
+          `"${text}" is not a vcpu count`,
+          { source: this.source, path, ...positionOf(el) },
+          text,
+        );
+      }
+      return n;
+    };
+    const max = count(textOf(el), elementPath(el));
     const currentText = getAttr(el, 'current');
     if (currentText === undefined) return { max, current: max };
-    if (!/^\d+$/.test(currentText.trim())) {
+    const current = count(currentText, `${elementPath(el)}/@current`);
+    if (current > max) {
       throw new XmlValueError(
-        `"${currentText}" is not a vcpu count`,
-        where(`${elementPath(el)}/@current`),
+        `current vcpus ${current} exceed the maximum ${max}`,
+        { source: this.source, path: `${elementPath(el)}/@current`, ...positionOf(el) },
         currentText,
       );
     }
-    return { max, current: Number(currentText) };
+    return { max, current };
   }
 
   /** The direct `<devices>` child, if any. */

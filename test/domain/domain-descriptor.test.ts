@@ -94,6 +94,15 @@ describe('DomainDescriptor (domain-descriptor.ts)', () => {
         '/domain/vcpu/@current',
       );
     });
+
+    it('refuses counts beyond 2^53 and a current count over the maximum', () => {
+      expect(valueError(() => domain('<vcpu>99999999999999999999</vcpu>').vcpus).detail).to.match(
+        /is not a vcpu count/,
+      );
+      const over = valueError(() => domain('<vcpu current="8">4</vcpu>').vcpus);
+      expect(over.path).to.equal('/domain/vcpu/@current');
+      expect(over.detail).to.equal('current vcpus 8 exceed the maximum 4');
+    });
   });
 
   describe('metadataGroups', () => {
