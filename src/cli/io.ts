@@ -15,13 +15,18 @@ export function readInput(file: string): string {
   }
 }
 
-/** The example shipped in the package: the seed's Engine XML, repaired, with its metadata. */
-export function bundledExample(): string {
+/** The package root: the first folder above the CLI that holds package.json. */
+export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
-    if (up === dir) throw new UsageError('cannot find the bundled example: no package.json above the CLI');
+    if (up === dir) throw new UsageError('cannot find the package root: no package.json above the CLI');
     dir = up;
   }
-  return join(dir, 'fixtures', 'domains', 'seed1-repaired.xml');
+  return dir;
+}
+
+/** The example shipped in the package: the seed's Engine XML, repaired, with its metadata. */
+export function bundledExample(): string {
+  return join(packageRoot(), 'fixtures', 'domains', 'seed1-repaired.xml');
 }

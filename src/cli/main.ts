@@ -7,6 +7,7 @@ import { isVmDevicesError } from '../errors.js';
 import { runInspect, runCreate, runExplain, runRoundtrip } from './domain-commands.js';
 import { runMetadataDecode, runMetadataEncode } from './metadata-commands.js';
 import { UsageError, bundledExample } from './io.js';
+import { runBench } from './bench-command.js';
 
 export interface Io {
   out(text: string): void;
@@ -50,6 +51,13 @@ function program(io: Io, setExit: (code: number) => void, setFile: (file: string
     .argument('<file>', 'Engine domain XML')
     .option('--json', 'print the inspect JSON of the result instead of the XML')
     .action((file: string, o: { json?: boolean }) => setExit(runCreate(io, file, o.json === true)));
+
+  p.command('bench')
+    .description(
+      'run the benchmark suite (bench/, in a source checkout): our operations vs raw xmldom and a Python peer',
+    )
+    .option('--json', 'machine-readable output')
+    .action((o: { json?: boolean }) => setExit(runBench(o.json === true)));
 
   const md = p.command('metadata').description('decode or encode metadata groups');
   md.command('decode')

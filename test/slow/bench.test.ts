@@ -1,0 +1,56 @@
+/** The benchmark runs and prints the documented JSON shape (its numbers are never asserted here). */
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../helpers/fixtures.js';
+
+describe('npm run bench -- --json (quick budgets)', () => {
+  it('reports every op of every workload, the growth exponents and memory', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'),
+        '--expose-gc',
+        join(ROOT, 'bench', 'run.ts'),
+        '--quick',
+        '--json',
+      ],
+      { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+    );
+    expect(r.status, r.stderr).to.equal(0);
+    const j = JSON.parse(r.stdout) as {
+      results: {
+        workload: string;
+        op: string;
+        median_ms: number;
+        vs_parse: number;
+        vs_python: number | null;
+      }[];
+      growth: Record<string, number>;
+      memory: { domains: number; peak_rss_mb: number; bytes_per_device: number };
+    };
+    const ops = [
+      'parse',
+      'parse-hardened',
+      'model',
+      'bind',
+      'recover',
+      'create',
+      'save',
+      'xmlpickle-decode',
+      'xmlpickle-encode',
+      'descriptor-decode',
+      'descriptor-encode',
+    ];
+    for (const w of ['ovirt20', 'n100', 'n1000', 'n5000']) {
+      expect(
+        j.results.filter((x) => x.workload === w).map((x) => x.op),
+        w,
+      ).to.have.members(ops);
+    }
+    for (const x of j.results) expect(x.median_ms, `${x.workload} ${x.op}`).to.be.above(0);
+    expect(Object.keys(j.growth)).to.have.members(ops);
+    expect(j.memory.domains).to.be.above(0); // 1000 in a full run, fewer with --quick
+    expect(j.memory.peak_rss_mb).to.be.above(0);
+  });
+});
