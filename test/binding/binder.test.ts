@@ -1,33 +1,8 @@
 import { expect } from 'chai';
-import { bind } from '../../src/binding/binder.js';
-import type { MetadataEntry } from '../../src/binding/entry.js';
-import type { DeviceIdentity } from '../../src/devices/device.js';
 import { dict } from '../../src/metadata/value.js';
-import type { Value } from '../../src/metadata/value.js';
+import { desc, dev, pickle } from '../helpers/entries.js';
+import { bind } from '../../src/binding/binder.js';
 
-const dev = (kind: string, more: Partial<DeviceIdentity> = {}): DeviceIdentity => ({
-  kind,
-  alias: undefined,
-  userAliasId: undefined,
-  address: undefined,
-  keys: {},
-  ...more,
-});
-const desc = (
-  index: number,
-  attrs: Record<string, string>,
-  data: Record<string, Value> = {},
-): MetadataEntry => ({
-  layout: 'descriptor',
-  index,
-  attrs,
-  data: dict(Object.entries(data)),
-});
-const pickle = (index: number, data: Record<string, Value>): MetadataEntry => ({
-  layout: 'xmlpickle',
-  index,
-  data: dict(Object.entries(data)),
-});
 const label = (i: number) => `device #${i}`;
 const rules = (r: ReturnType<typeof bind>) =>
   r.bindings.map((b) => (b === undefined ? 'none' : `${b.rule}:${b.entry.index}`));

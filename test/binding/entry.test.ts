@@ -1,24 +1,7 @@
 import { expect } from 'chai';
-import type { MetadataEntry } from '../../src/binding/entry.js';
-import { entryIdentity } from '../../src/binding/entry.js';
 import { dict } from '../../src/metadata/value.js';
-import type { Value } from '../../src/metadata/value.js';
-
-const desc = (
-  index: number,
-  attrs: Record<string, string>,
-  data: Record<string, Value> = {},
-): MetadataEntry => ({
-  layout: 'descriptor',
-  index,
-  attrs,
-  data: dict(Object.entries(data)),
-});
-const pickle = (index: number, data: Record<string, Value>): MetadataEntry => ({
-  layout: 'xmlpickle',
-  index,
-  data: dict(Object.entries(data)),
-});
+import { desc, pickle } from '../helpers/entries.js';
+import { entryIdentity } from '../../src/binding/entry.js';
 
 describe('entry identity', () => {
   it('reads descriptor attributes as Vdsm wrote them', () => {
