@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { expectInvalidFixture, thrown } from '../helpers/errors.js';
 import fc from 'fast-check';
 import { basename } from 'node:path';
 import {
@@ -28,16 +29,6 @@ import { assertXmlEqual } from '../helpers/xml-assert.js';
 
 const NUM_RUNS = process.env['CI'] ? 1000 : 200;
 const VM = DESCRIPTOR_URI;
-
-function thrown(f: () => unknown): VmDevicesError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof VmDevicesError) return e;
-    throw new Error(`expected a VmDevicesError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected an error, got none');
-}
 
 function raw(xml: string): RawXml {
   return new RawXml(parseXml(xml).documentElement!);
@@ -126,20 +117,7 @@ describe('Descriptor', () => {
     });
     for (const rel of files) {
       const name = basename(rel, '.xml');
-      it(name, () => {
-        const text = readFixture(rel);
-        const expected = /^<!-- expect path="(.*)" line="(\d+)" -->\n/.exec(text);
-        expect(expected, 'fixture header <!-- expect path="..." line="N" -->').to.not.equal(null);
-        const e = thrown(() => Descriptor.fromXml(text, { source: rel }));
-        expect(e.code).to.equal(name.split('--')[0]);
-        expect(e.path ?? '').to.equal(expected![1]);
-        expect(e.line).to.equal(Number(expected![2]));
-        expect(e.column).to.be.a('number');
-        expect(e.source).to.equal(rel);
-        expect(e.format()).to.match(
-          new RegExp(`^${rel.replace(/[.]/g, '\\.')}:${expected![2]}:\\d+: ${e.code}: .+`),
-        );
-      });
+      it(name, () => expectInvalidFixture(rel, (text, source) => Descriptor.fromXml(text, { source })));
     }
   });
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { expectInvalidFixture, thrown } from '../helpers/errors.js';
 import fc from 'fast-check';
 import { basename } from 'node:path';
 import { MetadataError, VmDevicesError, XmlLimitError, XmlParseError } from '../../src/errors.js';
@@ -15,16 +16,6 @@ const OI = NS['ovirt-instance'];
 
 function expectValue(actual: Value, expected: Value): void {
   expect(valueEquals(actual, expected), JSON.stringify(toTypedJson(actual))).to.equal(true);
-}
-
-function thrown(f: () => unknown): VmDevicesError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof VmDevicesError) return e;
-    throw new Error(`expected a VmDevicesError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected an error, got none');
 }
 
 /** A namespaced document whose value element holds `inner` (prefix `oi`: matched by URI). */
@@ -249,20 +240,7 @@ describe('xmlpickle', () => {
       });
       for (const rel of files) {
         const name = basename(rel, '.xml');
-        it(name, () => {
-          const text = readFixture(rel);
-          const expected = /^<!-- expect path="(.*)" line="(\d+)" -->\n/.exec(text);
-          expect(expected, 'fixture header <!-- expect path="..." line="N" -->').to.not.equal(null);
-          const e = thrown(() => decodeXmlpickle(text, { source: rel }));
-          expect(e.code).to.equal(name.split('--')[0]);
-          expect(e.path ?? '').to.equal(expected![1]);
-          expect(e.line).to.equal(Number(expected![2]));
-          expect(e.column).to.be.a('number');
-          expect(e.source).to.equal(rel);
-          expect(e.format()).to.match(
-            new RegExp(`^${rel.replace(/[.]/g, '\\.')}:${expected![2]}:\\d+: ${e.code}: .+`),
-          );
-        });
+        it(name, () => expectInvalidFixture(rel, (text, source) => decodeXmlpickle(text, { source })));
       }
     });
   });
