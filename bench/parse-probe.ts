@@ -1,6 +1,6 @@
 /**
- * Parse probe: median time of parseXml with xmldom's DOMParser against the fast engine (saxes
- * driving xmldom's DOM), on a realistic ~60 KB oVirt domain and on a ~3 MB domain with 5000
+ * Parse probe: median time of parseXml with xmldom's DOMParser against the fast engine (our
+ * tokenizer building xmldom's DOM), on a realistic ~60 KB oVirt domain and on a ~3 MB domain with 5000
  * devices, both generated deterministically from the libvirt corpus. Run: `npx tsx bench/parse-probe.ts`.
  */
 import { readdirSync, readFileSync } from 'node:fs';

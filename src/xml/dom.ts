@@ -31,7 +31,7 @@ export interface ParseOptions {
   /** Refuse element nesting deeper than this (default 512). */
   maxDepth?: number;
   /**
-   * Which parser builds the Document: `fast` (saxes driving xmldom's DOM, the default) or `xmldom`
+   * Which parser builds the Document: `fast` (our tokenizer building xmldom's DOM, the default) or `xmldom`
    * (xmldom's own DOMParser, several times slower). Both give equal documents, the fast engine
    * refusing a few inputs that xmldom wrongly accepts (see fast-parse.ts); the choice exists for
    * the equivalence tests and the benchmark.

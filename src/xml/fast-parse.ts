@@ -1,36 +1,50 @@
 /**
- * The fast parse engine: the saxes tokenizer drives xmldom's own node factories, so the result is a
- * genuine xmldom Document (xmldom's node classes, NodeLists, NamedNodeMaps and namespace
- * bookkeeping) built several times faster than by xmldom's DOMParser. It builds the same tree as
- * DOMParser does (test/xml/fast-parse.test.ts proves it on the corpus and on generated documents)
- * and is stricter only where xmldom accepts what XML 1.0 forbids (listed at {@link parseFast}).
+ * The fast parse engine: a tokenizer written for this library builds xmldom's own node objects
+ * directly, so the result is a genuine xmldom Document (xmldom's node classes, NodeLists,
+ * NamedNodeMaps, attribute indexes and namespace maps, as xmldom's DOMParser leaves them) built
+ * many times faster than by DOMParser. test/xml/fast-parse.test.ts proves it builds the same
+ * tree as DOMParser on the corpus and on generated and garbled documents; it is stricter only
+ * where xmldom accepts what XML 1.0 forbids (listed at {@link parseFast}).
  *
- * Namespaces are resolved here, not by saxes: saxes trims namespace URIs where xmldom keeps them as
- * written, and its namespace mode allocates a scope per element where this builder allocates one per
- * element that declares a namespace.
+ * Why not a general tokenizer driving xmldom's factories: the factories validate every name
+ * again, and a SAX library's events, attribute objects and per-element namespace scopes cost
+ * more than this whole parse (see bench/README.md). The nodes are made here with the fields
+ * xmldom's factories give them, in the same order, from constructors whose prototypes are
+ * xmldom's (the tests check every such field, and that xmldom's own methods work on the result).
  */
-import { SaxesParser } from 'saxes';
-import type { SaxesTagPlain } from 'saxes';
-import { DOMImplementation } from '@xmldom/xmldom';
-import type { Document, Element, Node, NodeList, Text } from '@xmldom/xmldom';
+import {
+  Attr,
+  CDATASection,
+  Comment,
+  DOMImplementation,
+  Element,
+  NamedNodeMap,
+  NodeList,
+  ProcessingInstruction,
+  Text,
+} from '@xmldom/xmldom';
+import type { Document, Node } from '@xmldom/xmldom';
 import { XmlLimitError, XmlParseError } from '../errors.js';
+import { isNameCodePoint, isNameStartCodePoint } from './names.js';
 
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
+
+const LT = 0x3c;
+const GT = 0x3e;
+const AMP = 0x26;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const EQUALS = 0x3d;
+const QUOTE = 0x22;
+const APOSTROPHE = 0x27;
+const SEMICOLON = 0x3b;
+const HASH = 0x23;
+const SPACE = 0x20;
+const TAB = 0x09;
+const NEWLINE = 0x0a;
 const TEXT_NODE = 3;
-
-/** Prefix → namespace URI; a child scope inherits through its prototype (one per declaring element). */
-type Scope = Record<string, string>;
-
-/** The links xmldom keeps on every node (read-only in its types, plain fields at run time). */
-interface Links {
-  parentNode: Node | null;
-  firstChild: Node | null;
-  lastChild: Node | null;
-  previousSibling: Node | null;
-  nextSibling: Node | null;
-  childNodes: NodeList & { length: number; [index: number]: Node };
-}
 
 export interface FastParseOptions {
   source: string | undefined;
@@ -58,31 +72,248 @@ export function parseFast(text: string, options: FastParseOptions): Document {
   return new Builder(text, options).parse();
 }
 
+// ---- xmldom's nodes, made directly ----------------------------------------------------------
+
+/** Prefix → namespace URI; a child scope inherits through its prototype (one per declaring element). */
+type Scope = Record<string, string>;
+
+/** A dictionary without inherited keys that stays a fast V8 object (Object.create(null) does not). */
+type Dict = Record<string, unknown>;
+
+/** The fields of xmldom nodes this builder writes (read-only in xmldom's types, plain at run time). */
+interface NodeFields {
+  ownerDocument: Document;
+  childNodes: ListFields;
+  parentNode: NodeFields | null;
+  previousSibling: NodeFields | null;
+  nextSibling: NodeFields | null;
+  firstChild: NodeFields | null;
+  lastChild: NodeFields | null;
+  lineNumber: number;
+  columnNumber: number;
+  nodeType: number;
+  _data: string;
+  length: number;
+}
+
+interface ElementFields extends NodeFields {
+  _nsMap: Dict;
+  attributes: AttributesFields;
+  tagName: string;
+}
+
+interface ListFields {
+  length: number;
+  [index: number]: unknown;
+}
+
+interface AttributesFields extends ListFields {
+  _nsIndex: Dict;
+  _noNsIndex: Dict;
+  _ownerElement: ElementFields;
+}
+
+/** Gives a constructor made here the prototype of an xmldom class (so instanceof and methods work). */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- C names the constructor type the function has at run time
+function withPrototype<C>(ctor: unknown, proto: unknown): C {
+  (ctor as { prototype: unknown }).prototype = proto;
+  return ctor as C;
+}
+
+type CharacterDataConstructor = new (doc: Document, data: string, line: number, column: number) => NodeFields;
+
+const EMPTY_PROTOTYPE = Object.create(null) as object;
+const DictNode = withPrototype<new () => Dict>(function DictNode() {
+  // Nothing: an empty object whose prototype has no keys.
+}, EMPTY_PROTOTYPE);
+
+const NodeListNode = withPrototype<new () => ListFields>(function NodeListNode(this: ListFields) {
+  this.length = 0;
+}, NodeList.prototype);
+
+const AttributesNode = withPrototype<new (owner: ElementFields) => AttributesFields>(function AttributesNode(
+  this: AttributesFields,
+  owner: ElementFields,
+) {
+  this._nsIndex = new DictNode();
+  this._noNsIndex = new DictNode();
+  this._ownerElement = owner;
+  this.length = 0;
+}, NamedNodeMap.prototype);
+
+/** What createElementNS gives, with its position and links (xmldom's field order). */
+const ElementNode = withPrototype<
+  new (
+    doc: Document,
+    qname: string,
+    ns: string | null,
+    prefix: string | null,
+    local: string,
+    line: number,
+    column: number,
+  ) => ElementFields
+>(function ElementNode(
+  this: Record<string, unknown>,
+  doc: Document,
+  qname: string,
+  ns: string | null,
+  prefix: string | null,
+  local: string,
+  line: number,
+  column: number,
+) {
+  this['_nsMap'] = new DictNode();
+  this['attributes'] = new AttributesNode(this as unknown as ElementFields);
+  this['childNodes'] = new NodeListNode();
+  this['ownerDocument'] = doc;
+  this['nodeName'] = qname;
+  this['tagName'] = qname;
+  this['namespaceURI'] = ns;
+  this['prefix'] = prefix;
+  this['localName'] = local;
+  this['previousSibling'] = null;
+  this['nextSibling'] = null;
+  this['parentNode'] = null;
+  this['lineNumber'] = line;
+  this['columnNumber'] = column;
+  this['firstChild'] = null;
+  this['lastChild'] = null;
+}, Element.prototype);
+
+/** What createAttributeNS gives, with its value and position. */
+const AttrNode = withPrototype<
+  new (
+    doc: Document,
+    qname: string,
+    ns: string | null,
+    prefix: string | null,
+    local: string,
+    value: string,
+    owner: ElementFields,
+    line: number,
+    column: number,
+  ) => NodeFields
+>(function AttrNode(
+  this: Record<string, unknown>,
+  doc: Document,
+  qname: string,
+  ns: string | null,
+  prefix: string | null,
+  local: string,
+  value: string,
+  owner: ElementFields,
+  line: number,
+  column: number,
+) {
+  this['namespaceURI'] = ns;
+  this['prefix'] = prefix;
+  this['ownerElement'] = owner;
+  this['ownerDocument'] = doc;
+  this['childNodes'] = new NodeListNode();
+  this['nodeName'] = qname;
+  this['name'] = qname;
+  this['specified'] = true;
+  this['localName'] = local;
+  this['lineNumber'] = line;
+  this['columnNumber'] = column;
+  this['nodeValue'] = value;
+  this['value'] = value;
+}, Attr.prototype);
+
+/** Text, CDATA sections and comments: what createTextNode & co. give (`_data` backs `data`). */
+function characterData(proto: unknown): CharacterDataConstructor {
+  return withPrototype<CharacterDataConstructor>(function CharacterDataNode(
+    this: NodeFields,
+    doc: Document,
+    data: string,
+    line: number,
+    column: number,
+  ) {
+    this.ownerDocument = doc;
+    this.childNodes = new NodeListNode();
+    this._data = data;
+    this.length = data.length;
+    this.previousSibling = null;
+    this.nextSibling = null;
+    this.parentNode = null;
+    this.lineNumber = line;
+    this.columnNumber = column;
+  }, proto);
+}
+const TextNode = characterData(Text.prototype);
+const CDATANode = characterData(CDATASection.prototype);
+const CommentNode = characterData(Comment.prototype);
+
+const PINode = withPrototype<
+  new (doc: Document, target: string, data: string, line: number, column: number) => NodeFields
+>(function PINode(
+  this: Record<string, unknown>,
+  doc: Document,
+  target: string,
+  data: string,
+  line: number,
+  column: number,
+) {
+  this['ownerDocument'] = doc;
+  this['childNodes'] = new NodeListNode();
+  this['target'] = target;
+  this['nodeName'] = target;
+  this['_data'] = data;
+  this['length'] = data.length;
+  this['lineNumber'] = line;
+  this['columnNumber'] = column;
+  this['previousSibling'] = null;
+  this['nextSibling'] = null;
+  this['parentNode'] = null;
+}, ProcessingInstruction.prototype);
+
+// ---- The tokenizer --------------------------------------------------------------------------
+
+/** ASCII characters of names: 1 may start a name, 2 may only continue one. */
+const ASCII_NAME = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[:A-Z_a-z]/.test(ch)) ASCII_NAME[c] = 1;
+  else if (/[-.0-9]/.test(ch)) ASCII_NAME[c] = 2;
+}
+
+/** The first character XML 1.0 does not allow anywhere (production [2]), or a lone surrogate. */
+const BAD_CHARACTER =
+  // eslint-disable-next-line no-control-regex -- the control characters XML forbids are what it finds
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** The XML declaration (production [23]), when the text starts with one. */
+const XML_DECLARATION_START = /^<\?xml[ \t\n?]/;
+const XML_DECLARATION =
+  /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
+const XML_VERSION = /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')/;
+const LEADING_SPACE = /^[ \t\n]+/;
+const PREDEFINED = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"],
+]);
+
 class Builder {
   private readonly doc: Document = new DOMImplementation().createDocument(null, '', null);
-  // Six handlers registered with on(): saxes stores them under computed keys, and from the eighth
-  // such store on V8 turns the parser into a dictionary-mode object, which makes saxes five to ten
-  // times slower. The XML declaration, attributes and DOCTYPE are therefore found without handlers.
-  private readonly parser = new SaxesParser({
-    xmlns: false,
-    forceXMLVersion: true,
-    defaultXMLVersion: '1.0',
-  });
   private readonly source: string | undefined;
   private readonly maxDepth: number;
-  private parent: Node;
-  private depth = 0;
-  private scope: Scope;
-  /** The scope around each open element, restored when it closes. */
+  /** Where the first character XML forbids is (-1: none): reported when the scan reaches it. */
+  private readonly badAt: number;
+  /** The open elements, innermost last, with their start offsets and the scopes around them. */
+  private readonly open: ElementFields[] = [];
+  private readonly openAt: number[] = [];
   private readonly scopes: Scope[] = [];
-  /**
-   * Offset just past the last markup reported: text starts there, and the next markup starts at
-   * the first `<` from there (text never holds a raw `<`).
-   */
-  private markupEnd = 0;
-  /** The element closed last (for a mismatched end tag's message). */
-  private closed: Node | null = null;
-  private atEnd = false;
+  private parent: ElementFields | undefined;
+  private scope: Scope;
+  private rootSeen = false;
+  /** Where the markup being read starts (errors found by the scan are reported no later). */
+  private scanAt = 0;
+  // Attributes of the start tag being read (reused: most tags have few).
+  private readonly attrNames: string[] = [];
+  private readonly attrValues: string[] = [];
+  private readonly attrQuotes: number[] = [];
   // Line bookkeeping for positions: offsets are met in increasing order, so one forward scan.
   private line = 1;
   private lineStart = 0;
@@ -94,234 +325,543 @@ class Builder {
   ) {
     this.source = options.source;
     this.maxDepth = options.maxDepth;
-    this.parent = this.doc;
     this.scope = Object.create(null) as Scope;
     this.scope['xml'] = XML_NS;
     this.nextNewline = text.indexOf('\n');
-    const p = this.parser;
-    p.on('text', (data) => {
-      this.onText(data);
-    });
-    p.on('opentag', (tag) => {
-      this.onOpenTag(tag);
-    });
-    p.on('closetag', () => {
-      this.onCloseTag();
-    });
-    p.on('comment', (data) => {
-      const start = this.markupStart();
-      // saxes reports a comment before reading its final `>`.
-      this.markupEnd = p.position + 1;
-      this.append(this.doc.createComment(data), start);
-    });
-    p.on('cdata', (data) => {
-      const start = this.markupStart();
-      this.markupEnd = p.position;
-      // xmldom drops an empty section.
-      if (data !== '') this.append(this.doc.createCDATASection(data), start);
-    });
-    p.on('processinginstruction', ({ target, body }) => {
-      const start = this.markupStart();
-      this.markupEnd = p.position;
-      this.append(this.doc.createProcessingInstruction(target, body), start);
-    });
+    this.badAt = BAD_CHARACTER.exec(text)?.index ?? -1;
   }
 
   parse(): Document {
-    const { text, doc } = this;
+    const { text } = this;
+    const n = text.length;
     if (text.charCodeAt(0) === 0xfeff) {
       this.fail('the text starts with a byte order mark (U+FEFF): decode the input without it', 0);
     }
-    // saxes would pair a lone high surrogate with whatever follows it.
-    const lone = LONE_SURROGATE.exec(text);
-    if (lone !== null)
-      this.fail(`lone surrogate U+${hex(text.charCodeAt(lone.index))} is not a character`, lone.index);
-    // saxes skips whitespace before the first markup; xmldom keeps it as a Text child of the document.
-    const lead = LEADING_SPACE.exec(text);
-    if (lead !== null) this.append(doc.createTextNode(lead[0]), 0);
-    if (XML_DECL.test(text)) {
-      // saxes checks the declaration but keeps only its values; xmldom keeps it as a processing
-      // instruction whose data is what follows `<?xml` and its whitespace, up to `?>`. No value can
-      // hold `?>`, so the first one ends it.
-      const end = text.indexOf('?>') + 2;
-      this.append(
-        doc.createProcessingInstruction('xml', text.slice(5, end - 2).replace(LEADING_SPACE, '')),
-        0,
+    let pos = 0;
+    if (XML_DECLARATION_START.test(text)) pos = this.xmlDeclaration();
+    for (;;) {
+      const lt = text.indexOf('<', pos);
+      const end = lt === -1 ? n : lt;
+      if (end > pos) this.characters(pos, end, lt === -1);
+      if (lt === -1) break;
+      this.scanAt = lt;
+      const c = text.charCodeAt(lt + 1);
+      if (c === SLASH) pos = this.endTag(lt);
+      else if (c === BANG) pos = this.markupDeclaration(lt);
+      else if (c === QUESTION) pos = this.processingInstruction(lt);
+      else pos = this.startTag(lt);
+    }
+    this.scanAt = n;
+    const open = this.parent;
+    if (open !== undefined) {
+      this.fail(
+        `<${open.tagName}> is not closed before the end of the text`,
+        this.openAt[this.openAt.length - 1] ?? 0,
       );
-      this.markupEnd = end;
     }
-    try {
-      this.parser.write(text);
-      this.atEnd = true;
-      this.parser.close();
-    } catch (e) {
-      // saxes fails with plain Errors; ours (XmlParseError, XmlLimitError) and anything else pass.
-      if (!(e instanceof Error) || e.constructor !== Error) throw e;
-      this.explain(e);
-    }
-    return doc;
+    if (!this.rootSeen) this.fail('no root element', Math.max(0, n - 1));
+    if (this.badAt !== -1) this.failBadCharacter();
+    return this.doc;
   }
 
-  private onText(data: string): void {
+  /** `<?xml ...?>` at the start: kept, as xmldom does, as a processing instruction. */
+  private xmlDeclaration(): number {
+    const { text } = this;
+    const m = XML_DECLARATION.exec(text);
+    if (m === null) {
+      if (!text.includes('?>')) {
+        this.fail("the text ends inside a processing instruction (no closing '?>')", 0);
+      }
+      this.fail(
+        XML_VERSION.test(text)
+          ? 'the XML declaration is malformed: expected <?xml version="1.x" encoding="..." standalone="yes|no"?>'
+          : "the XML declaration's version must be 1.x",
+        0,
+      );
+    }
+    const end = m[0].length;
+    // xmldom's data is what follows `<?xml` and its whitespace, up to `?>`.
+    const data = text.slice(5, end - 2).replace(LEADING_SPACE, '');
+    this.appendToDocument(new PINode(this.doc, 'xml', data, 1, 1));
+    return end;
+  }
+
+  /** Character data from `start` to `end` (the next `<`, or the end of the text). */
+  private characters(start: number, end: number, atEnd: boolean): void {
+    const { text } = this;
     const parent = this.parent;
-    if (parent === this.doc) {
-      // Only whitespace gets here outside the root (saxes refuses anything else). xmldom keeps it as
-      // Text children of the document, except the run after the last markup.
-      if (!this.atEnd) this.append(this.doc.createTextNode(data), this.markupEnd);
+    if (parent === undefined) {
+      // Outside the root only whitespace; xmldom keeps it as Text children of the document,
+      // except the run after the last markup.
+      for (let i = start; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c !== SPACE && c !== NEWLINE && c !== TAB) {
+          this.scanAt = i;
+          this.fail('text outside the root element', i);
+        }
+      }
+      if (!atEnd) this.appendToDocument(this.textNode(TextNode, text.slice(start, end), start));
       return;
     }
+    const raw = text.slice(start, end);
+    const cdataEnd = raw.indexOf(']]>');
+    if (cdataEnd !== -1) {
+      this.scanAt = start + cdataEnd;
+      this.fail("']]>' is not allowed in text (write ]]&gt;)", start + cdataEnd);
+    }
+    const data = raw.includes('&') ? this.decode(start, end, false) : raw;
     const last = parent.lastChild;
     if (last !== null && last.nodeType === TEXT_NODE) {
       // Text around an empty CDATA section (which xmldom drops) is one node, as after xmldom's
       // normalize().
-      (last as Text).appendData(data);
+      last._data += data;
+      last.length = last._data.length;
       return;
     }
-    this.append(this.doc.createTextNode(data), this.markupEnd);
+    this.appendChild(parent, this.textNode(TextNode, data, start));
   }
 
-  private onOpenTag(tag: SaxesTagPlain): void {
-    const tagStart = this.markupStart();
-    if (this.depth >= this.maxDepth) {
+  private startTag(lt: number): number {
+    const { text } = this;
+    const n = text.length;
+    const nameEnd = this.nameEnd(lt + 1);
+    if (nameEnd === lt + 1) {
+      if (lt + 1 >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+      this.notName(lt + 1, "'<' is not followed by a name (write &lt; for a literal '<')", lt);
+    }
+    if (this.parent === undefined && this.rootSeen) this.fail('more than one root element', lt);
+    const qname = text.slice(lt + 1, nameEnd);
+    if (this.open.length >= this.maxDepth) {
       throw new XmlLimitError(`elements nested deeper than the limit of ${this.maxDepth}`, {
         source: this.source,
-        ...this.positionOf(tagStart),
+        ...this.positionOf(lt),
       });
     }
-    const { doc, text } = this;
-    const attributes = tag.attributes;
-    const names = Object.keys(attributes);
+    const { attrNames, attrValues, attrQuotes } = this;
+    let count = 0;
+    let seen: Set<string> | undefined;
+    let p = nameEnd;
+    let empty = false;
+    for (;;) {
+      let c = text.charCodeAt(p);
+      let spaced = false;
+      while (c === SPACE || c === NEWLINE || c === TAB) {
+        c = text.charCodeAt(++p);
+        spaced = true;
+      }
+      if (c === GT) {
+        p++;
+        break;
+      }
+      if (c === SLASH) {
+        if (text.charCodeAt(p + 1) !== GT) {
+          if (p + 1 >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+          this.fail(`'/' in the start tag of <${qname}> must be followed by '>'`, p);
+        }
+        p += 2;
+        empty = true;
+        break;
+      }
+      if (p >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+      if (c === LT) this.unclosedStartTag(lt, p, qname);
+      const attrEnd = this.nameEnd(p);
+      if (attrEnd === p)
+        this.notName(p, `unexpected ${quoteChar(text, p)} in the start tag of <${qname}>`, p);
+      if (!spaced) this.fail(`no whitespace between attributes in the start tag of <${qname}>`, p);
+      const name = text.slice(p, attrEnd);
+      if (count < 16) {
+        for (let i = 0; i < count; i++) {
+          if (attrNames[i] === name) this.fail(`attribute ${name} appears twice on <${qname}>`, lt);
+        }
+      } else {
+        // Many attributes (only hostile input has them): a set keeps the check linear.
+        seen ??= new Set(attrNames.slice(0, count));
+        if (seen.has(name)) this.fail(`attribute ${name} appears twice on <${qname}>`, lt);
+        seen.add(name);
+      }
+      const nameAt = p;
+      p = attrEnd;
+      c = text.charCodeAt(p);
+      while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
+      if (c !== EQUALS) {
+        if (p >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+        if (c === LT) this.unclosedStartTag(lt, p, qname);
+        this.fail(`attribute ${name} has no value (write ${name}="...")`, nameAt);
+      }
+      c = text.charCodeAt(++p);
+      while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
+      if (c !== QUOTE && c !== APOSTROPHE) {
+        if (p >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+        this.fail(`the value of attribute ${name} is not quoted (write ${name}="...")`, p);
+      }
+      const quoteAt = p;
+      let plain = true;
+      let d = text.charCodeAt(++p);
+      while (d !== c) {
+        if (d === LT) this.unclosedStartTag(lt, p, qname, true);
+        if (d === AMP || d === NEWLINE || d === TAB) plain = false;
+        else if (p >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+        d = text.charCodeAt(++p);
+      }
+      attrNames[count] = name;
+      attrValues[count] = plain ? text.slice(quoteAt + 1, p) : this.decode(quoteAt + 1, p, true);
+      attrQuotes[count] = quoteAt;
+      count++;
+      p++;
+    }
+    this.openElement(lt, qname, count, empty);
+    return p;
+  }
+
+  /** Builds the element of a start tag read into attrNames/attrValues/attrQuotes. */
+  private openElement(lt: number, qname: string, count: number, empty: boolean): void {
+    const { doc, attrNames, attrValues, attrQuotes } = this;
     // Namespace declarations first: they apply to the element's name and to all its attributes.
     const outer = this.scope;
     let scope = outer;
-    for (const name of names) {
+    for (let i = 0; i < count; i++) {
+      const name = attrNames[i] as string;
       if (name.charCodeAt(0) !== 0x78 /* x */ || !name.startsWith('xmlns')) continue;
       let prefix: string;
       if (name.length === 5) prefix = '';
       else if (name.charCodeAt(5) === 0x3a /* : */) {
-        if (!isQName(name, 5)) this.fail(`attribute name "${name}" is not a valid qualified name`, tagStart);
+        if (!isQName(name, 5)) this.fail(`attribute name "${name}" is not a valid qualified name`, lt);
         prefix = name.slice(6);
       } else continue;
-      const uri = attributes[name] as string;
+      const uri = attrValues[i] as string;
       const wrong = wrongBinding(prefix, uri);
-      if (wrong !== undefined) this.fail(wrong, tagStart);
+      if (wrong !== undefined) this.fail(wrong, lt);
       if (scope === outer) scope = Object.create(outer) as Scope;
       scope[prefix] = uri;
     }
-    const qname = tag.name;
     const colon = qname.indexOf(':');
     let ns: string | undefined;
+    let prefix: string | null = null;
+    let local = qname;
     if (colon === -1) {
       // As xmldom's createElementNS, which would throw.
-      if (qname === 'xmlns')
-        this.fail('the element name xmlns is reserved for namespace declarations', tagStart);
+      if (qname === 'xmlns') this.fail('the element name xmlns is reserved for namespace declarations', lt);
       ns = scope[''];
     } else {
-      if (!isQName(qname, colon))
-        this.fail(`element name "${qname}" is not a valid qualified name`, tagStart);
-      const prefix = qname.slice(0, colon);
-      if (prefix === 'xmlns') this.fail(`element <${qname}> uses the reserved prefix xmlns`, tagStart);
+      if (!isQName(qname, colon)) this.fail(`element name "${qname}" is not a valid qualified name`, lt);
+      prefix = qname.slice(0, colon);
+      local = qname.slice(colon + 1);
+      if (prefix === 'xmlns') this.fail(`element <${qname}> uses the reserved prefix xmlns`, lt);
       ns = scope[prefix];
-      if (ns === undefined)
-        this.fail(`element <${qname}>: namespace prefix "${prefix}" is not declared`, tagStart);
+      if (ns === undefined) this.fail(`element <${qname}>: namespace prefix "${prefix}" is not declared`, lt);
     }
-    const el = doc.createElementNS(ns === '' || ns === undefined ? null : ns, qname);
-    this.mark(el, tagStart);
-    // xmldom places an attribute at the opening quote of its value: the first quote after the end
-    // of the previous value (names, `=` and spaces hold none).
-    let cursor = tagStart + 1 + qname.length;
+    this.advanceTo(lt);
+    const el = new ElementNode(
+      doc,
+      qname,
+      ns === '' || ns === undefined ? null : ns,
+      prefix,
+      local,
+      this.line,
+      lt - this.lineStart + 1,
+    );
+    const attributes = el.attributes;
     let expanded: Set<string> | undefined;
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i] as string;
+    for (let i = 0; i < count; i++) {
+      const name = attrNames[i] as string;
+      const value = attrValues[i] as string;
       const c = name.indexOf(':');
       let uri: string | null = null;
+      let attrPrefix: string | null = null;
+      let attrLocal = name;
+      let bucket = attributes._noNsIndex;
       if (c !== -1) {
-        if (!isQName(name, c)) this.fail(`attribute name "${name}" is not a valid qualified name`, tagStart);
-        const prefix = name.slice(0, c);
-        if (prefix === 'xmlns') uri = XMLNS_NS;
+        if (!isQName(name, c)) this.fail(`attribute name "${name}" is not a valid qualified name`, lt);
+        attrPrefix = name.slice(0, c);
+        attrLocal = name.slice(c + 1);
+        if (attrPrefix === 'xmlns') uri = XMLNS_NS;
         else {
-          const bound = scope[prefix];
+          const bound = scope[attrPrefix];
           if (bound === undefined) {
             this.fail(
-              `attribute ${name} of <${qname}>: namespace prefix "${prefix}" is not declared`,
-              tagStart,
+              `attribute ${name} of <${qname}>: namespace prefix "${attrPrefix}" is not declared`,
+              lt,
             );
           }
           uri = bound;
           // Two prefixes bound to one URI can name one attribute twice; xmldom would keep the last.
           expanded ??= new Set();
-          const key = `{${uri}}${name.slice(c + 1)}`;
-          if (expanded.has(key)) this.fail(`attribute ${key} appears twice on <${qname}>`, tagStart);
+          const key = `{${uri}}${attrLocal}`;
+          if (expanded.has(key)) this.fail(`attribute ${key} appears twice on <${qname}>`, lt);
           expanded.add(key);
         }
-      } else if (name === 'xmlns') uri = XMLNS_NS;
-      const attr = doc.createAttributeNS(uri, name);
-      attr.value = attr.nodeValue = attributes[name] as string;
-      const quote = nextQuote(text, cursor);
-      this.mark(attr, quote);
-      cursor = text.indexOf(text.charAt(quote), quote + 1) + 1;
-      el.setAttributeNode(attr);
+        bucket = (attributes._nsIndex[uri] ??= new DictNode()) as Dict;
+      } else if (name === 'xmlns') {
+        uri = XMLNS_NS;
+        bucket = (attributes._nsIndex[uri] ??= new DictNode()) as Dict;
+      }
+      const quote = attrQuotes[i] as number;
+      this.advanceTo(quote);
+      const attr = new AttrNode(
+        doc,
+        name,
+        uri,
+        attrPrefix,
+        attrLocal,
+        value,
+        el,
+        this.line,
+        quote - this.lineStart + 1,
+      );
+      // As xmldom's setAttributeNode: the ordered list, the index, and the namespace map.
+      attributes[attributes.length++] = attr;
+      bucket[attrLocal] = attr;
+      if (uri === XMLNS_NS) el._nsMap[attrPrefix === null ? '' : attrLocal] = value;
     }
-    this.link(el);
+    const parent = this.parent;
+    if (parent === undefined) {
+      this.rootSeen = true;
+      this.appendToDocument(el);
+    } else this.appendChild(parent, el);
+    if (empty) return;
+    this.open.push(el);
+    this.openAt.push(lt);
     this.scopes.push(outer);
     this.scope = scope;
     this.parent = el;
-    this.depth++;
-    this.markupEnd = this.parser.position;
   }
 
-  private onCloseTag(): void {
-    const el = this.parent;
-    this.closed = el;
-    this.parent = el.parentNode as Node;
-    this.depth--;
-    this.scope = this.scopes.pop() as Scope;
-    this.markupEnd = this.parser.position;
-  }
-
-  /** Where the markup being reported starts; outside the root, refuses a DOCTYPE passed on the way. */
-  private markupStart(): number {
-    const lt = this.text.indexOf('<', this.markupEnd);
-    if (this.depth === 0 && this.text.startsWith('<!DOCTYPE', lt)) {
-      this.fail('DOCTYPE declarations are not allowed', lt);
+  private endTag(lt: number): number {
+    const { text } = this;
+    const nameEnd = this.nameEnd(lt + 2);
+    if (nameEnd === lt + 2) {
+      if (lt + 2 >= text.length) this.fail("the text ends inside an end tag (no closing '>')", lt);
+      this.notName(lt + 2, "'</' is not followed by a name", lt);
     }
-    return lt;
+    const name = text.slice(lt + 2, nameEnd);
+    let p = nameEnd;
+    let c = text.charCodeAt(p);
+    while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
+    if (c !== GT) {
+      if (p >= text.length) this.fail("the text ends inside an end tag (no closing '>')", lt);
+      this.notName(p, `unexpected ${quoteChar(text, p)} in the end tag </${name}>`, p);
+    }
+    const open = this.parent;
+    if (open === undefined) this.fail(`end tag </${name}> has no open element to close`, lt);
+    if (open.tagName !== name) {
+      this.fail(
+        `<${open.tagName}> is not closed: the end tag at ${this.describe(lt)} is </${name}>`,
+        this.openAt[this.openAt.length - 1] ?? 0,
+      );
+    }
+    this.open.pop();
+    this.openAt.pop();
+    this.scope = this.scopes.pop() as Scope;
+    this.parent = this.open[this.open.length - 1];
+    return p + 1;
+  }
+
+  /** `<!`: a comment or a CDATA section; a DOCTYPE or anything else is refused. */
+  private markupDeclaration(lt: number): number {
+    const { text } = this;
+    if (text.startsWith('<!--', lt)) {
+      const end = text.indexOf('--', lt + 4);
+      if (end === -1) this.fail("the text ends inside a comment (no closing '-->')", lt);
+      if (text.charCodeAt(end + 2) !== GT) {
+        if (end + 2 >= text.length) this.fail("the text ends inside a comment (no closing '-->')", lt);
+        this.scanAt = end;
+        this.fail("'--' is not allowed inside a comment", end);
+      }
+      this.appendMarkup(this.textNode(CommentNode, text.slice(lt + 4, end), lt));
+      return end + 3;
+    }
+    if (text.startsWith('<![CDATA[', lt)) {
+      if (this.parent === undefined) this.fail('CDATA section outside the root element', lt);
+      const end = text.indexOf(']]>', lt + 9);
+      if (end === -1) this.fail("the text ends inside a CDATA section (no closing ']]>')", lt);
+      // xmldom drops an empty section.
+      if (end > lt + 9) this.appendMarkup(this.textNode(CDATANode, text.slice(lt + 9, end), lt));
+      return end + 3;
+    }
+    if (text.startsWith('<!DOCTYPE', lt)) this.fail('DOCTYPE declarations are not allowed', lt);
+    this.fail("'<!' starts neither a comment (<!--) nor a CDATA section (<![CDATA[)", lt);
+  }
+
+  private processingInstruction(lt: number): number {
+    const { text } = this;
+    const n = text.length;
+    const targetEnd = this.nameEnd(lt + 2);
+    if (targetEnd === lt + 2) {
+      if (lt + 2 >= n) this.fail("the text ends inside a processing instruction (no closing '?>')", lt);
+      this.notName(lt + 2, 'processing instruction without a target', lt);
+    }
+    const target = text.slice(lt + 2, targetEnd);
+    if (target.toLowerCase() === 'xml') {
+      this.fail('an XML declaration must be at the start of the document', lt);
+    }
+    let p = targetEnd;
+    let c = text.charCodeAt(p);
+    let data = '';
+    if (c === SPACE || c === NEWLINE || c === TAB) {
+      while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
+      const end = text.indexOf('?>', p);
+      if (end === -1) this.fail("the text ends inside a processing instruction (no closing '?>')", lt);
+      data = text.slice(p, end);
+      p = end;
+    } else if (c !== QUESTION || text.charCodeAt(p + 1) !== GT) {
+      if (p >= n || (c === QUESTION && p + 1 >= n))
+        this.fail("the text ends inside a processing instruction (no closing '?>')", lt);
+      this.notName(p, `processing instruction <?${target}: expected a space or '?>' after the target`, p);
+    }
+    this.advanceTo(lt);
+    this.appendMarkup(new PINode(this.doc, target, data, this.line, lt - this.lineStart + 1));
+    return p + 2;
   }
 
   /**
-   * Appends `node` to the open element, or to the document, and records its position as xmldom
-   * does. Inside elements the links are set as xmldom's appendChild sets them for a node that has
-   * no parent yet, without its checks, which hold by construction here.
+   * Decodes the references in text or an attribute value from `start` to `end`; in an attribute
+   * value, tabs and newlines written as such become spaces (attribute-value normalization, as
+   * xmldom does it), while references to them stay what they name.
    */
-  private append(node: Node, offset: number): void {
-    this.mark(node, offset);
-    this.link(node);
-  }
-
-  /** Records where `node` starts, as xmldom does (offsets come in increasing order). */
-  private mark(node: Node, offset: number): void {
-    this.advanceTo(offset);
-    const at = node as unknown as { lineNumber: number; columnNumber: number };
-    at.lineNumber = this.line;
-    at.columnNumber = offset - this.lineStart + 1;
-  }
-
-  private link(node: Node): void {
-    const parent = this.parent;
-    if (parent === this.doc) {
-      parent.appendChild(node);
-      return;
+  private decode(start: number, end: number, attribute: boolean): string {
+    const { text } = this;
+    let out = '';
+    let from = start;
+    for (;;) {
+      let amp = text.indexOf('&', from);
+      if (amp === -1 || amp >= end) amp = end;
+      const raw = text.slice(from, amp);
+      out += attribute ? raw.replace(/[\t\n]/g, ' ') : raw;
+      if (amp === end) return out;
+      this.scanAt = amp;
+      const semi = this.referenceEnd(amp, end);
+      const body = text.slice(amp + 1, semi);
+      if (body.charCodeAt(0) === HASH) {
+        const cp =
+          body.charCodeAt(1) === 0x78 /* x */ ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+        if (!isXmlChar(cp)) {
+          this.fail(`character reference &${body}; is not a character XML 1.0 allows`, amp);
+        }
+        out += String.fromCodePoint(cp);
+      } else {
+        const named = PREDEFINED.get(body);
+        if (named === undefined) {
+          this.fail(
+            `undefined entity &${body};: only &lt; &gt; &amp; &quot; &apos; and character references are allowed`,
+            amp,
+          );
+        }
+        out += named;
+      }
+      from = semi + 1;
     }
-    const p = parent as unknown as Links;
-    const n = node as unknown as Links;
-    const last = p.lastChild;
-    n.parentNode = parent;
-    n.previousSibling = last;
-    if (last === null) p.firstChild = node;
-    else (last as unknown as Links).nextSibling = node;
-    p.lastChild = node;
-    const list = p.childNodes;
+  }
+
+  /** The `;` of a well-formed reference starting at `amp` (before `end`), or fails with what is wrong. */
+  private referenceEnd(amp: number, end: number): number {
+    const { text } = this;
+    let p = amp + 1;
+    if (text.charCodeAt(p) === HASH) {
+      p++;
+      const hex = text.charCodeAt(p) === 0x78; /* x */
+      if (hex) p++;
+      const digitsAt = p;
+      while (p < end && (hex ? isHexDigit(text.charCodeAt(p)) : isDigit(text.charCodeAt(p)))) p++;
+      if (p > digitsAt && p < end && text.charCodeAt(p) === SEMICOLON) return p;
+    } else {
+      const nameEnd = Math.min(this.nameEnd(p), end);
+      if (nameEnd > p && text.charCodeAt(nameEnd) === SEMICOLON) return nameEnd;
+      if (p < end && text.charCodeAt(p) === SEMICOLON) this.fail("empty entity reference '&;'", amp);
+    }
+    // Something up to a `;` that is no reference, or a lone `&`.
+    let q = amp + 1;
+    for (; q < end; q++) {
+      const c = text.charCodeAt(q);
+      if (c === SEMICOLON || c === SPACE || c === NEWLINE || c === TAB || c === LT || c === AMP) break;
+    }
+    if (q < end && text.charCodeAt(q) === SEMICOLON && q > amp + 1) {
+      const ref = text.slice(amp, q + 1);
+      this.fail(
+        text.charCodeAt(amp + 1) === HASH
+          ? `malformed character reference ${ref}`
+          : `malformed entity reference ${ref}`,
+        amp,
+      );
+    }
+    this.fail("'&' does not start an entity or character reference (write &amp; for a literal '&')", amp);
+  }
+
+  /** The end of the XML Name starting at `start` (`start` itself when none starts there). */
+  private nameEnd(start: number): number {
+    const { text } = this;
+    let p = start;
+    let c = text.charCodeAt(p);
+    if (c < 128) {
+      if (ASCII_NAME[c] !== 1) return p;
+      p++;
+    } else {
+      const cp = text.codePointAt(p) ?? 0;
+      if (Number.isNaN(c) || !isNameStartCodePoint(cp)) return p;
+      p += cp > 0xffff ? 2 : 1;
+    }
+    for (;;) {
+      c = text.charCodeAt(p);
+      if (c < 128) {
+        if (ASCII_NAME[c] === 0) return p;
+        p++;
+      } else {
+        if (Number.isNaN(c)) return p;
+        const cp = text.codePointAt(p) ?? 0;
+        if (!isNameCodePoint(cp)) return p;
+        p += cp > 0xffff ? 2 : 1;
+      }
+    }
+  }
+
+  /** Where a name was expected at `at`: a character outside ASCII is named, anything else described. */
+  private notName(at: number, message: string, offset: number): never {
+    const cp = this.text.codePointAt(at) ?? 0;
+    if (cp >= 0x80 && at !== this.badAt) {
+      this.scanAt = at;
+      this.fail(`character U+${hex(cp)} is not allowed in a name`, at);
+    }
+    this.fail(message, offset);
+  }
+
+  /** A `<` inside a start tag: the tag misses its `>`, or an attribute value its closing quote. */
+  private unclosedStartTag(lt: number, at: number, qname: string, inValue = false): never {
+    this.fail(
+      inValue
+        ? `'<' at ${this.describe(at)} is inside an attribute value of <${qname}> (write &lt;, or close the quote before it)`
+        : `start tag <${qname}> is not closed: '<' at ${this.describe(at)} is inside it`,
+      lt,
+    );
+  }
+
+  private textNode(ctor: CharacterDataConstructor, data: string, offset: number): NodeFields {
+    this.advanceTo(offset);
+    return new ctor(this.doc, data, this.line, offset - this.lineStart + 1);
+  }
+
+  /** A comment, CDATA section or processing instruction, in the open element or the document. */
+  private appendMarkup(node: NodeFields): void {
+    if (this.parent === undefined) this.appendToDocument(node);
+    else this.appendChild(this.parent, node);
+  }
+
+  /**
+   * Appends as xmldom's appendChild does for a node without a parent, without its checks, which
+   * hold by construction here.
+   */
+  private appendChild(parent: NodeFields, node: NodeFields): void {
+    const last = parent.lastChild;
+    node.parentNode = parent;
+    node.previousSibling = last;
+    if (last === null) parent.firstChild = node;
+    else last.nextSibling = node;
+    parent.lastChild = node;
+    const list = parent.childNodes;
     list[list.length++] = node;
+  }
+
+  /** The document's own appendChild: it also sets documentElement. */
+  private appendToDocument(node: NodeFields): void {
+    this.doc.appendChild(node as unknown as Node);
   }
 
   private advanceTo(offset: number): void {
@@ -349,250 +889,78 @@ class Builder {
     return { line: this.line, column: at - this.lineStart + 1 };
   }
 
-  private fail(message: string, offset: number, cause?: unknown): never {
-    throw new XmlParseError(message, { source: this.source, ...this.positionOf(offset) }, { cause });
-  }
-
-  /** Turns a saxes error into an XmlParseError that names the character, entity, tag or construct involved. */
-  private explain(e: Error): never {
-    const { message, offset } = this.diagnose(e.message.replace(/^\d+:\d+: /, '').replace(/\.$/, ''));
-    this.fail(message, offset, e);
-  }
-
-  private diagnose(bare: string): { message: string; offset: number } {
-    const { text, markupEnd } = this;
-    // The last character saxes read (both halves of a surrogate pair count as one).
-    let at = Math.max(0, this.parser.position - 1);
-    if (at > 0 && isLowSurrogate(text.charCodeAt(at)) && isHighSurrogate(text.charCodeAt(at - 1))) at--;
-    // saxes reads a reference up to the next `;`, wherever that is: a stray `&` surfaces later, as
-    // a bad reference (spanning text and tags up to some `;`) or as a text that ends too early. A
-    // malformed reference without such a span (`&#x;`) is reported as what it is, below.
-    if (RUNAWAY_REFERENCE.test(bare)) {
-      STRAY_AMPERSAND.lastIndex = markupEnd;
-      const stray = STRAY_AMPERSAND.exec(text);
-      const amp = text.lastIndexOf('&', at);
-      if (stray !== null && stray.index < at && (stray.index < amp || /[\s<]/.test(text.slice(amp, at)))) {
-        return {
-          message: "'&' does not start an entity or character reference (write &amp; for a literal '&')",
-          offset: stray.index,
-        };
-      }
-    }
-    if (this.atEnd && /^(?:unclosed tag|unexpected end|document must contain a root element)/.test(bare)) {
-      const unfinished = this.unfinishedMarkup();
-      if (unfinished !== undefined) return unfinished;
-    }
-    const amp = text.lastIndexOf('&', at);
-    const ref = text.slice(amp, at + 1);
-    const lt = text.lastIndexOf('<', at);
-    switch (bare) {
-      case 'undefined entity':
-        return {
-          message: `undefined entity ${ref}: only &lt; &gt; &amp; &quot; &apos; and character references are allowed`,
-          offset: amp,
-        };
-      case 'disallowed character in entity name':
-        return { message: `malformed entity reference ${ref}`, offset: amp };
-      case 'empty entity name':
-        return { message: "empty entity reference '&;'", offset: amp };
-      case 'malformed character entity':
-        return {
-          message: /^&#(?:[0-9]+|x[0-9a-fA-F]+);$/.test(ref)
-            ? `character reference ${ref} is not a character XML 1.0 allows`
-            : `malformed character reference ${ref}`,
-          offset: amp,
-        };
-      case 'disallowed character': {
-        const code = text.codePointAt(at) ?? 0;
-        // saxes says this of `<` only inside attribute values: the fix is in that start tag.
-        if (code === 0x3c) {
-          const start = text.lastIndexOf('<', at - 1);
-          return {
-            message: `'<' at ${this.describe(at)} is inside an attribute value of <${tagNameAt(text, start)}> (write &lt;, or close the quote before it)`,
-            offset: start,
-          };
-        }
-        return { message: `character U+${hex(code)} is not allowed here`, offset: at };
-      }
-      case 'disallowed character in attribute name':
-      case 'disallowed character in tag name':
-      case 'attribute without value':
-      case 'unquoted attribute value':
-        if (text.charCodeAt(at) === 0x3c) {
-          // A start tag left without its `>`: the next tag begins inside it.
-          const start = text.lastIndexOf('<', at - 1);
-          return {
-            message: `start tag <${tagNameAt(text, start)}> is not closed: '<' at ${this.describe(at)} is inside it`,
-            offset: start,
-          };
-        }
-        if ((text.codePointAt(at) ?? 0) >= 0x80) {
-          return {
-            message: `character U+${hex(text.codePointAt(at) ?? 0)} is not allowed in a name`,
-            offset: at,
-          };
-        }
-        if (
-          bare === 'attribute without value' ||
-          (bare === 'disallowed character in attribute name' && /[/>]/.test(text.charAt(at)))
-        ) {
-          // `<disk readonly/>`: a bare name where an attribute should be.
-          const name = /([^\s=<>"']+)\s*$/.exec(text.slice(lt, at))?.[1];
-          if (name !== undefined) {
-            return {
-              message: `attribute ${name} has no value (write ${name}="...")`,
-              offset: text.lastIndexOf(name, at),
-            };
-          }
-        }
-        return { message: bare, offset: at };
-      case 'disallowed character in processing instruction name':
-        return {
-          message: `character U+${hex(text.codePointAt(at) ?? 0)} is not allowed in a name`,
-          offset: at,
-        };
-      case 'unexpected close tag': {
-        // Reported where the element not closed starts, usually where an end tag is missing.
-        const end = text.lastIndexOf('</', at);
-        const open = this.closed as Element;
-        return {
-          message: `<${open.tagName}> is not closed: the end tag at ${this.describe(end)} is </${text.slice(end + 2, at).trim()}>`,
-          offset: this.offsetOf(open),
-        };
-      }
-      case 'documents may contain only one root':
-        return { message: 'more than one root element', offset: lt };
-      case 'text data outside of root node': {
-        const cdata = text.lastIndexOf('<![CDATA[', at);
-        if (cdata >= markupEnd) return { message: 'CDATA section outside the root element', offset: cdata };
-        NOT_SPACE.lastIndex = markupEnd;
-        return { message: 'text outside the root element', offset: NOT_SPACE.exec(text)?.index ?? at };
-      }
-      case 'document must contain a root element':
-        return { message: 'no root element', offset: at };
-      case 'malformed comment':
-        return { message: "'--' is not allowed inside a comment", offset: at - 2 };
-    }
-    if (bare.startsWith('unclosed tag')) {
-      const open = this.parent as Element;
-      return {
-        message: `<${open.tagName}> is not closed before the end of the text`,
-        offset: this.offsetOf(open),
-      };
-    }
-    if (bare.startsWith('unmatched closing tag')) {
-      return {
-        message: `end tag </${text.slice(lt + 2, at).trim()}> has no open element to close`,
-        offset: lt,
-      };
-    }
-    if (bare.startsWith('duplicate attribute: ')) {
-      return { message: `attribute ${bare.slice(21)} appears twice on <${tagNameAt(text, lt)}>`, offset: lt };
-    }
-    if (/XML declaration|^processing instruction|^version number/.test(bare)) {
-      // About a `<?...?>`: placed at its start.
-      const message = bare.startsWith('version number') ? "the XML declaration's version must be 1.x" : bare;
-      return { message, offset: text.lastIndexOf('<?', at) };
-    }
-    return { message: bare, offset: at };
-  }
-
-  /** At the end of the text: the construct left open after the last complete markup, if any. */
-  private unfinishedMarkup(): { message: string; offset: number } | undefined {
-    const { text } = this;
-    const lt = text.indexOf('<', this.markupEnd);
-    if (lt === -1) return undefined;
-    const kinds: [string, string][] = [
-      ['<!--', "a comment (no closing '-->')"],
-      ['<![CDATA[', "a CDATA section (no closing ']]>')"],
-      ['<?', "a processing instruction (no closing '?>')"],
-      ['</', "an end tag (no closing '>')"],
-      ['<!DOCTYPE', 'a DOCTYPE declaration, which is not allowed'],
-      ['<!', "a markup declaration (no closing '>')"],
-    ];
-    const what =
-      kinds.find(([opening]) => text.startsWith(opening, lt))?.[1] ?? "a start tag (no closing '>')";
-    return { message: `the text ends inside ${what}`, offset: lt };
-  }
-
   /** `line:column` of an offset. */
   private describe(offset: number): string {
     const { line, column } = this.positionOf(offset);
     return `${line}:${column}`;
   }
 
-  /** The offset of an element built here, from the position recorded on it. */
-  private offsetOf(el: Element): number {
-    const at = el as unknown as { lineNumber: number; columnNumber: number };
-    let start = 0;
-    for (let line = 1; line < at.lineNumber; line++) start = this.text.indexOf('\n', start) + 1;
-    return start + at.columnNumber - 1;
+  /**
+   * Fails with `message` at `offset`, unless a character XML forbids comes before the markup
+   * being read: errors are reported in the order of the text.
+   */
+  private fail(message: string, offset: number): never {
+    if (this.badAt !== -1 && this.badAt <= Math.max(this.scanAt, offset)) this.failBadCharacter();
+    throw new XmlParseError(message, { source: this.source, ...this.positionOf(offset) });
+  }
+
+  private failBadCharacter(): never {
+    const at = this.badAt;
+    const c = this.text.charCodeAt(at);
+    const message =
+      c >= 0xd800 && c <= 0xdfff
+        ? `lone surrogate U+${hex(c)} is not a character`
+        : `character U+${hex(c)} is not allowed here`;
+    throw new XmlParseError(message, { source: this.source, ...this.positionOf(at) });
   }
 }
-
-const LEADING_SPACE = /^[ \t\n\r]+/;
-/** `<?xml` as a declaration (saxes refuses it anywhere but at the very start), not `<?xml-stylesheet`. */
-const XML_DECL = /^<\?xml[ \t\n?]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-/** saxes errors that a `&` starting no reference can cause, far from it. */
-const RUNAWAY_REFERENCE =
-  /^(?:disallowed character in entity name|undefined entity|malformed character entity|empty entity name|unclosed tag|unexpected end|document must contain a root element)/;
-/** An `&` that does not start a syntactically complete reference. */
-const STRAY_AMPERSAND = /&(?![^\s;<&#]+;|#[0-9]+;|#x[0-9a-fA-F]+;)/g;
-const NOT_SPACE = /[^ \t\n]/g;
 
 function hex(code: number): string {
   return code.toString(16).toUpperCase().padStart(4, '0');
 }
 
+/** The character at `at`, quoted for a message. */
+function quoteChar(text: string, at: number): string {
+  return JSON.stringify(String.fromCodePoint(text.codePointAt(at) ?? 0));
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isHexDigit(c: number): boolean {
+  return isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+}
+
+/** XML 1.0 production [2]: what a character reference may name. */
+function isXmlChar(cp: number): boolean {
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
+
 /**
- * A prefixed name is two NCNames around one colon. saxes checked that it is a Name, so what is left
- * is the colon's place and the local part's first character (a Name character that cannot start one).
- * names.ts isNCName would check every character again, costing several percent of the parse of a
- * metadata-heavy domain.
+ * A prefixed name is two NCNames around one colon. The tokenizer checked that it is a Name, so
+ * what is left is the colon's place and the local part's first character (a Name character that
+ * cannot start one).
  */
 function isQName(name: string, colon: number): boolean {
   return (
     colon !== 0 &&
     colon !== name.length - 1 &&
     name.indexOf(':', colon + 1) === -1 &&
-    !cannotStartName(name.charCodeAt(colon + 1))
+    canStartName(name, colon + 1)
   );
 }
 
-function isHighSurrogate(c: number): boolean {
-  return c >= 0xd800 && c <= 0xdbff;
-}
-
-function isLowSurrogate(c: number): boolean {
-  return c >= 0xdc00 && c <= 0xdfff;
-}
-
-/** The offset of the first quote character from `from` on. */
-function nextQuote(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22 || c === 0x27) return i;
-  }
-  return text.length;
-}
-
-/** The name of the tag whose `<` is at `lt`. */
-function tagNameAt(text: string, lt: number): string {
-  return /^<\/?([^\s/>]*)/.exec(text.slice(lt, lt + 200))?.[1] ?? '';
-}
-
-/** The Name characters that cannot start a name (XML 1.0 productions [4] and [4a]). */
-function cannotStartName(c: number): boolean {
-  return (
-    c === 0x2d ||
-    c === 0x2e ||
-    (c >= 0x30 && c <= 0x39) ||
-    c === 0xb7 ||
-    (c >= 0x300 && c <= 0x36f) ||
-    c === 0x203f ||
-    c === 0x2040
-  );
+function canStartName(name: string, at: number): boolean {
+  const c = name.charCodeAt(at);
+  return c < 128 ? ASCII_NAME[c] === 1 : isNameStartCodePoint(name.codePointAt(at) ?? 0);
 }
 
 /** Namespaces in XML 1.0 section 3: the fixed bindings of `xml` and `xmlns`, and no undeclaring a prefix. */

@@ -1,6 +1,6 @@
 /**
- * XML name checks for writers: a key or attribute name that is not a valid name would make the
- * serializer write a document no parser reads back.
+ * XML name checks: for the parser (names outside ASCII), and for writers (a key or attribute name
+ * that is not a valid name would make the serializer write a document no parser reads back).
  */
 
 // XML 1.0 (5th edition) NameStartChar [4] and NameChar [4a], without the colon (Namespaces in XML
@@ -15,4 +15,18 @@ const NCNAME = new RegExp(`^[${NAME_START}][${NAME_REST}]*$`, 'u');
 /** Whether `name` is an NCName: a valid XML name without a colon (`deviceId`, `vm_custom`). */
 export function isNCName(name: string): boolean {
   return NCNAME.test(name);
+}
+
+const NAME_START_CHAR = new RegExp(`^[:${NAME_START}]$`, 'u');
+// eslint-disable-next-line no-misleading-character-class -- as above
+const NAME_CHAR = new RegExp(`^[:${NAME_REST}]$`, 'u');
+
+/** Whether the code point can start an XML Name (production [4], the colon included). */
+export function isNameStartCodePoint(cp: number): boolean {
+  return NAME_START_CHAR.test(String.fromCodePoint(cp));
+}
+
+/** Whether the code point can continue an XML Name (production [4a], the colon included). */
+export function isNameCodePoint(cp: number): boolean {
+  return NAME_CHAR.test(String.fromCodePoint(cp));
 }
