@@ -131,6 +131,23 @@ const NodeListNode = withPrototype<new () => ListFields>(function NodeListNode(t
   this.length = 0;
 }, NodeList.prototype);
 
+/**
+ * The childNodes of every attribute, text, comment and processing instruction: they never have
+ * children (xmldom refuses to insert any), so one frozen empty list serves them all.
+ */
+const LEAF_CHILDREN = Object.freeze(new NodeListNode());
+
+/**
+ * A finished list of children as xmldom's NodeList: an array of the exact size with NodeList's
+ * prototype (xmldom's own code, `cs[cs.length++] = child` and `cs.length = i`, works on it).
+ * Filling an xmldom NodeList item by item makes V8 reserve room for 17 items: 150 bytes for each
+ * element with a child. (Not for NamedNodeMap: xmldom appends to it with `list[list.length] = a;
+ * list.length++`, which an array would count twice.)
+ */
+function nodeList(items: NodeFields[]): ListFields {
+  return Object.setPrototypeOf(items, NodeList.prototype) as ListFields;
+}
+
 const AttributesNode = withPrototype<new (owner: ElementFields) => AttributesFields>(function AttributesNode(
   this: AttributesFields,
   owner: ElementFields,
@@ -163,8 +180,9 @@ const ElementNode = withPrototype<
   column: number,
 ) {
   this['_nsMap'] = new DictNode();
-  this['attributes'] = new AttributesNode(this as unknown as ElementFields);
-  this['childNodes'] = new NodeListNode();
+  // Set when known: the attributes after they are read, the children when the element closes.
+  this['attributes'] = null;
+  this['childNodes'] = null;
   this['ownerDocument'] = doc;
   this['nodeName'] = qname;
   this['tagName'] = qname;
@@ -209,7 +227,7 @@ const AttrNode = withPrototype<
   this['prefix'] = prefix;
   this['ownerElement'] = owner;
   this['ownerDocument'] = doc;
-  this['childNodes'] = new NodeListNode();
+  this['childNodes'] = LEAF_CHILDREN;
   this['nodeName'] = qname;
   this['name'] = qname;
   this['specified'] = true;
@@ -230,7 +248,7 @@ function characterData(proto: unknown): CharacterDataConstructor {
     column: number,
   ) {
     this.ownerDocument = doc;
-    this.childNodes = new NodeListNode();
+    this.childNodes = LEAF_CHILDREN;
     this._data = data;
     this.length = data.length;
     this.previousSibling = null;
@@ -255,7 +273,7 @@ const PINode = withPrototype<
   column: number,
 ) {
   this['ownerDocument'] = doc;
-  this['childNodes'] = new NodeListNode();
+  this['childNodes'] = LEAF_CHILDREN;
   this['target'] = target;
   this['nodeName'] = target;
   this['_data'] = data;
@@ -314,6 +332,9 @@ class Builder {
   private readonly attrNames: string[] = [];
   private readonly attrValues: string[] = [];
   private readonly attrQuotes: number[] = [];
+  /** The children of the open elements, in order; each open element's start in openKids. */
+  private readonly kids: NodeFields[] = [];
+  private readonly openKids: number[] = [];
   // Line bookkeeping for positions: offsets are met in increasing order, so one forward scan.
   private line = 1;
   private lineStart = 0;
@@ -560,7 +581,8 @@ class Builder {
       this.line,
       lt - this.lineStart + 1,
     );
-    const attributes = el.attributes;
+    const attributes = new AttributesNode(el);
+    el.attributes = attributes;
     let expanded: Set<string> | undefined;
     for (let i = 0; i < count; i++) {
       const name = attrNames[i] as string;
@@ -618,7 +640,11 @@ class Builder {
       this.rootSeen = true;
       this.appendToDocument(el);
     } else this.appendChild(parent, el);
-    if (empty) return;
+    if (empty) {
+      el.childNodes = new NodeListNode();
+      return;
+    }
+    this.openKids.push(this.kids.length);
     this.open.push(el);
     this.openAt.push(lt);
     this.scopes.push(outer);
@@ -633,21 +659,30 @@ class Builder {
       if (lt + 2 >= text.length) this.fail("the text ends inside an end tag (no closing '>')", lt);
       this.notName(lt + 2, "'</' is not followed by a name", lt);
     }
-    const name = text.slice(lt + 2, nameEnd);
     let p = nameEnd;
     let c = text.charCodeAt(p);
     while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
     if (c !== GT) {
       if (p >= text.length) this.fail("the text ends inside an end tag (no closing '>')", lt);
-      this.notName(p, `unexpected ${quoteChar(text, p)} in the end tag </${name}>`, p);
+      this.notName(p, `unexpected ${quoteChar(text, p)} in the end tag </${text.slice(lt + 2, nameEnd)}>`, p);
     }
     const open = this.parent;
-    if (open === undefined) this.fail(`end tag </${name}> has no open element to close`, lt);
-    if (open.tagName !== name) {
+    if (open === undefined)
+      this.fail(`end tag </${text.slice(lt + 2, nameEnd)}> has no open element to close`, lt);
+    const tagName = open.tagName;
+    // Compared in place: no string made for the name of every end tag.
+    if (nameEnd - lt - 2 !== tagName.length || !text.startsWith(tagName, lt + 2)) {
       this.fail(
-        `<${open.tagName}> is not closed: the end tag at ${this.describe(lt)} is </${name}>`,
+        `<${tagName}> is not closed: the end tag at ${this.describe(lt)} is </${text.slice(lt + 2, nameEnd)}>`,
         this.openAt[this.openAt.length - 1] ?? 0,
       );
+    }
+    const kids = this.kids;
+    const first = this.openKids.pop() as number;
+    if (first === kids.length) open.childNodes = new NodeListNode();
+    else {
+      open.childNodes = nodeList(kids.slice(first));
+      kids.length = first;
     }
     this.open.pop();
     this.openAt.pop();
@@ -846,7 +881,7 @@ class Builder {
 
   /**
    * Appends as xmldom's appendChild does for a node without a parent, without its checks, which
-   * hold by construction here.
+   * hold by construction here; the parent's childNodes is made when it closes.
    */
   private appendChild(parent: NodeFields, node: NodeFields): void {
     const last = parent.lastChild;
@@ -855,8 +890,7 @@ class Builder {
     if (last === null) parent.firstChild = node;
     else last.nextSibling = node;
     parent.lastChild = node;
-    const list = parent.childNodes;
-    list[list.length++] = node;
+    this.kids.push(node);
   }
 
   /** The document's own appendChild: it also sets documentElement. */
