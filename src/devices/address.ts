@@ -9,13 +9,14 @@ import {
   removeIndented,
   setAttr,
 } from '../xml/tree.js';
+import { nullObject } from '../metadata/value.js';
 
 export type AddressRecord = Readonly<Record<string, string>>;
 
 export function readAddress(el: Element): AddressRecord | undefined {
   const a = firstChild(el, 'address');
   if (a === undefined) return undefined;
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  const out = nullObject<string>();
   for (const [k, v] of attributesOf(a)) out[k] = v;
   return out;
 }

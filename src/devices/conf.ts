@@ -8,7 +8,7 @@ import { ConfError } from '../errors.js';
 import type { MetaCodec } from '../metadata/schema.js';
 import { metaDict, metaString, metaText, reportErrors } from '../metadata/schema.js';
 import type { Dict } from '../metadata/value.js';
-import { dictKeys } from '../metadata/value.js';
+import { dictKeys, nullObject } from '../metadata/value.js';
 import { createDocument } from '../xml/dom.js';
 import type { Element } from '../xml/dom.js';
 import { isNCName } from '../xml/names.js';
@@ -100,7 +100,7 @@ export function confUserAlias(conf: ConfReader): string | undefined {
 export function confAddress(conf: ConfReader, key = 'address'): AddressRecord | undefined {
   const sub = conf.sub(key);
   if (sub === undefined) return undefined;
-  const out: Record<string, string> = Object.create(null) as Record<string, string>;
+  const out = nullObject<string>();
   for (const k of dictKeys(sub.data as Dict)) {
     if (!isNCName(k)) sub.bad(k, `${JSON.stringify(k)} is not an address attribute name`);
     out[k] = sub.required(k, metaText);

@@ -7,7 +7,7 @@ import { ConfError } from '../errors.js';
 import { metaBool, metaDict, metaInt, metaList, metaString, metaText } from '../metadata/schema.js';
 import { driveMetaSchema, metaPropagateErrors, metaShared } from '../metadata/schemas/drive.js';
 import type { Dict, Value } from '../metadata/value.js';
-import { dict, dictKeys, dictSet, hasKey } from '../metadata/value.js';
+import { dict, dictKeys, dictSet, hasKey, nullObject } from '../metadata/value.js';
 import type { DeviceMeta } from '../metadata/view.js';
 import { onOff, openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import type { Document } from '../xml/dom.js';
@@ -772,7 +772,7 @@ export class Drive extends Device {
   get iotune(): Record<string, number> | undefined {
     const el = firstChild(this.element, 'iotune');
     if (el === undefined) return undefined;
-    const out = Object.create(null) as Record<string, number>;
+    const out = nullObject<number>();
     // Children in another namespace are someone else's extension, not limits.
     for (const c of childElements(el, undefined, el.namespaceURI ?? null)) {
       const key = localNameOf(c);

@@ -12,6 +12,7 @@ import { Device } from './device.js';
 import type { NaturalKeys } from './device.js';
 import { field, flag, removeIfEmpty } from './field.js';
 import { addChildElement } from './part.js';
+import { nullObject } from '../metadata/value.js';
 
 const F = {
   mode: field('@mode', openEnum<'subsystem' | 'capabilities'>('hostdev mode')),
@@ -271,7 +272,7 @@ export class HostDevice extends Device {
    */
   get hostSource(): string | undefined {
     const type = this.type ?? '';
-    const parts: Record<string, string> = Object.create(null) as Record<string, string>;
+    const parts = nullObject<string>();
     const address = this.sourceAddress;
     if (address !== undefined) {
       for (const [k, v] of Object.entries(address)) if (k !== 'type') parts[k] = v;

@@ -21,16 +21,17 @@ import {
 } from './descriptor-layout.js';
 import type { Dict, Scalar, Value } from './value.js';
 import {
-  RawXml,
   dict,
   dictSet,
   floatValue,
   hasKey,
   indexPath,
   keyPath,
+  nullObject,
   parseBoolText,
   parseFloatText,
   parseIntText,
+  RawXml,
 } from './value.js';
 
 /** A device entry's identifying attributes: ordered, prototype-free. */
@@ -122,7 +123,7 @@ class Decoder {
   }
 
   private entry(el: Element, path: string): { attrs: DeviceAttrs; data: Dict } {
-    const attrs = Object.create(null) as DeviceAttrs;
+    const attrs: DeviceAttrs = nullObject<string>();
     for (const { name, value } of dataAttributes(el)) {
       if (name.includes(':')) {
         this.fail(
@@ -132,7 +133,7 @@ class Decoder {
           path,
         );
       }
-      Object.defineProperty(attrs, name, { value, enumerable: true, writable: true, configurable: true });
+      attrs[name] = value;
     }
     if (hasText(el)) this.fail('METADATA_SHAPE', 'a device element holds text', el, path);
     return { attrs, data: this.dict(el, DEVICE, path, 1) };

@@ -23,7 +23,7 @@ import { DESCRIPTOR_GROUP, DESCRIPTOR_PREFIX, DESCRIPTOR_URI } from './descripto
 import type { TypedJson } from './typed-json.js';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
 import type { Dict, Value } from './value.js';
-import { dict, dictKeys, indexPath, isDict, keyPath } from './value.js';
+import { dict, dictKeys, indexPath, isDict, keyPath, nullObject } from './value.js';
 
 export { DESCRIPTOR_GROUP, DESCRIPTOR_PREFIX, DESCRIPTOR_URI };
 /** The group element in a domain, a `<metadata>` element, or the group itself (see findGroup). */
@@ -290,11 +290,9 @@ export class Descriptor {
 }
 
 function copyAttrs(attrs: Readonly<Record<string, string>>): DeviceAttrs {
-  const out = Object.create(null) as DeviceAttrs;
-  for (const k of Object.keys(attrs)) {
-    // defineProperty: a `__proto__` attribute is an ordinary key, never a prototype.
-    Object.defineProperty(out, k, { value: attrs[k], enumerable: true, writable: true, configurable: true });
-  }
+  const out: DeviceAttrs = nullObject<string>();
+  // Without a prototype, a `__proto__` attribute is an ordinary key.
+  for (const k of Object.keys(attrs)) out[k] = attrs[k] as string;
   return out;
 }
 

@@ -12,17 +12,18 @@ import { MetadataError } from '../errors.js';
 import { parseXml } from '../xml/dom.js';
 import type { Dict, Value } from './value.js';
 import {
-  Float,
-  RawXml,
-  Tuple,
   dict,
   dictEntries,
   displayPath,
+  Float,
   floatValue,
   indexPath,
   intValue,
   isDict,
   keyPath,
+  nullObject,
+  RawXml,
+  Tuple,
 } from './value.js';
 
 export type TypedJson = null | boolean | number | string | TypedJson[] | { [key: string]: TypedJson };
@@ -61,7 +62,7 @@ function toJson(v: unknown, path: string, open: Set<object>): TypedJson {
   } else if (v instanceof Set) {
     out = { $set: [...v].map((x, i) => toJson(x, indexPath(path, i), open)) };
   } else {
-    const obj = Object.create(null) as Record<string, TypedJson>;
+    const obj = nullObject<TypedJson>();
     let dollar = false;
     for (const [k, x] of dictEntries(v)) {
       if (k.startsWith('$')) dollar = true;
