@@ -23,19 +23,10 @@
  * parser's limit, never by the call stack.
  */
 import { MetadataError } from '../errors.js';
-import type { Document, Element, Node } from '../xml/dom.js';
-import { NODE, createDocument, parseXml, positionOf, serialize } from '../xml/dom.js';
+import type { Document, Element, StartTag, XmlEventSource, XmlHandler } from '../xml/dom.js';
+import { createDocument, readXml, serialize } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
-import {
-  appendChild,
-  createElement,
-  findInvalidXmlChar,
-  getAttr,
-  localNameOf,
-  setAttr,
-  setText,
-  textOf,
-} from '../xml/tree.js';
+import { appendChild, createElement, findInvalidXmlChar, setAttr, setText, walkXml } from '../xml/tree.js';
 import type { Dict, Value } from './value.js';
 import {
   Float,
@@ -95,122 +86,345 @@ function describeNs(ns: string | null): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Decoding
+// Decoding: one decoder reads the events of the tokenizer (from text, no DOM is built) or of a
+// walk over an element already parsed.
 
-interface DecodeContext {
-  ns: string | null;
-  source: string | undefined;
-}
-
-/** A container being decoded: its items are decoded one by one, then it is closed. */
+/** A frame per open element: the root, or a `<value>`/`<item>` node being decoded. */
 interface DecodeFrame {
-  type: ContainerType;
-  el: Element;
+  /** 'root', a container type, or a scalar type. */
+  type: 'root' | ContainerType | ScalarType;
+  qname: string;
+  /** Where the element starts (a mark of the event source). */
+  mark: unknown;
   path: string;
-  items: Element[];
-  next: number;
-  /** The item being decoded, and its key in a dict. */
-  current: Element | undefined;
+  /** Items read so far (containers), or `<value>`s (root). */
+  count: number;
+  /** The key of the item being decoded in a dict, and that item's mark (set members). */
   key: string;
-  dict: Dict;
-  members: Value[];
+  itemMark: unknown;
+  dict: Dict | undefined;
+  members: Value[] | undefined;
   /** Set members seen, by hashKey. */
-  seen: Set<string>;
+  seen: Set<string> | undefined;
+  /** Text of a scalar. */
+  text: string;
+  /** The decoded `<value>` (root). */
+  value: Value | undefined;
 }
 
-function decodeError(
-  ctx: DecodeContext,
-  code: 'METADATA_VALUE' | 'METADATA_SHAPE',
-  detail: string,
-  path: string,
-  node: Node,
-): MetadataError {
-  return new MetadataError(code, detail, {
-    path: displayPath(path),
-    source: ctx.source,
-    ...positionOf(node),
-  });
-}
-
-/**
- * Decodes an xmlpickle document: `input` is its root element (`<ovirt-instance:instance>` by
- * default) or XML text, whose single `<value>` child holds the value.
- */
-export function decodeXmlpickle(input: Element | string, options: XmlpickleDecodeOptions = {}): Value {
-  const ns = namespaceOf(options);
-  const ctx: DecodeContext = { ns, source: options.source };
-  const rootName = options.root ?? defaultRoot(ns);
-  let root: Element;
-  if (typeof input === 'string') {
-    const doc = parseXml(input, { source: options.source });
-    if (doc.documentElement === null) {
-      throw new MetadataError('METADATA_SHAPE', 'the document has no root element', {
-        source: options.source,
-      });
-    }
-    root = doc.documentElement;
-  } else root = input;
-  const rootNs = root.namespaceURI ?? null;
-  if (localNameOf(root) !== rootName || rootNs !== ns) {
-    throw decodeError(
-      ctx,
-      'METADATA_SHAPE',
-      `expected <${rootName}> in ${describeNs(ns)}, got <${root.nodeName}> in ${describeNs(rootNs)}`,
-      '',
-      root,
-    );
-  }
-  const values = childrenNamed(root, 'value', ctx, '', `<${root.nodeName}>`);
-  const [value, extra] = values;
-  if (value === undefined) {
-    throw decodeError(ctx, 'METADATA_SHAPE', `<${root.nodeName}> holds no <value>`, '', root);
-  }
-  if (extra !== undefined) {
-    // pyxmlpickle would read the first one only: the others would be lost without a word.
-    throw decodeError(ctx, 'METADATA_SHAPE', `<${root.nodeName}> holds more than one <value>`, '', extra);
-  }
-  return decodeTree(value, ctx);
-}
+type ScalarType = 'str' | 'int' | 'float' | 'bool';
 
 /** Whitespace as XML means it (not NBSP or U+2028, which are data). */
 const XML_BLANK = /^[ \t\r\n]*$/;
 
 /**
- * The element children of `parent`, which must all be `<name>` in the codec's namespace; other
- * elements and non-blank text are errors (pyxmlpickle ignored them, and their data with them).
- * Comments and processing instructions carry no data and are skipped.
+ * The first fault stops the decoding, not the reading: a document that is not well-formed XML is
+ * reported as such, whatever its content.
  */
-function childrenNamed(
-  parent: Element,
-  name: string,
-  ctx: DecodeContext,
-  path: string,
-  what: string,
-): Element[] {
-  const out: Element[] = [];
-  for (let c = parent.firstChild; c !== null; c = c.nextSibling) {
-    if (c.nodeType === NODE.ELEMENT) {
-      const el = c as Element;
-      const elNs = el.namespaceURI ?? null;
-      if (localNameOf(el) !== name || elNs !== ctx.ns) {
-        const where = localNameOf(el) === name ? ` in ${describeNs(elNs)}` : '';
-        throw decodeError(
-          ctx,
-          'METADATA_SHAPE',
-          `unexpected <${el.nodeName}>${where} in ${what}: only <${name}> in ${describeNs(ctx.ns)} may be here`,
-          path,
-          el,
-        );
-      }
-      out.push(el);
-    } else if (
-      (c.nodeType === NODE.TEXT || c.nodeType === NODE.CDATA) &&
-      !XML_BLANK.test(c.nodeValue ?? '')
-    ) {
-      throw decodeError(ctx, 'METADATA_SHAPE', `stray text ${quote(c.nodeValue ?? '')} in ${what}`, path, c);
+class XmlpickleDecoder implements XmlHandler {
+  private events!: XmlEventSource;
+  private readonly stack: DecodeFrame[] = [];
+  result: Value | undefined;
+  error: MetadataError | undefined;
+
+  constructor(
+    private readonly ns: string | null,
+    private readonly rootName: string,
+    private readonly source: string | undefined,
+  ) {}
+
+  begin(events: XmlEventSource): void {
+    this.events = events;
+  }
+
+  private fail(
+    code: 'METADATA_VALUE' | 'METADATA_SHAPE',
+    detail: string,
+    path: string,
+    mark: unknown,
+  ): never {
+    throw new MetadataError(code, detail, {
+      path: displayPath(path),
+      source: this.source,
+      ...this.events.positionOf(mark),
+    });
+  }
+
+  startElement(tag: StartTag): void {
+    if (this.error !== undefined) return;
+    try {
+      this.start(tag);
+    } catch (e) {
+      this.stop(e);
     }
   }
-  return out;
+
+  endElement(): void {
+    if (this.error !== undefined) return;
+    try {
+      this.end();
+    } catch (e) {
+      this.stop(e);
+    }
+  }
+
+  text(data: string): void {
+    if (this.error !== undefined) return;
+    try {
+      this.characters(data);
+    } catch (e) {
+      this.stop(e);
+    }
+  }
+
+  private stop(e: unknown): void {
+    if (!(e instanceof MetadataError)) throw e;
+    this.error = e;
+  }
+
+  private start(tag: StartTag): void {
+    const { stack, ns } = this;
+    const mark = this.events.mark();
+    const top = stack[stack.length - 1];
+    if (top === undefined) {
+      if (tag.localName !== this.rootName || tag.namespaceURI !== ns) {
+        this.fail(
+          'METADATA_SHAPE',
+          `expected <${this.rootName}> in ${describeNs(ns)}, got <${tag.qname}> in ${describeNs(tag.namespaceURI)}`,
+          '',
+          mark,
+        );
+      }
+      stack.push(frame('root', tag.qname, mark, ''));
+      return;
+    }
+    if (top.type === 'root') {
+      this.expectNamed(tag, 'value', `<${top.qname}>`, '', mark);
+      // pyxmlpickle would read the first one only: the others would be lost without a word.
+      if (top.count > 0) this.fail('METADATA_SHAPE', `<${top.qname}> holds more than one <value>`, '', mark);
+      top.count++;
+      stack.push(this.open(tag, '', mark));
+      return;
+    }
+    if (!isContainer(top.type)) {
+      this.fail(
+        'METADATA_SHAPE',
+        `${withArticle(top.type)} holds text only, but contains <${tag.qname}>`,
+        top.path,
+        mark,
+      );
+    }
+    this.expectNamed(tag, 'item', withArticle(top.type), top.path, mark);
+    const path = this.itemPath(top, tag, mark);
+    top.itemMark = mark;
+    top.count++;
+    stack.push(this.open(tag, path, mark));
+  }
+
+  private end(): void {
+    const f = this.stack.pop() as DecodeFrame;
+    if (f.type === 'root') {
+      if (f.value === undefined) this.fail('METADATA_SHAPE', `<${f.qname}> holds no <value>`, '', f.mark);
+      this.result = f.value;
+      return;
+    }
+    const v = this.close(f);
+    const parent = this.stack[this.stack.length - 1] as DecodeFrame;
+    if (parent.type === 'root') parent.value = v;
+    else this.addMember(parent, v);
+  }
+
+  private characters(data: string): void {
+    const top = this.stack[this.stack.length - 1] as DecodeFrame;
+    if (top.type === 'root' || isContainer(top.type)) {
+      if (!XML_BLANK.test(data)) {
+        const what = top.type === 'root' ? `<${top.qname}>` : withArticle(top.type);
+        this.fail('METADATA_SHAPE', `stray text ${quote(data)} in ${what}`, top.path, this.events.mark());
+      }
+      return;
+    }
+    top.text += data;
+  }
+
+  cdata(data: string): void {
+    this.text(data);
+  }
+
+  // Comments and processing instructions carry no data; what is outside the root is not ours.
+  comment(): void {
+    // Nothing.
+  }
+  processingInstruction(): void {
+    // Nothing.
+  }
+  outerSpace(): void {
+    // Nothing.
+  }
+  xmlDeclaration(): void {
+    // Nothing.
+  }
+
+  /**
+   * Only `<name>` in the codec's namespace may be here: other elements are errors (pyxmlpickle
+   * ignored them, and their data with them).
+   */
+  private expectNamed(tag: StartTag, name: string, what: string, path: string, mark: unknown): void {
+    if (tag.localName === name && tag.namespaceURI === this.ns) return;
+    const where = tag.localName === name ? ` in ${describeNs(tag.namespaceURI)}` : '';
+    this.fail(
+      'METADATA_SHAPE',
+      `unexpected <${tag.qname}>${where} in ${what}: only <${name}> in ${describeNs(this.ns)} may be here`,
+      path,
+      mark,
+    );
+  }
+
+  /** Opens a `<value>` or `<item>` by its type. */
+  private open(tag: StartTag, path: string, mark: unknown): DecodeFrame {
+    const typeAttr = tag.attribute('type');
+    if (typeAttr === undefined)
+      this.fail('METADATA_SHAPE', `<${tag.qname}> has no type attribute`, path, mark);
+    const type = typeAttr.toLowerCase();
+    switch (type) {
+      case 'dict':
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'str':
+      case 'int':
+      case 'float':
+      case 'bool':
+        return frame(type, tag.qname, mark, path);
+      default:
+        this.fail(
+          'METADATA_SHAPE',
+          `unknown type ${JSON.stringify(typeAttr)}: expected one of ${XMLPICKLE_TYPES.join(', ')}`,
+          path,
+          mark,
+        );
+    }
+  }
+
+  /** The value of a node whose element ended. */
+  private close(f: DecodeFrame): Value {
+    switch (f.type) {
+      case 'dict':
+        return f.dict ?? dict();
+      case 'list':
+        return f.members ?? [];
+      case 'tuple':
+        return Tuple.of_(f.members ?? []);
+      case 'set':
+        return new Set(f.members);
+      case 'str':
+        return f.text;
+      case 'int':
+      case 'float':
+      case 'bool': {
+        const { text, type } = f;
+        if (text === '') this.fail('METADATA_VALUE', `empty ${type}`, f.path, f.mark);
+        const parsed =
+          type === 'int' ? parseIntText(text) : type === 'float' ? parseFloatText(text) : parseBoolText(text);
+        if (parsed === undefined) {
+          const expected = type === 'bool' ? ': expected true or false (in any case)' : '';
+          this.fail('METADATA_VALUE', `bad ${type} ${JSON.stringify(text)}${expected}`, f.path, f.mark);
+        }
+        return typeof parsed === 'number' && type === 'float' ? floatValue(parsed) : parsed;
+      }
+      case 'root':
+        throw new Error('the root has no value of its own');
+    }
+  }
+
+  /** Checks an item's key or index and returns its value path. */
+  private itemPath(f: DecodeFrame, item: StartTag, mark: unknown): string {
+    const position = f.count;
+    if (f.type === 'dict') {
+      const key = item.attribute('key');
+      if (key === undefined) {
+        this.fail('METADATA_SHAPE', 'an item of the dict has no key attribute', f.path, mark);
+      }
+      const path = keyPath(f.path, key);
+      if (f.dict !== undefined && hasKey(f.dict, key)) {
+        this.fail('METADATA_SHAPE', `duplicate key ${JSON.stringify(key)} in the dict`, path, mark);
+      }
+      f.key = key;
+      return path;
+    }
+    const path = indexPath(f.path, position);
+    const index = item.attribute('index');
+    if (index === undefined) {
+      this.fail('METADATA_SHAPE', `item of the ${f.type} has no index attribute`, path, mark);
+    }
+    if (index !== String(position)) {
+      this.fail(
+        'METADATA_SHAPE',
+        `index ${JSON.stringify(index)} where ${position} was expected: the indexes of ${withArticle(f.type)} are 0..n-1 in order`,
+        path,
+        mark,
+      );
+    }
+    return path;
+  }
+
+  private addMember(f: DecodeFrame, v: Value): void {
+    if (f.type === 'dict') {
+      dictSet((f.dict ??= dict()), f.key, v);
+      return;
+    }
+    if (f.type === 'set') {
+      const path = indexPath(f.path, f.count - 1);
+      const key = hashKey(v);
+      if (key === undefined) {
+        this.fail(
+          'METADATA_SHAPE',
+          `a set member must be hashable (a scalar or a tuple of them), got a ${typeName(v)}`,
+          path,
+          f.itemMark,
+        );
+      }
+      f.seen ??= new Set();
+      if (f.seen.has(key)) this.fail('METADATA_SHAPE', 'the set holds this member twice', path, f.itemMark);
+      f.seen.add(key);
+    }
+    (f.members ??= []).push(v);
+  }
+}
+
+function frame(type: DecodeFrame['type'], qname: string, mark: unknown, path: string): DecodeFrame {
+  return {
+    type,
+    qname,
+    mark,
+    path,
+    count: 0,
+    key: '',
+    itemMark: undefined,
+    dict: undefined,
+    members: undefined,
+    seen: undefined,
+    text: '',
+    value: undefined,
+  };
+}
+
+function isContainer(type: DecodeFrame['type']): type is ContainerType {
+  return type === 'dict' || type === 'list' || type === 'tuple' || type === 'set';
+}
+
+/**
+ * Decodes an xmlpickle document: `input` is its root element (`<ovirt-instance:instance>` by
+ * default) or XML text (read without building a Document), whose single `<value>` child holds the
+ * value.
+ */
+export function decodeXmlpickle(input: Element | string, options: XmlpickleDecodeOptions = {}): Value {
+  const ns = namespaceOf(options);
+  const decoder = new XmlpickleDecoder(ns, options.root ?? defaultRoot(ns), options.source);
+  if (typeof input === 'string') readXml(input, decoder, { source: options.source });
+  else walkXml(input, decoder);
+  if (decoder.error !== undefined) throw decoder.error;
+  if (decoder.result === undefined) throw new Error('the decoder ended without a value');
+  return decoder.result;
 }
 
 function withArticle(type: string): string {
@@ -220,180 +434,6 @@ function withArticle(type: string): string {
 function quote(text: string): string {
   const t = text.trim();
   return JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}...` : t);
-}
-
-/** A decoded scalar, or a container whose items are still to decode. */
-type Opened = { value: Value; frame?: undefined } | { frame: DecodeFrame };
-
-function decodeTree(valueEl: Element, ctx: DecodeContext): Value {
-  const stack: DecodeFrame[] = [];
-  let opened = openNode(valueEl, '', ctx);
-  for (;;) {
-    let top: DecodeFrame;
-    if (opened.frame !== undefined) {
-      top = opened.frame;
-      stack.push(top);
-    } else {
-      const parent = stack[stack.length - 1];
-      if (parent === undefined) return opened.value;
-      addMember(parent, opened.value, ctx);
-      top = parent;
-    }
-    const item = top.items[top.next];
-    if (item === undefined) {
-      stack.pop();
-      opened = { value: closeFrame(top) };
-    } else {
-      const path = itemPath(top, item, ctx);
-      top.current = item;
-      top.next++;
-      opened = openNode(item, path, ctx);
-    }
-  }
-}
-
-/** Decodes a scalar node, or opens a container node. */
-function openNode(el: Element, path: string, ctx: DecodeContext): Opened {
-  const typeAttr = getAttr(el, 'type');
-  if (typeAttr === undefined)
-    throw decodeError(ctx, 'METADATA_SHAPE', `<${el.nodeName}> has no type attribute`, path, el);
-  const type = typeAttr.toLowerCase();
-  switch (type) {
-    case 'dict':
-    case 'list':
-    case 'tuple':
-    case 'set':
-      return {
-        frame: {
-          type,
-          el,
-          path,
-          items: childrenNamed(el, 'item', ctx, path, withArticle(type)),
-          next: 0,
-          current: undefined,
-          key: '',
-          dict: dict(),
-          members: [],
-          seen: new Set(),
-        },
-      };
-    case 'str':
-      scalarContent(el, type, path, ctx);
-      return { value: textOf(el) };
-    case 'int':
-    case 'float':
-    case 'bool': {
-      scalarContent(el, type, path, ctx);
-      const text = textOf(el);
-      if (text === '') throw decodeError(ctx, 'METADATA_VALUE', `empty ${type}`, path, el);
-      const parsed =
-        type === 'int' ? parseIntText(text) : type === 'float' ? parseFloatText(text) : parseBoolText(text);
-      if (parsed === undefined) {
-        const expected = type === 'bool' ? ': expected true or false (in any case)' : '';
-        throw decodeError(ctx, 'METADATA_VALUE', `bad ${type} ${JSON.stringify(text)}${expected}`, path, el);
-      }
-      return { value: typeof parsed === 'number' && type === 'float' ? floatValue(parsed) : parsed };
-    }
-    default:
-      throw decodeError(
-        ctx,
-        'METADATA_SHAPE',
-        `unknown type ${JSON.stringify(typeAttr)}: expected one of ${XMLPICKLE_TYPES.join(', ')}`,
-        path,
-        el,
-      );
-  }
-}
-
-/** A scalar holds text only: an element inside it is mixed content pyxmlpickle would truncate. */
-function scalarContent(el: Element, type: string, path: string, ctx: DecodeContext): void {
-  for (let c = el.firstChild; c !== null; c = c.nextSibling) {
-    if (c.nodeType === NODE.ELEMENT) {
-      throw decodeError(
-        ctx,
-        'METADATA_SHAPE',
-        `${withArticle(type)} holds text only, but contains <${(c as Element).nodeName}>`,
-        path,
-        c,
-      );
-    }
-  }
-}
-
-/** Checks the item's key or index and returns its value path. */
-function itemPath(frame: DecodeFrame, item: Element, ctx: DecodeContext): string {
-  const position = frame.next;
-  if (frame.type === 'dict') {
-    const key = getAttr(item, 'key');
-    if (key === undefined) {
-      throw decodeError(ctx, 'METADATA_SHAPE', 'an item of the dict has no key attribute', frame.path, item);
-    }
-    const path = keyPath(frame.path, key);
-    if (hasKey(frame.dict, key)) {
-      throw decodeError(
-        ctx,
-        'METADATA_SHAPE',
-        `duplicate key ${JSON.stringify(key)} in the dict`,
-        path,
-        item,
-      );
-    }
-    frame.key = key;
-    return path;
-  }
-  const path = indexPath(frame.path, position);
-  const index = getAttr(item, 'index');
-  if (index === undefined) {
-    throw decodeError(ctx, 'METADATA_SHAPE', `item of the ${frame.type} has no index attribute`, path, item);
-  }
-  if (index !== String(position)) {
-    throw decodeError(
-      ctx,
-      'METADATA_SHAPE',
-      `index ${JSON.stringify(index)} where ${position} was expected: the indexes of ${withArticle(frame.type)} are 0..n-1 in order`,
-      path,
-      item,
-    );
-  }
-  return path;
-}
-
-function addMember(frame: DecodeFrame, v: Value, ctx: DecodeContext): void {
-  if (frame.type === 'dict') {
-    dictSet(frame.dict, frame.key, v);
-    return;
-  }
-  if (frame.type === 'set') {
-    const item = frame.current ?? frame.el;
-    const path = indexPath(frame.path, frame.next - 1);
-    const key = hashKey(v);
-    if (key === undefined) {
-      throw decodeError(
-        ctx,
-        'METADATA_SHAPE',
-        `a set member must be hashable (a scalar or a tuple of them), got a ${typeName(v)}`,
-        path,
-        item,
-      );
-    }
-    if (frame.seen.has(key))
-      throw decodeError(ctx, 'METADATA_SHAPE', 'the set holds this member twice', path, item);
-    frame.seen.add(key);
-  }
-  frame.members.push(v);
-}
-
-function closeFrame(frame: DecodeFrame): Value {
-  switch (frame.type) {
-    case 'dict':
-      return frame.dict;
-    case 'list':
-      return frame.members;
-    case 'tuple':
-      return Tuple.of_(frame.members);
-    case 'set':
-      return new Set(frame.members);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,6 +6,10 @@ import { DOMParser, XMLSerializer, DOMImplementation, ParseError } from '@xmldom
 import type { Document, Element, Node } from '@xmldom/xmldom';
 import { XmlLimitError, XmlParseError } from '../errors.js';
 import { parseFast } from './fast-parse.js';
+import { Tokenizer } from './tokenizer.js';
+import type { TokenizerOptions, XmlHandler } from './tokenizer.js';
+
+export type { StartTag, XmlEventSource, XmlHandler } from './tokenizer.js';
 
 export type { Document, Element, Node };
 export type XmlElement = Element;
@@ -63,19 +67,32 @@ function parserMessage(e: Error): string {
     );
 }
 
+/** The size limit applied, line endings normalized, and the tokenizer's options. */
+function prepare(text: string, options: ParseOptions): { normalized: string } & TokenizerOptions {
+  const source = options.source;
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (text.length > maxBytes) {
+    throw new XmlLimitError(`input is ${text.length} characters, over the limit of ${maxBytes}`, { source });
+  }
+  return { normalized: xml10LineEndings(text), source, maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH };
+}
+
+/**
+ * Reads XML text without building a Document: its events go to `handler`. The text is checked as
+ * parseXml's default engine checks it (same errors, same limits).
+ */
+export function readXml(text: string, handler: XmlHandler, options: ParseOptions = {}): void {
+  const { normalized, source, maxDepth } = prepare(text, options);
+  new Tokenizer(normalized, handler, { source, maxDepth }).run();
+}
+
 /**
  * Parses XML text into a Document. Every complaint of the parser (fatal or recoverable) becomes an
  * XmlParseError with source, line and column; DOCTYPE declarations, several root elements, input
  * over `maxBytes` and nesting over `maxDepth` are refused.
  */
 export function parseXml(text: string, options: ParseOptions = {}): Document {
-  const source = options.source;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (text.length > maxBytes) {
-    throw new XmlLimitError(`input is ${text.length} characters, over the limit of ${maxBytes}`, { source });
-  }
-  const normalized = xml10LineEndings(text);
-  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const { normalized, source, maxDepth } = prepare(text, options);
   if ((options.engine ?? 'fast') === 'fast') return parseFast(normalized, { source, maxDepth });
   const parser = new DOMParser({
     locator: true,

@@ -2,8 +2,8 @@
  * Direct-child helpers. Structure is always found among direct children, never by descendant
  * search: `<source><address/></source>` is not a device's guest address.
  */
-import type { Document, Element, Node } from './dom.js';
-import { NODE } from './dom.js';
+import type { Document, Element, Node, XmlHandler } from './dom.js';
+import { NODE, positionOf } from './dom.js';
 
 export function isElement(n: Node | null | undefined): n is Element {
   return n !== null && n !== undefined && n.nodeType === NODE.ELEMENT;
@@ -286,4 +286,56 @@ const NOT_XML_CHAR =
 export function findInvalidXmlChar(text: string): number {
   const m = NOT_XML_CHAR.exec(text);
   return m === null ? -1 : m.index;
+}
+
+/**
+ * Reports an element already parsed, and everything inside it, to `handler` as the tokenizer
+ * reports text: one event consumer serves documents and text alike. Marks are the nodes.
+ */
+export function walkXml(root: Element, handler: XmlHandler): void {
+  let current: Node = root;
+  handler.begin({ mark: () => current, positionOf: (mark) => positionOf(mark as Node) });
+  let node: Node | null = root;
+  while (node !== null) {
+    current = node;
+    let descend = false;
+    switch (node.nodeType) {
+      case NODE.ELEMENT: {
+        const el = node as Element;
+        handler.startElement({
+          qname: el.nodeName,
+          namespaceURI: el.namespaceURI ?? null,
+          prefix: el.prefix ?? null,
+          localName: localNameOf(el),
+          attribute: (qname) => getAttr(el, qname),
+        });
+        descend = true;
+        break;
+      }
+      case NODE.TEXT:
+        handler.text(node.nodeValue ?? '');
+        break;
+      case NODE.CDATA:
+        handler.cdata(node.nodeValue ?? '');
+        break;
+      case NODE.COMMENT:
+        handler.comment(node.nodeValue ?? '');
+        break;
+      case NODE.PROCESSING_INSTRUCTION:
+        handler.processingInstruction(node.nodeName, node.nodeValue ?? '');
+        break;
+    }
+    if (descend && node.firstChild !== null) {
+      node = node.firstChild;
+      continue;
+    }
+    if (node.nodeType === NODE.ELEMENT) handler.endElement();
+    // Up until a next sibling, closing the elements left.
+    let up: Node = node;
+    while (up !== root && up.nextSibling === null) {
+      up = up.parentNode as Node;
+      handler.endElement();
+    }
+    node = up === root ? null : up.nextSibling;
+  }
 }
