@@ -141,37 +141,41 @@ export function bind(
   const entryBound = new Array<boolean>(entries.length).fill(false);
 
   for (const pass of PASSES) {
-    const byKey = new Map<string, number[]>();
-    devices.forEach((d, i) => {
-      if (deviceDone[i] === true) return;
-      for (const key of pass.deviceKeys(d)) {
-        const list = byKey.get(key);
-        if (list === undefined) byKey.set(key, [i]);
-        else if (!list.includes(i)) list.push(i);
+    // Key → the device with it, or the devices sharing it (a device's keys in a pass are distinct).
+    const byKey = new Map<string, number | number[]>();
+    for (let i = 0; i < devices.length; i++) {
+      if (deviceDone[i] === true) continue;
+      for (const key of pass.deviceKeys(devices[i] as DeviceIdentity)) {
+        const known = byKey.get(key);
+        if (known === undefined) byKey.set(key, i);
+        else if (typeof known === 'number') byKey.set(key, [known, i]);
+        else known.push(i);
       }
-    });
+    }
     if (byKey.size === 0) continue;
 
     // Claims of this pass: entry → candidate devices, device → claiming entries.
     const claims = new Map<number, number[]>();
     const claimedBy = new Map<number, number[]>();
-    entries.forEach((_, j) => {
-      if (entryDone[j] === true) return;
+    for (let j = 0; j < entries.length; j++) {
+      if (entryDone[j] === true) continue;
       const e = entryIds[j] as EntryIdentity;
       const candidates: number[] = [];
       for (const key of pass.entryKeys(e)) {
-        for (const i of byKey.get(key) ?? []) {
+        const known = byKey.get(key);
+        if (known === undefined) continue;
+        for (const i of typeof known === 'number' ? [known] : known) {
           if (!candidates.includes(i) && compatible(e, devices[i] as DeviceIdentity)) candidates.push(i);
         }
       }
-      if (candidates.length === 0) return;
+      if (candidates.length === 0) continue;
       claims.set(j, candidates);
       for (const i of candidates) {
         const list = claimedBy.get(i);
         if (list === undefined) claimedBy.set(i, [j]);
         else list.push(j);
       }
-    });
+    }
 
     for (const [j, candidates] of claims) {
       if (candidates.length < 2) continue;

@@ -1,14 +1,6 @@
 /** The guest address: the device's direct `<address>` child, as the attribute strings written. */
 import type { Element } from '../xml/dom.js';
-import {
-  attributesOf,
-  createElement,
-  firstChild,
-  insertInOrder,
-  ownerOf,
-  removeIndented,
-  setAttr,
-} from '../xml/tree.js';
+import { createElement, firstChild, insertInOrder, ownerOf, removeIndented, setAttr } from '../xml/tree.js';
 import { nullObject } from '../metadata/value.js';
 
 export type AddressRecord = Readonly<Record<string, string>>;
@@ -17,7 +9,11 @@ export function readAddress(el: Element): AddressRecord | undefined {
   const a = firstChild(el, 'address');
   if (a === undefined) return undefined;
   const out = nullObject<string>();
-  for (const [k, v] of attributesOf(a)) out[k] = v;
+  const attrs = a.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const attr = attrs.item(i);
+    if (attr !== null) out[attr.name] = attr.value;
+  }
   return out;
 }
 
@@ -46,7 +42,7 @@ const NUMBER = /^(?:0x[0-9a-f]+|\d+)$/i;
  * `5` = `0x0005`), whitespace trimmed. Empty values are dropped.
  */
 export function addressKey(address: Readonly<Record<string, unknown>>): string | undefined {
-  const parts: string[] = [];
+  let out = '';
   for (const k of Object.keys(address).sort()) {
     const raw = address[k];
     // Metadata may write address values as strings or numbers; anything else names no address.
@@ -57,9 +53,12 @@ export function addressKey(address: Readonly<Record<string, unknown>>): string |
           ? String(raw)
           : '';
     if (v === '') continue;
-    parts.push(
-      `${k}=${NUMBER.test(v) ? String(v.toLowerCase().startsWith('0x') ? parseInt(v, 16) : Number(v)) : v}`,
-    );
+    const canonical = NUMBER.test(v) ? String(isHex(v) ? parseInt(v, 16) : Number(v)) : v;
+    out += out === '' ? `${k}=${canonical}` : `,${k}=${canonical}`;
   }
-  return parts.length === 0 ? undefined : parts.join(',');
+  return out === '' ? undefined : out;
+}
+
+function isHex(v: string): boolean {
+  return v.charCodeAt(0) === 0x30 && (v.charCodeAt(1) | 0x20) === 0x78;
 }

@@ -6,7 +6,7 @@
 import type { ErrorLocation } from '../errors.js';
 import { XmlValueError } from '../errors.js';
 import type { StrCodec } from '../xml/codecs.js';
-import { firstFailure } from '../xml/codecs.js';
+import { firstFailure, str } from '../xml/codecs.js';
 import type { Element } from '../xml/dom.js';
 import { positionOf } from '../xml/dom.js';
 import {
@@ -85,6 +85,8 @@ export function readField<A>(el: Element, f: Field<A>): A | undefined {
   if (f.flag) return (walk(el, f.steps) !== undefined) as A;
   const raw = readRaw(el, f);
   if (raw === undefined || f.codec === undefined) return undefined;
+  // A string is its own value: no decoding (io-ts allocates a context and a result per decode).
+  if (f.codec === (str as unknown)) return raw as A;
   const r = f.codec.decode(raw);
   if (r._tag === 'Left') throw new XmlValueError(firstFailure(r.left), fieldLocation(el, f), raw);
   return r.right;

@@ -15,6 +15,7 @@ import {
   DEVICE,
   FLAT,
   dataAttributes,
+  hasDataAttributes,
   hasText,
   isOurs,
   keyOfElement,
@@ -148,7 +149,7 @@ class Decoder {
         ? this.dict(el, shape, path, depth + 1)
         : this.list(el, shape, path, depth + 1);
     }
-    if (hasElementChildren(el) || dataAttributes(el).some((a) => a.name !== 'type')) return new RawXml(el);
+    if (hasElementChildren(el) || hasDataAttributes(el, 'type')) return new RawXml(el);
     return this.leaf(el, path);
   }
 
@@ -156,7 +157,9 @@ class Decoder {
     this.checkDepth(el, depth, path);
     const out = dict();
     let files: Dict | undefined;
-    for (const child of childElements(el)) {
+    for (let c = el.firstChild; c !== null; c = c.nextSibling) {
+      if (c.nodeType !== NODE.ELEMENT) continue;
+      const child = c as Element;
       if (shape.files && isOurs(child) && localNameOf(child) === 'file') {
         if (files === undefined) {
           files = dict();
@@ -185,9 +188,7 @@ class Decoder {
           ? this.dict(item, FLAT, indexPath(path, i), depth + 1)
           : new RawXml(item);
       }
-      return fits && dataAttributes(item).length === 0 && !hasElementChildren(item)
-        ? textOf(item)
-        : new RawXml(item);
+      return fits && !hasDataAttributes(item) && !hasElementChildren(item) ? textOf(item) : new RawXml(item);
     });
   }
 
@@ -242,5 +243,5 @@ function floatOf(v: number | undefined): Scalar | undefined {
 
 /** A container as the layout writes it: no attributes, no text, only child elements. */
 function fitsContainer(el: Element): boolean {
-  return dataAttributes(el).length === 0 && !hasText(el);
+  return !hasDataAttributes(el) && !hasText(el);
 }

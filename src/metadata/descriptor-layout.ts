@@ -105,16 +105,33 @@ export function dataAttributes(el: Element): { name: string; value: string }[] {
   return out;
 }
 
-// XML's white space (production [3]); String.trim would also take U+00A0, U+2028..., which is data.
-const XML_SPACE = /^[ \t\n\r]*$/;
+/** Whether the element has attributes other than namespace declarations (and than `except`). */
+export function hasDataAttributes(el: Element, except?: string): boolean {
+  const attrs = el.attributes;
+  for (let i = 0; i < attrs.length; i++) {
+    const name = attrs.item(i)?.name;
+    if (name === undefined) continue;
+    if (name !== except && name !== 'xmlns' && !name.startsWith('xmlns:')) return true;
+  }
+  return false;
+}
 
 /** Whether the element has text (or CDATA) that is not whitespace among its direct children. */
 export function hasText(el: Element): boolean {
   for (let c = el.firstChild; c !== null; c = c.nextSibling) {
-    if ((c.nodeType === NODE.TEXT || c.nodeType === NODE.CDATA) && !XML_SPACE.test(c.nodeValue ?? ''))
+    if ((c.nodeType === NODE.TEXT || c.nodeType === NODE.CDATA) && !isXmlSpace(c.nodeValue ?? ''))
       return true;
   }
   return false;
+}
+
+/** XML's white space (production [3]); String.trim would also take U+00A0, U+2028..., which is data. */
+function isXmlSpace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
 }
 
 /** Python's sort order for str keys: by code point (UTF-16 order differs above U+D7FF). */

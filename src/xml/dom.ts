@@ -51,7 +51,7 @@ export const DEFAULT_MAX_DEPTH = 512;
  * follows XML 1.1 and would also rewrite U+0085, U+2028 and U+2029 inside text.
  */
 function xml10LineEndings(input: string): string {
-  return input.replace(/\r\n?/g, '\n');
+  return input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
 }
 
 const REPORT = /^Reporting (?:fatalError|error|warning) "([\s\S]*)" caused [\s\S]*$/;

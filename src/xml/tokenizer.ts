@@ -450,6 +450,12 @@ export class Tokenizer implements StartTag, XmlEventSource {
 
   private endTag(lt: number): number {
     const { text } = this;
+    const open = this.open[this.open.length - 1];
+    // The usual case first: the name of the open element, then '>'.
+    if (open !== undefined && text.charCodeAt(lt + 2 + open.length) === GT && text.startsWith(open, lt + 2)) {
+      this.close();
+      return lt + 3 + open.length;
+    }
     const nameEnd = this.nameEnd(lt + 2);
     if (nameEnd === lt + 2) {
       if (lt + 2 >= text.length) this.fail("the text ends inside an end tag (no closing '>')", lt);
@@ -462,7 +468,6 @@ export class Tokenizer implements StartTag, XmlEventSource {
       if (p >= text.length) this.fail("the text ends inside an end tag (no closing '>')", lt);
       this.notName(p, `unexpected ${quoteChar(text, p)} in the end tag </${text.slice(lt + 2, nameEnd)}>`, p);
     }
-    const open = this.open[this.open.length - 1];
     if (open === undefined) {
       this.fail(`end tag </${text.slice(lt + 2, nameEnd)}> has no open element to close`, lt);
     }
@@ -473,11 +478,15 @@ export class Tokenizer implements StartTag, XmlEventSource {
         this.openAt[this.openAt.length - 1] ?? 0,
       );
     }
+    this.close();
+    return p + 1;
+  }
+
+  private close(): void {
     this.open.pop();
     this.openAt.pop();
     this.scope = this.scopes.pop() as Scope;
     this.handler.endElement();
-    return p + 1;
   }
 
   /** `<!`: a comment or a CDATA section; a DOCTYPE or anything else is refused. */
