@@ -43,7 +43,7 @@ const NUMBER = /^(?:0x[0-9a-f]+|\d+)$/i;
  */
 export function addressKey(address: Readonly<Record<string, unknown>>): string | undefined {
   let out = '';
-  for (const k of Object.keys(address).sort()) {
+  for (const k of sortedKeys(address)) {
     const raw = address[k];
     // Metadata may write address values as strings or numbers; anything else names no address.
     const v =
@@ -57,6 +57,24 @@ export function addressKey(address: Readonly<Record<string, unknown>>): string |
     out += out === '' ? `${k}=${canonical}` : `,${k}=${canonical}`;
   }
   return out === '' ? undefined : out;
+}
+
+/**
+ * The keys in code unit order, as Array.prototype.sort orders them; sorted by insertion, since an
+ * address has a handful of keys and V8's sort allocates about 1 KB per call whatever the length.
+ */
+function sortedKeys(o: object): string[] {
+  const keys = Object.keys(o);
+  for (let i = 1; i < keys.length; i++) {
+    const k = keys[i] as string;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] as string) > k) {
+      keys[j + 1] = keys[j] as string;
+      j--;
+    }
+    keys[j + 1] = k;
+  }
+  return keys;
 }
 
 function isHex(v: string): boolean {

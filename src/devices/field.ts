@@ -6,7 +6,8 @@
 import type { ErrorLocation } from '../errors.js';
 import { XmlValueError } from '../errors.js';
 import type { StrCodec } from '../xml/codecs.js';
-import { firstFailure, str } from '../xml/codecs.js';
+import { firstFailure, isVerbatim } from '../xml/codecs.js';
+import type * as t from 'io-ts';
 import type { Element } from '../xml/dom.js';
 import { positionOf } from '../xml/dom.js';
 import {
@@ -28,6 +29,10 @@ import {
 export interface Field<A> {
   readonly path: string;
   readonly codec: StrCodec<A> | undefined;
+  /** The codec's value is the text itself: read without decoding. */
+  readonly verbatim: boolean;
+  /** io-ts's context for decoding, made once (decode() would make one per call). */
+  readonly context: t.Context;
   /** true: the value is whether the element at `path` exists. */
   readonly flag: boolean;
   readonly steps: readonly string[];
@@ -55,12 +60,19 @@ export type FieldWriter = <A>(f: Field<A>, value: A | undefined) => void;
 export type AnyField = Field<any>;
 
 export function field<A>(path: string, codec: StrCodec<A>): Field<A> {
-  return { path, codec, flag: false, ...parsePath(path) };
+  return {
+    path,
+    codec,
+    verbatim: isVerbatim(codec),
+    context: [{ key: '', type: codec, actual: undefined }],
+    flag: false,
+    ...parsePath(path),
+  };
 }
 
 /** A presence flag: true when the child element at `path` exists (`<readonly/>`). */
 export function flag(path: string): Field<boolean> {
-  return { path, codec: undefined, flag: true, ...parsePath(path) };
+  return { path, codec: undefined, verbatim: false, context: [], flag: true, ...parsePath(path) };
 }
 
 /** The element the steps lead to, or undefined when a step is missing. */
@@ -85,9 +97,8 @@ export function readField<A>(el: Element, f: Field<A>): A | undefined {
   if (f.flag) return (walk(el, f.steps) !== undefined) as A;
   const raw = readRaw(el, f);
   if (raw === undefined || f.codec === undefined) return undefined;
-  // A string is its own value: no decoding (io-ts allocates a context and a result per decode).
-  if (f.codec === (str as unknown)) return raw as A;
-  const r = f.codec.decode(raw);
+  if (f.verbatim) return raw as A;
+  const r = f.codec.validate(raw, f.context);
   if (r._tag === 'Left') throw new XmlValueError(firstFailure(r.left), fieldLocation(el, f), raw);
   return r.right;
 }

@@ -9,12 +9,26 @@ export type StrCodec<A> = t.Type<A, string, string>;
 /** An open enum: known values autocomplete, any other string is still accepted. */
 export type Open<T extends string> = T | (string & {});
 
-export const str: StrCodec<string> = new t.Type<string, string, string>(
-  'string',
-  (u): u is string => typeof u === 'string',
-  (s) => t.success(s),
-  (s) => s,
-);
+/** Codecs whose value is the text itself (str, open enums): readers need not decode. */
+const VERBATIM = new WeakSet();
+
+/** Whether the codec's value is always the text it decodes. */
+export function isVerbatim(codec: object): boolean {
+  return VERBATIM.has(codec);
+}
+
+function verbatim<A extends string>(name: string): StrCodec<A> {
+  const codec = new t.Type<A, string, string>(
+    name,
+    (u): u is A => typeof u === 'string',
+    (s) => t.success(s as A),
+    (s) => s,
+  );
+  VERBATIM.add(codec);
+  return codec;
+}
+
+export const str: StrCodec<string> = verbatim('string');
 
 const DECIMAL = /^[+-]?\d+$/;
 const HEX = /^0x[0-9a-f]+$/i;
@@ -64,12 +78,7 @@ export const onOff = boolPair('on/off', 'on', 'off');
 
 /** Any string; the type parameter only documents the values libvirt knows today. */
 export function openEnum<T extends string>(name: string): StrCodec<Open<T>> {
-  return new t.Type<Open<T>, string, string>(
-    name,
-    (u): u is Open<T> => typeof u === 'string',
-    (s) => t.success(s),
-    (s) => s,
-  );
+  return verbatim<Open<T>>(name);
 }
 
 /** The first failure message of an io-ts decode, for error texts. */

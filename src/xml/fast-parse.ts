@@ -106,6 +106,30 @@ const DictNode = withPrototype<new () => Dict>(function DictNode() {
   // Nothing: an empty object whose prototype has no keys.
 }, EMPTY_PROTOTYPE);
 
+/**
+ * A prototype under `proto` whose `key` is a dictionary made on first use (then an own property,
+ * as xmldom's constructors make it): most elements never declare a namespace or carry a
+ * namespaced attribute, so their `_nsMap` and `_nsIndex` are never used.
+ */
+function withLazyDict(proto: object, key: string): object {
+  const own = (target: object, value: unknown): void => {
+    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  };
+  return Object.create(proto, {
+    [key]: {
+      configurable: true,
+      get(this: object): Dict {
+        const d = new DictNode();
+        own(this, d);
+        return d;
+      },
+      set(this: object, value: unknown) {
+        own(this, value);
+      },
+    },
+  }) as object;
+}
+
 const NodeListNode = withPrototype<new () => ListFields>(function NodeListNode(this: ListFields) {
   this.length = 0;
 }, NodeList.prototype);
@@ -127,15 +151,14 @@ function nodeList(items: NodeFields[]): ListFields {
   return Object.setPrototypeOf(items, NodeList.prototype) as ListFields;
 }
 
-const AttributesNode = withPrototype<new (owner: ElementFields) => AttributesFields>(function AttributesNode(
-  this: AttributesFields,
-  owner: ElementFields,
-) {
-  this._nsIndex = new DictNode();
-  this._noNsIndex = new DictNode();
-  this._ownerElement = owner;
-  this.length = 0;
-}, NamedNodeMap.prototype);
+const AttributesNode = withPrototype<new (owner: ElementFields) => AttributesFields>(
+  function AttributesNode(this: AttributesFields, owner: ElementFields) {
+    this._noNsIndex = new DictNode();
+    this._ownerElement = owner;
+    this.length = 0;
+  },
+  withLazyDict(NamedNodeMap.prototype, '_nsIndex'),
+);
 
 /** What createElementNS gives, with its position and links (xmldom's field order). */
 const ElementNode = withPrototype<
@@ -148,34 +171,36 @@ const ElementNode = withPrototype<
     line: number,
     column: number,
   ) => ElementFields
->(function ElementNode(
-  this: Record<string, unknown>,
-  doc: Document,
-  qname: string,
-  ns: string | null,
-  prefix: string | null,
-  local: string,
-  line: number,
-  column: number,
-) {
-  this['_nsMap'] = new DictNode();
-  // Set when known: the attributes after they are read, the children when the element closes.
-  this['attributes'] = null;
-  this['childNodes'] = null;
-  this['ownerDocument'] = doc;
-  this['nodeName'] = qname;
-  this['tagName'] = qname;
-  this['namespaceURI'] = ns;
-  this['prefix'] = prefix;
-  this['localName'] = local;
-  this['previousSibling'] = null;
-  this['nextSibling'] = null;
-  this['parentNode'] = null;
-  this['lineNumber'] = line;
-  this['columnNumber'] = column;
-  this['firstChild'] = null;
-  this['lastChild'] = null;
-}, Element.prototype);
+>(
+  function ElementNode(
+    this: Record<string, unknown>,
+    doc: Document,
+    qname: string,
+    ns: string | null,
+    prefix: string | null,
+    local: string,
+    line: number,
+    column: number,
+  ) {
+    // Set when known: the attributes after they are read, the children when the element closes.
+    this['attributes'] = null;
+    this['childNodes'] = null;
+    this['ownerDocument'] = doc;
+    this['nodeName'] = qname;
+    this['tagName'] = qname;
+    this['namespaceURI'] = ns;
+    this['prefix'] = prefix;
+    this['localName'] = local;
+    this['previousSibling'] = null;
+    this['nextSibling'] = null;
+    this['parentNode'] = null;
+    this['lineNumber'] = line;
+    this['columnNumber'] = column;
+    this['firstChild'] = null;
+    this['lastChild'] = null;
+  },
+  withLazyDict(Element.prototype, '_nsMap'),
+);
 
 /** What createAttributeNS gives, with its value and position. */
 const AttrNode = withPrototype<
