@@ -199,7 +199,7 @@ const ElementNode = withPrototype<
     this['firstChild'] = null;
     this['lastChild'] = null;
   },
-  withLazyDict(Element.prototype, '_nsMap'),
+  withLazyDict(Element.prototype as object, '_nsMap'),
 );
 
 /** What createAttributeNS gives, with its value and position. */
