@@ -242,6 +242,14 @@ describe('xmlpickle', () => {
         const name = basename(rel, '.xml');
         it(name, () => expectInvalidFixture(rel, (text, source) => decodeXmlpickle(text, { source })));
       }
+      it('an element already parsed gets the error its text gets', () => {
+        for (const rel of files.filter((f) => !basename(f).startsWith('XML_PARSE'))) {
+          const text = readFixture(rel);
+          const fromText = thrown(() => decodeXmlpickle(text, { source: rel })).format();
+          const root = parseXml(text, { source: rel }).documentElement as Element;
+          expect(thrown(() => decodeXmlpickle(root, { source: rel })).format(), rel).to.equal(fromText);
+        }
+      });
     });
   });
 
@@ -539,6 +547,17 @@ describe('xmlpickle', () => {
           expect(valueEquals(decodeXmlpickle(encodeXmlpickleText(v)), v)).to.equal(true);
           const plain = encodeXmlpickleText(v, { namespace: null, root: 'pyxmlpickle' });
           expect(valueEquals(decodeXmlpickle(plain, { namespace: null }), v)).to.equal(true);
+        }),
+        { numRuns: NUM_RUNS },
+      );
+    });
+
+    it('decoding the text and decoding its parsed element give the same value', () => {
+      fc.assert(
+        fc.property(value, (v) => {
+          const text = encodeXmlpickleText(v);
+          const root = parseXml(text).documentElement as Element;
+          expectValue(decodeXmlpickle(root), decodeXmlpickle(text));
         }),
         { numRuns: NUM_RUNS },
       );
