@@ -488,7 +488,7 @@ function fillMeta(device: Device, entries: (MetadataEntry | undefined)[]): void 
   const target = device.meta.toDict();
   for (const e of entries) {
     if (e === undefined) continue;
-    for (const [k, v] of dictEntries(e.data)) dictSet(target, k, v);
+    for (const k of dictKeys(e.data)) dictSet(target, k, e.data[k] as Value);
   }
 }
 
