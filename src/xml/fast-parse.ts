@@ -99,6 +99,9 @@ function withPrototype<C>(ctor: unknown, proto: unknown): C {
   return ctor as C;
 }
 
+/** The constructor a function filling `this` becomes (see withPrototype), making a T. */
+type ConstructorOf<F, T> = F extends (this: never, ...args: infer A) => void ? new (...args: A) => T : never;
+
 type CharacterDataConstructor = new (doc: Document, data: string, line: number, column: number) => NodeFields;
 
 const EMPTY_PROTOTYPE = Object.create(null) as object;
@@ -161,61 +164,40 @@ const AttributesNode = withPrototype<new (owner: ElementFields) => AttributesFie
 );
 
 /** What createElementNS gives, with its position and links (xmldom's field order). */
-const ElementNode = withPrototype<
-  new (
-    doc: Document,
-    qname: string,
-    ns: string | null,
-    prefix: string | null,
-    local: string,
-    line: number,
-    column: number,
-  ) => ElementFields
->(
-  function ElementNode(
-    this: Record<string, unknown>,
-    doc: Document,
-    qname: string,
-    ns: string | null,
-    prefix: string | null,
-    local: string,
-    line: number,
-    column: number,
-  ) {
-    // Set when known: the attributes after they are read, the children when the element closes.
-    this['attributes'] = null;
-    this['childNodes'] = null;
-    this['ownerDocument'] = doc;
-    this['nodeName'] = qname;
-    this['tagName'] = qname;
-    this['namespaceURI'] = ns;
-    this['prefix'] = prefix;
-    this['localName'] = local;
-    this['previousSibling'] = null;
-    this['nextSibling'] = null;
-    this['parentNode'] = null;
-    this['lineNumber'] = line;
-    this['columnNumber'] = column;
-    this['firstChild'] = null;
-    this['lastChild'] = null;
-  },
+function elementFields(
+  this: Record<string, unknown>,
+  doc: Document,
+  qname: string,
+  ns: string | null,
+  prefix: string | null,
+  local: string,
+  line: number,
+  column: number,
+): void {
+  // Set when known: the attributes after they are read, the children when the element closes.
+  this['attributes'] = null;
+  this['childNodes'] = null;
+  this['ownerDocument'] = doc;
+  this['nodeName'] = qname;
+  this['tagName'] = qname;
+  this['namespaceURI'] = ns;
+  this['prefix'] = prefix;
+  this['localName'] = local;
+  this['previousSibling'] = null;
+  this['nextSibling'] = null;
+  this['parentNode'] = null;
+  this['lineNumber'] = line;
+  this['columnNumber'] = column;
+  this['firstChild'] = null;
+  this['lastChild'] = null;
+}
+const ElementNode = withPrototype<ConstructorOf<typeof elementFields, ElementFields>>(
+  elementFields,
   withLazyDict(Element.prototype as object, '_nsMap'),
 );
 
 /** What createAttributeNS gives, with its value and position. */
-const AttrNode = withPrototype<
-  new (
-    doc: Document,
-    qname: string,
-    ns: string | null,
-    prefix: string | null,
-    local: string,
-    value: string,
-    owner: ElementFields,
-    line: number,
-    column: number,
-  ) => NodeFields
->(function AttrNode(
+function attrFields(
   this: Record<string, unknown>,
   doc: Document,
   qname: string,
@@ -226,7 +208,7 @@ const AttrNode = withPrototype<
   owner: ElementFields,
   line: number,
   column: number,
-) {
+): void {
   this['namespaceURI'] = ns;
   this['prefix'] = prefix;
   this['ownerElement'] = owner;
@@ -240,7 +222,8 @@ const AttrNode = withPrototype<
   this['columnNumber'] = column;
   this['nodeValue'] = value;
   this['value'] = value;
-}, Attr.prototype);
+}
+const AttrNode = withPrototype<ConstructorOf<typeof attrFields, NodeFields>>(attrFields, Attr.prototype);
 
 /** Text, CDATA sections and comments: what createTextNode & co. give (`_data` backs `data`). */
 function characterData(proto: unknown): CharacterDataConstructor {
@@ -266,16 +249,14 @@ const TextNode = characterData(Text.prototype);
 const CDATANode = characterData(CDATASection.prototype);
 const CommentNode = characterData(Comment.prototype);
 
-const PINode = withPrototype<
-  new (doc: Document, target: string, data: string, line: number, column: number) => NodeFields
->(function PINode(
+function piFields(
   this: Record<string, unknown>,
   doc: Document,
   target: string,
   data: string,
   line: number,
   column: number,
-) {
+): void {
   this['ownerDocument'] = doc;
   this['childNodes'] = LEAF_CHILDREN;
   this['target'] = target;
@@ -287,7 +268,11 @@ const PINode = withPrototype<
   this['previousSibling'] = null;
   this['nextSibling'] = null;
   this['parentNode'] = null;
-}, ProcessingInstruction.prototype);
+}
+const PINode = withPrototype<ConstructorOf<typeof piFields, NodeFields>>(
+  piFields,
+  ProcessingInstruction.prototype,
+);
 
 // ---- The builder ----------------------------------------------------------------------------
 

@@ -91,6 +91,12 @@ const XML_DECLARATION =
   /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
 const XML_VERSION = /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')/;
 const LEADING_SPACE = /^[ \t\n]+/;
+// What the text can end inside of, for messages.
+const START_TAG = "a start tag (no closing '>')";
+const END_TAG = "an end tag (no closing '>')";
+const PI = "a processing instruction (no closing '?>')";
+const COMMENT = "a comment (no closing '-->')";
+const CDATA = "a CDATA section (no closing ']]>')";
 const PREDEFINED = new Map([
   ['lt', '<'],
   ['gt', '>'],
@@ -218,7 +224,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
     const m = XML_DECLARATION.exec(text);
     if (m === null) {
       if (!text.includes('?>')) {
-        this.fail("the text ends inside a processing instruction (no closing '?>')", 0);
+        this.endsInside(PI, 0);
       }
       this.fail(
         XML_VERSION.test(text)
@@ -261,11 +267,12 @@ export class Tokenizer implements StartTag, XmlEventSource {
   private startTag(lt: number): number {
     const { text } = this;
     const n = text.length;
-    const nameEnd = this.nameEnd(lt + 1);
-    if (nameEnd === lt + 1) {
-      if (lt + 1 >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
-      this.notName(lt + 1, "'<' is not followed by a name (write &lt; for a literal '<')", lt);
-    }
+    const nameEnd = this.requireName(
+      lt + 1,
+      lt,
+      START_TAG,
+      "'<' is not followed by a name (write &lt; for a literal '<')",
+    );
     if (this.open.length === 0 && this.rootSeen) this.fail('more than one root element', lt);
     const qname = text.slice(lt + 1, nameEnd);
     if (this.open.length >= this.maxDepth) {
@@ -294,14 +301,14 @@ export class Tokenizer implements StartTag, XmlEventSource {
       }
       if (c === SLASH) {
         if (text.charCodeAt(p + 1) !== GT) {
-          if (p + 1 >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+          if (p + 1 >= n) this.endsInside(START_TAG, lt);
           this.fail(`'/' in the start tag of <${qname}> must be followed by '>'`, p);
         }
         p += 2;
         empty = true;
         break;
       }
-      if (p >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+      if (p >= n) this.endsInside(START_TAG, lt);
       if (c === LT) this.unclosedStartTag(lt, p, qname);
       const attrEnd = this.nameEnd(p);
       if (attrEnd === p)
@@ -323,14 +330,14 @@ export class Tokenizer implements StartTag, XmlEventSource {
       c = text.charCodeAt(p);
       while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
       if (c !== EQUALS) {
-        if (p >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+        if (p >= n) this.endsInside(START_TAG, lt);
         if (c === LT) this.unclosedStartTag(lt, p, qname);
         this.fail(`attribute ${name} has no value (write ${name}="...")`, nameAt);
       }
       c = text.charCodeAt(++p);
       while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
       if (c !== QUOTE && c !== APOSTROPHE) {
-        if (p >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+        if (p >= n) this.endsInside(START_TAG, lt);
         this.fail(`the value of attribute ${name} is not quoted (write ${name}="...")`, p);
       }
       const quoteAt = p;
@@ -339,7 +346,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
       while (d !== c) {
         if (d === LT) this.unclosedStartTag(lt, p, qname, true);
         if (d === AMP || d === NEWLINE || d === TAB) plain = false;
-        else if (p >= n) this.fail("the text ends inside a start tag (no closing '>')", lt);
+        else if (p >= n) this.endsInside(START_TAG, lt);
         d = text.charCodeAt(++p);
       }
       names[count] = name;
@@ -456,16 +463,12 @@ export class Tokenizer implements StartTag, XmlEventSource {
       this.close();
       return lt + 3 + open.length;
     }
-    const nameEnd = this.nameEnd(lt + 2);
-    if (nameEnd === lt + 2) {
-      if (lt + 2 >= text.length) this.fail("the text ends inside an end tag (no closing '>')", lt);
-      this.notName(lt + 2, "'</' is not followed by a name", lt);
-    }
+    const nameEnd = this.requireName(lt + 2, lt, END_TAG, "'</' is not followed by a name");
     let p = nameEnd;
     let c = text.charCodeAt(p);
     while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
     if (c !== GT) {
-      if (p >= text.length) this.fail("the text ends inside an end tag (no closing '>')", lt);
+      if (p >= text.length) this.endsInside(END_TAG, lt);
       this.notName(p, `unexpected ${quoteChar(text, p)} in the end tag </${text.slice(lt + 2, nameEnd)}>`, p);
     }
     if (open === undefined) {
@@ -494,9 +497,9 @@ export class Tokenizer implements StartTag, XmlEventSource {
     const { text } = this;
     if (text.startsWith('<!--', lt)) {
       const end = text.indexOf('--', lt + 4);
-      if (end === -1) this.fail("the text ends inside a comment (no closing '-->')", lt);
+      if (end === -1) this.endsInside(COMMENT, lt);
       if (text.charCodeAt(end + 2) !== GT) {
-        if (end + 2 >= text.length) this.fail("the text ends inside a comment (no closing '-->')", lt);
+        if (end + 2 >= text.length) this.endsInside(COMMENT, lt);
         this.scanAt = end;
         this.fail("'--' is not allowed inside a comment", end);
       }
@@ -506,7 +509,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
     if (text.startsWith('<![CDATA[', lt)) {
       if (this.open.length === 0) this.fail('CDATA section outside the root element', lt);
       const end = text.indexOf(']]>', lt + 9);
-      if (end === -1) this.fail("the text ends inside a CDATA section (no closing ']]>')", lt);
+      if (end === -1) this.endsInside(CDATA, lt);
       this.handler.cdata(text.slice(lt + 9, end));
       return end + 3;
     }
@@ -517,11 +520,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
   private processingInstruction(lt: number): number {
     const { text } = this;
     const n = text.length;
-    const targetEnd = this.nameEnd(lt + 2);
-    if (targetEnd === lt + 2) {
-      if (lt + 2 >= n) this.fail("the text ends inside a processing instruction (no closing '?>')", lt);
-      this.notName(lt + 2, 'processing instruction without a target', lt);
-    }
+    const targetEnd = this.requireName(lt + 2, lt, PI, 'processing instruction without a target');
     const target = text.slice(lt + 2, targetEnd);
     if (target.toLowerCase() === 'xml') {
       this.fail('an XML declaration must be at the start of the document', lt);
@@ -532,12 +531,11 @@ export class Tokenizer implements StartTag, XmlEventSource {
     if (c === SPACE || c === NEWLINE || c === TAB) {
       while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
       const end = text.indexOf('?>', p);
-      if (end === -1) this.fail("the text ends inside a processing instruction (no closing '?>')", lt);
+      if (end === -1) this.endsInside(PI, lt);
       data = text.slice(p, end);
       p = end;
     } else if (c !== QUESTION || text.charCodeAt(p + 1) !== GT) {
-      if (p >= n || (c === QUESTION && p + 1 >= n))
-        this.fail("the text ends inside a processing instruction (no closing '?>')", lt);
+      if (p >= n || (c === QUESTION && p + 1 >= n)) this.endsInside(PI, lt);
       this.notName(p, `processing instruction <?${target}: expected a space or '?>' after the target`, p);
     }
     this.handler.processingInstruction(target, data);
@@ -642,6 +640,23 @@ export class Tokenizer implements StartTag, XmlEventSource {
         p += cp > 0xffff ? 2 : 1;
       }
     }
+  }
+
+  /**
+   * The end of the name that must start at `at`, in the `construct` starting at `lt`; `message`
+   * when something else is there.
+   */
+  private requireName(at: number, lt: number, construct: string, message: string): number {
+    const end = this.nameEnd(at);
+    if (end === at) {
+      if (at >= this.text.length) this.endsInside(construct, lt);
+      this.notName(at, message, lt);
+    }
+    return end;
+  }
+
+  private endsInside(construct: string, offset: number): never {
+    this.fail(`the text ends inside ${construct}`, offset);
   }
 
   /** Where a name was expected at `at`: a character outside ASCII is named, anything else described. */
