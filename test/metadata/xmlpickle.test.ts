@@ -203,6 +203,18 @@ describe('xmlpickle', () => {
       );
     });
 
+    it('reports a text that is not well-formed XML as such, even after a fault in its values', () => {
+      // The unknown type comes first; the text breaks later: the XML error wins, as with a Document.
+      const text = doc(
+        'dict',
+        '<oi:item key="a" type="bogus">1</oi:item><oi:item key="b" type="int">2</oi:itm>',
+      );
+      expect(thrown(() => decodeXmlpickle(text))).to.be.instanceOf(XmlParseError);
+      expect(thrown(() => decodeXmlpickle(text.replace('</oi:itm>', '</oi:item>'))).detail).to.match(
+        /^unknown type "bogus"/,
+      );
+    });
+
     it('takes any namespace and root name on request', () => {
       const text = '<x:box xmlns:x="urn:px"><x:value type="int">3</x:value></x:box>';
       expect(decodeXmlpickle(text, { namespace: 'urn:px', root: 'box' })).to.equal(3);
