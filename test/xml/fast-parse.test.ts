@@ -476,4 +476,26 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     const c = el.childNodes.item(j % Math.max(1, el.childNodes.length));
     if (c !== null) el.replaceChild(doc.createComment('replaced'), c);
   }),
+  fc.tuple(fc.nat(), fc.nat(), fc.boolean()).map(([k, j, deep]): Mutation => (doc) => {
+    // A copy of an element (with its subtree, attributes and namespace declarations) elsewhere.
+    const copy = elementAt(doc, k).cloneNode(deep);
+    const b = elementAt(doc, j);
+    b.appendChild(copy);
+  }),
+  fc.tuple(fc.nat(), fc.string({ maxLength: 4 })).map(([k, text]): Mutation => (doc) => {
+    // Replaces an element's children with one text node (none for '').
+    const el = elementAt(doc, k);
+    if (el !== doc.documentElement) el.textContent = text;
+  }),
+  fc.nat().map((k): Mutation => (doc) => {
+    // Merges adjacent text nodes of a subtree.
+    elementAt(doc, k).normalize();
+  }),
+  fc.tuple(fc.nat(), fc.nat()).map(([k, j]): Mutation => (doc) => {
+    // Text nodes edited in place.
+    const el = elementAt(doc, k);
+    const c = el.childNodes.item(j % Math.max(1, el.childNodes.length));
+    if (c !== null && c.nodeType === NODE.TEXT)
+      (c as unknown as { appendData(s: string): void }).appendData('+');
+  }),
 );
