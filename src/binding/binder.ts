@@ -68,43 +68,66 @@ function compatible(e: EntryIdentity, d: DeviceIdentity): boolean {
   return contradiction(e, d) === undefined;
 }
 
+/** Adds device `i` to an entry's candidates unless it is there already or contradicts the entry. */
+function consider(
+  candidates: number[] | undefined,
+  i: number,
+  e: EntryIdentity,
+  devices: readonly DeviceIdentity[],
+): number[] | undefined {
+  if (candidates?.includes(i) === true || !compatible(e, devices[i] as DeviceIdentity)) return candidates;
+  if (candidates === undefined) return [i];
+  candidates.push(i);
+  return candidates;
+}
+
 export interface Pass {
   rule: Rule;
   /** The lookup keys of a device in this pass. */
-  deviceKeys(d: DeviceIdentity): string[];
+  deviceKeys(d: DeviceIdentity): readonly string[];
   /** The lookup keys of an entry in this pass. */
-  entryKeys(e: EntryIdentity): string[];
+  entryKeys(e: EntryIdentity): readonly string[];
   /** What collided, for ambiguity messages. */
   describe(e: EntryIdentity): string;
 }
 
 const USER_ALIAS_PREFIX = 'ua-';
 
+/**
+ * No keys: one shared empty list (most devices lack most keys, and binding runs for every device
+ * of every domain). Not frozen: V8 iterates a frozen array through the slow iterator protocol.
+ */
+const NO_KEYS: readonly string[] = [];
+
+function keyList(key: string | undefined): readonly string[] {
+  return key === undefined ? NO_KEYS : [key];
+}
+
 /** The rules, in the order they decide. */
 export const PASSES: readonly Pass[] = [
   {
     rule: 'user-alias',
-    deviceKeys: (d) => (d.userAliasId !== undefined ? [d.userAliasId] : []),
+    deviceKeys: (d) => keyList(d.userAliasId),
     entryKeys: (e) => {
-      const out: string[] = [];
-      if (e.deviceId !== undefined) out.push(e.deviceId);
-      if (e.alias?.startsWith(USER_ALIAS_PREFIX) === true && e.alias.length > USER_ALIAS_PREFIX.length) {
-        out.push(e.alias.slice(USER_ALIAS_PREFIX.length));
-      }
-      return out;
+      const fromAlias =
+        e.alias?.startsWith(USER_ALIAS_PREFIX) === true && e.alias.length > USER_ALIAS_PREFIX.length
+          ? e.alias.slice(USER_ALIAS_PREFIX.length)
+          : undefined;
+      if (e.deviceId === undefined) return keyList(fromAlias);
+      return fromAlias === undefined ? [e.deviceId] : [e.deviceId, fromAlias];
     },
     describe: (e) => `deviceId ${e.deviceId ?? e.alias ?? ''}`,
   },
   {
     rule: 'alias',
-    deviceKeys: (d) => (d.alias !== undefined ? [d.alias] : []),
-    entryKeys: (e) => (e.alias !== undefined ? [e.alias] : []),
+    deviceKeys: (d) => keyList(d.alias),
+    entryKeys: (e) => keyList(e.alias),
     describe: (e) => `alias ${e.alias ?? ''}`,
   },
   {
     rule: 'address',
-    deviceKeys: (d) => (d.address !== undefined ? [d.address] : []),
-    entryKeys: (e) => (e.address !== undefined ? [e.address] : []),
+    deviceKeys: (d) => keyList(d.address),
+    entryKeys: (e) => keyList(e.address),
     describe: (e) => `address ${e.address ?? ''}`,
   },
   {
@@ -115,13 +138,13 @@ export const PASSES: readonly Pass[] = [
   },
 ];
 
-function naturalKeyList(keys: NaturalKeys): string[] {
-  const out: string[] = [];
+function naturalKeyList(keys: NaturalKeys): readonly string[] {
+  let out: string[] | undefined;
   for (const k of KEY_NAMES) {
     const v = keys[k];
-    if (v !== undefined && v !== '') out.push(`${k}=${v}`);
+    if (v !== undefined && v !== '') (out ??= []).push(`${k}=${v}`);
   }
-  return out;
+  return out ?? NO_KEYS;
 }
 
 /**
@@ -135,6 +158,8 @@ export function bind(
 ): BindResult {
   const bindings: (Binding | undefined)[] = new Array<Binding | undefined>(devices.length).fill(undefined);
   const ambiguities: Ambiguity[] = [];
+  // No entries (a domain without this layout's group): nothing to index the devices for.
+  if (entries.length === 0) return { bindings, orphans: [], ambiguities };
   const entryIds = entries.map(entryIdentity);
   const deviceDone = new Array<boolean>(devices.length).fill(false);
   const entryDone = new Array<boolean>(entries.length).fill(false);
@@ -154,41 +179,47 @@ export function bind(
     }
     if (byKey.size === 0) continue;
 
-    // Claims of this pass: entry → candidate devices, device → claiming entries.
-    const claims = new Map<number, number[]>();
-    const claimedBy = new Map<number, number[]>();
+    // Claims of this pass: entry → candidate devices, and how many entries claim each device.
+    // Arrays by index, not maps: this runs for every device and entry of every domain recovered.
+    const claims = new Array<number[] | undefined>(entries.length);
+    const claimCount = new Int32Array(devices.length);
     for (let j = 0; j < entries.length; j++) {
       if (entryDone[j] === true) continue;
       const e = entryIds[j] as EntryIdentity;
-      const candidates: number[] = [];
+      let candidates: number[] | undefined;
       for (const key of pass.entryKeys(e)) {
         const known = byKey.get(key);
-        if (known === undefined) continue;
-        for (const i of typeof known === 'number' ? [known] : known) {
-          if (!candidates.includes(i) && compatible(e, devices[i] as DeviceIdentity)) candidates.push(i);
-        }
+        if (typeof known === 'number') candidates = consider(candidates, known, e, devices);
+        else if (known !== undefined) for (const i of known) candidates = consider(candidates, i, e, devices);
       }
-      if (candidates.length === 0) continue;
-      claims.set(j, candidates);
-      for (const i of candidates) {
-        const list = claimedBy.get(i);
-        if (list === undefined) claimedBy.set(i, [j]);
-        else list.push(j);
-      }
+      if (candidates === undefined) continue;
+      claims[j] = candidates;
+      for (const i of candidates) claimCount[i] = (claimCount[i] as number) + 1;
     }
 
-    for (const [j, candidates] of claims) {
-      if (candidates.length < 2) continue;
-      const entry = entries[j] as MetadataEntry;
-      ambiguities.push({
-        rule: pass.rule,
-        entries: [entry],
-        devices: candidates,
-        message: `${describeEntry(entry)} matches ${candidates.length} devices by ${pass.describe(entryIds[j] as EntryIdentity)}: ${candidates.map(label).join(', ')}`,
-      });
+    // The devices several entries claim, each with its claimers (in the order of first claim).
+    let contested: Map<number, number[]> | undefined;
+    for (let j = 0; j < entries.length; j++) {
+      const candidates = claims[j];
+      if (candidates === undefined) continue;
+      if (candidates.length >= 2) {
+        const entry = entries[j] as MetadataEntry;
+        ambiguities.push({
+          rule: pass.rule,
+          entries: [entry],
+          devices: candidates,
+          message: `${describeEntry(entry)} matches ${candidates.length} devices by ${pass.describe(entryIds[j] as EntryIdentity)}: ${candidates.map(label).join(', ')}`,
+        });
+      }
+      for (const i of candidates) {
+        if ((claimCount[i] as number) < 2) continue;
+        contested ??= new Map();
+        const claimers = contested.get(i);
+        if (claimers === undefined) contested.set(i, [j]);
+        else claimers.push(j);
+      }
     }
-    for (const [i, claimers] of claimedBy) {
-      if (claimers.length < 2) continue;
+    for (const [i, claimers] of contested ?? []) {
       ambiguities.push({
         rule: pass.rule,
         entries: claimers.map((r) => entries[r] as MetadataEntry),
@@ -201,9 +232,11 @@ export function bind(
           .join('; ')}`,
       });
     }
-    for (const [j, candidates] of claims) {
+    for (let j = 0; j < entries.length; j++) {
+      const candidates = claims[j];
+      if (candidates === undefined) continue;
       const i = candidates[0] as number;
-      if (candidates.length === 1 && claimedBy.get(i)?.length === 1) {
+      if (candidates.length === 1 && claimCount[i] === 1) {
         bindings[i] = { entry: entries[j] as MetadataEntry, rule: pass.rule };
         entryBound[j] = true;
       }

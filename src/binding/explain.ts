@@ -59,7 +59,7 @@ export function explainBinding(
           candidates.push({ entry: describeEntry(entry), verdict });
         }
       }
-      return { rule: pass.rule, keys, candidates };
+      return { rule: pass.rule, keys: [...keys], candidates };
     });
   });
 }
