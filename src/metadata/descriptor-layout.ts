@@ -10,7 +10,7 @@
 import type { Element } from '../xml/dom.js';
 import { NODE } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
-import { localNameOf } from '../xml/tree.js';
+import { isXmlWhitespace, localNameOf } from '../xml/tree.js';
 
 export const DESCRIPTOR_URI = NS['ovirt-vm'];
 export const DESCRIPTOR_PREFIX = 'ovirt-vm';
@@ -119,19 +119,10 @@ export function hasDataAttributes(el: Element, except?: string): boolean {
 /** Whether the element has text (or CDATA) that is not whitespace among its direct children. */
 export function hasText(el: Element): boolean {
   for (let c = el.firstChild; c !== null; c = c.nextSibling) {
-    if ((c.nodeType === NODE.TEXT || c.nodeType === NODE.CDATA) && !isXmlSpace(c.nodeValue ?? ''))
+    if ((c.nodeType === NODE.TEXT || c.nodeType === NODE.CDATA) && !isXmlWhitespace(c.nodeValue ?? ''))
       return true;
   }
   return false;
-}
-
-/** XML's white space (production [3]); String.trim would also take U+00A0, U+2028..., which is data. */
-function isXmlSpace(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
-  }
-  return true;
 }
 
 /** Python's sort order for str keys: by code point (UTF-16 order differs above U+D7FF). */

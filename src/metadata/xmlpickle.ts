@@ -26,7 +26,15 @@ import { MetadataError } from '../errors.js';
 import type { Document, Element, StartTag, XmlEventSource, XmlHandler } from '../xml/dom.js';
 import { createDocument, readXml, serialize } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
-import { appendChild, createElement, findInvalidXmlChar, setAttr, setText, walkXml } from '../xml/tree.js';
+import {
+  appendChild,
+  createElement,
+  findInvalidXmlChar,
+  isXmlWhitespace,
+  setAttr,
+  setText,
+  walkXml,
+} from '../xml/tree.js';
 import type { Dict, Value } from './value.js';
 import {
   Float,
@@ -113,9 +121,6 @@ interface DecodeFrame {
 }
 
 type ScalarType = 'str' | 'int' | 'float' | 'bool';
-
-/** Whitespace as XML means it (not NBSP or U+2028, which are data). */
-const XML_BLANK = /^[ \t\r\n]*$/;
 
 /**
  * The first fault stops the decoding, not the reading: a document that is not well-formed XML is
@@ -237,7 +242,7 @@ class XmlpickleDecoder implements XmlHandler {
   private characters(data: string): void {
     const top = this.stack[this.stack.length - 1] as DecodeFrame;
     if (top.type === 'root' || isContainer(top.type)) {
-      if (!XML_BLANK.test(data)) {
+      if (!isXmlWhitespace(data)) {
         const what = top.type === 'root' ? `<${top.qname}>` : withArticle(top.type);
         this.fail('METADATA_SHAPE', `stray text ${quote(data)} in ${what}`, top.path, this.events.mark());
       }

@@ -80,6 +80,15 @@ export function attributesOf(el: Element): [string, string][] {
   return out;
 }
 
+/** Whether `s` is only XML's white space (production [3]); String.trim would also take U+00A0, U+2028... */
+export function isXmlWhitespace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0d) return false;
+  }
+  return true;
+}
+
 /** The concatenated text and CDATA of the element's direct children ('' when none). */
 export function textOf(el: Node): string {
   let s = '';
