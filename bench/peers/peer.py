@@ -39,10 +39,9 @@ def local(tag):
     return tag[len(VM_NS):] if tag.startswith(VM_NS) else tag
 
 
-def leaf(el):
-    kind = el.get('type')
-    text = el.text or ''
-    if kind is None or kind == 'str':
+def scalar(kind, text):
+    """A typed leaf of either layout; None for a type name that is no scalar's."""
+    if kind == 'str':
         return text
     if kind == 'int':
         return int(text)
@@ -50,7 +49,15 @@ def leaf(el):
         return float(text)
     if kind == 'bool':
         return text.lower() == 'true'
-    raise ValueError('unknown type hint %r in <%s>' % (kind, local(el.tag)))
+    return None
+
+
+def leaf(el):
+    kind = el.get('type', 'str')
+    value = scalar(kind, el.text or '')
+    if value is None:
+        raise ValueError('unknown type hint %r in <%s>' % (kind, local(el.tag)))
+    return value
 
 
 def load_flat(el):
@@ -202,16 +209,10 @@ def decode_node(node):
     if kind in ('list', 'tuple', 'set'):
         items = [decode_node(item) for item in node.findall(ITEM)]
         return tuple(items) if kind == 'tuple' else set(items) if kind == 'set' else items
-    text = node.text or ''
-    if kind == 'str':
-        return text
-    if kind == 'int':
-        return int(text)
-    if kind == 'float':
-        return float(text)
-    if kind == 'bool':
-        return text.lower() == 'true'
-    raise ValueError('unknown type %r' % kind)
+    value = scalar(kind, node.text or '')
+    if value is None:
+        raise ValueError('unknown type %r' % kind)
+    return value
 
 
 def xmlpickle_decode(text):
