@@ -115,9 +115,8 @@ class Decoder {
         }
         custom = this.dict(child, FLAT, 'custom', 1);
       } else {
-        const path = keyPath('', key);
-        if (hasKey(values, key)) this.fail('METADATA_SHAPE', `duplicate key ${key}`, child, path);
-        dictSet(values, key, this.member(child, undefined, path, 1));
+        if (hasKey(values, key)) this.fail('METADATA_SHAPE', `duplicate key ${key}`, child, keyPath('', key));
+        dictSet(values, key, this.member(child, undefined, '', key, 1));
       }
     }
     return { values, custom: custom ?? dict(), entries };
@@ -140,17 +139,21 @@ class Decoder {
     return { attrs, data: this.dict(el, DEVICE, path, 1) };
   }
 
-  /** A child of a dict container: a kept element, a sub-key, or a typed leaf. */
-  private member(el: Element, shape: Shape | undefined, path: string, depth: number): Value {
+  /**
+   * A child of a dict container (at `key` of the dict at path `base`): a kept element, a sub-key,
+   * or a typed leaf. Its path is made only for a container or an error (most members are leaves).
+   */
+  private member(el: Element, shape: Shape | undefined, base: string, key: string, depth: number): Value {
     if (!isOurs(el)) return new RawXml(el);
     if (shape !== undefined) {
       if (!fitsContainer(el)) return new RawXml(el);
+      const path = keyPath(base, key);
       return shape.kind === 'dict'
         ? this.dict(el, shape, path, depth + 1)
         : this.list(el, shape, path, depth + 1);
     }
     if (hasElementChildren(el) || hasDataAttributes(el, 'type')) return new RawXml(el);
-    return this.leaf(el, path);
+    return this.leaf(el, base, key);
   }
 
   private dict(el: Element, shape: DictShape, path: string, depth: number): Dict {
@@ -169,10 +172,9 @@ class Decoder {
         continue;
       }
       const key = keyOfElement(child);
-      const childPath = keyPath(path, key);
-      if (hasKey(out, key)) this.fail('METADATA_SHAPE', `duplicate key ${key}`, child, childPath);
+      if (hasKey(out, key)) this.fail('METADATA_SHAPE', `duplicate key ${key}`, child, keyPath(path, key));
       const sub = isOurs(child) ? shape.subkeys.get(key) : undefined;
-      dictSet(out, key, this.member(child, sub, childPath, depth));
+      dictSet(out, key, this.member(child, sub, path, key, depth));
     }
     // Vdsm always gives a payload its `file` dict, possibly empty.
     if (shape.files && files === undefined) dictSet(out, 'file', dict());
@@ -206,14 +208,14 @@ class Decoder {
     dictSet(files, filePath, textOf(el));
   }
 
-  private leaf(el: Element, path: string): Scalar {
+  private leaf(el: Element, base: string, key: string): Scalar {
     const type = getAttr(el, 'type');
     const text = textOf(el);
     if (type === undefined || type === 'str') return text;
     if (type !== 'int' && type !== 'float' && type !== 'bool') {
-      this.fail('METADATA_VALUE', `unknown type hint type="${type}"`, el, path);
+      this.fail('METADATA_VALUE', `unknown type hint type="${type}"`, el, keyPath(base, key));
     }
-    if (text === '') this.fail('METADATA_VALUE', `empty leaf with type="${type}"`, el, path);
+    if (text === '') this.fail('METADATA_VALUE', `empty leaf with type="${type}"`, el, keyPath(base, key));
     const value =
       type === 'int'
         ? parseIntText(text)
@@ -221,7 +223,7 @@ class Decoder {
           ? parseBoolText(text)
           : floatOf(parseFloatText(text));
     if (value === undefined)
-      this.fail('METADATA_VALUE', `${JSON.stringify(text)} is not a valid ${type}`, el, path);
+      this.fail('METADATA_VALUE', `${JSON.stringify(text)} is not a valid ${type}`, el, keyPath(base, key));
     return value;
   }
 
