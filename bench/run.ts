@@ -6,7 +6,8 @@
  * operation measures.
  *
  * Options: `--json` prints only the JSON result on stdout (progress goes to stderr);
- * `--quick` cuts every time budget by 10 (for trying the harness, not for numbers).
+ * `--quick` cuts every time budget by 10 (for trying the harness, not for numbers);
+ * `--scaling` adds the N=25000 workload and the growth from N=5000 to N=25000 (about 10 minutes).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ import {
 import type { Device, Domain, MetadataEntry } from '../src/index.js';
 import { loadDescriptorStore } from '../src/domain/metadata-store.js';
 import type { Workload, WorkloadName } from './workloads.js';
-import { WORKLOAD_NAMES, workload } from './workloads.js';
+import { SCALING_WORKLOAD, WORKLOAD_NAMES, workload } from './workloads.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -65,6 +66,10 @@ export interface Result {
 export interface Report {
   results: Result[];
   growth: Record<string, number>;
+  /** The Python peer's growth over the same sizes, for its operations (when python3 is present). */
+  growth_python?: Record<string, number>;
+  /** With `--scaling`: the growth from N=5000 to N=25000, ours and the peer's. */
+  scaling?: { growth: Record<string, number>; growth_python?: Record<string, number> };
   memory: { domains: number; peak_rss_mb: number; bytes_per_device: number };
 }
 
@@ -193,8 +198,9 @@ export function operations(w: Workload): Record<Op, () => Runner> {
 
 /** Per workload: sampling time and samples, so that a full run stays within about 3 minutes. */
 function budgetOf(name: WorkloadName, quick: boolean): Budget {
-  const ms = { ovirt20: 1500, n100: 1000, n1000: 1500, n5000: 1500 }[name];
-  return { ms: quick ? ms / 10 : ms, minSamples: quick ? 2 : 5 };
+  const ms = { ovirt20: 1500, n100: 1000, n1000: 1500, n5000: 1500, n25000: 3000 }[name];
+  // At N=25000 a run of the slowest ops takes seconds: fewer samples.
+  return { ms: quick ? ms / 10 : ms, minSamples: quick ? 2 : name === 'n25000' ? 3 : 5 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,10 +319,24 @@ function textReport(
     '### growth, N=1000 → N=5000: log(t5000/t1000)/log(5) (1.0 is linear; `parse` is the baseline, exempt)',
   );
   out.push('');
+  const exponent = (e: number | undefined) => (e === undefined ? '—' : e.toFixed(2));
+  const { scaling } = report;
   out.push(
     table(
-      ['op', 'exponent'],
-      Object.entries(report.growth).map(([op, e]) => [op, e.toFixed(2)]),
+      [
+        'op',
+        'exponent',
+        'python',
+        ...(scaling === undefined ? [] : ['N=5000 → 25000', 'python, N=5000 → 25000']),
+      ],
+      Object.entries(report.growth).map(([op, e]) => [
+        op,
+        exponent(e),
+        exponent(report.growth_python?.[op]),
+        ...(scaling === undefined
+          ? []
+          : [exponent(scaling.growth[op]), exponent(scaling.growth_python?.[op])]),
+      ]),
     ),
   );
   out.push('');
@@ -366,16 +386,35 @@ function targets(report: Report): string[] {
   return lines;
 }
 
+/**
+ * log(t_to / t_from) / log(5) for each op that has both times (the scaled workloads grow 5x from
+ * one to the next): 1.0 is linear.
+ */
+function growthOf(
+  time: (w: WorkloadName, op: Op) => number | undefined,
+  from: WorkloadName,
+  to: WorkloadName,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const op of OPS) {
+    const a = time(from, op);
+    const b = time(to, op);
+    if (a !== undefined && b !== undefined) out[op] = round(Math.log(b / a) / Math.log(5));
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 
 function main(argv: readonly string[]): void {
   const json = argv.includes('--json');
   const quick = argv.includes('--quick');
+  const scaling = argv.includes('--scaling');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'vmdevices-bench-'));
   const loadBefore = loadavg()[0] ?? 0;
   try {
-    const workloads = WORKLOAD_NAMES.map(workload);
+    const workloads = (scaling ? [...WORKLOAD_NAMES, SCALING_WORKLOAD] : WORKLOAD_NAMES).map(workload);
     for (const w of workloads) writeWorkload(dir, w);
 
     const medians = new Map<string, number>();
@@ -421,15 +460,23 @@ function main(argv: readonly string[]): void {
         });
       }
     }
-    const growth: Record<string, number> = {};
-    for (const op of OPS) {
-      const t1 = medians.get(`n1000/${op}`) as number;
-      const t5 = medians.get(`n5000/${op}`) as number;
-      growth[op] = round(Math.log(t5 / t1) / Math.log(5));
-    }
+    const ours = (w: WorkloadName, op: Op) => medians.get(`${w}/${op}`);
+    const peers = (w: WorkloadName, op: Op) => {
+      const peerOp = PEER_OPS[op];
+      return peerOp === undefined ? undefined : peer?.results[w]?.[peerOp];
+    };
     const report: Report = {
       results,
-      growth,
+      growth: growthOf(ours, 'n1000', 'n5000'),
+      ...(peer === undefined ? {} : { growth_python: growthOf(peers, 'n1000', 'n5000') }),
+      ...(scaling
+        ? {
+            scaling: {
+              growth: growthOf(ours, 'n5000', SCALING_WORKLOAD),
+              ...(peer === undefined ? {} : { growth_python: growthOf(peers, 'n5000', SCALING_WORKLOAD) }),
+            },
+          }
+        : {}),
       memory: {
         domains: memory.domains,
         peak_rss_mb: round(memory.peak_rss_mb),

@@ -7,7 +7,7 @@
  *   type, the rest by deviceId or alias);
  * - `n100`, `n1000`, `n5000`: scaled domains with N devices of 8 mixed kinds, each with an alias and
  *   an address and one descriptor entry, bound by every rule in turn (user alias, alias, address,
- *   natural key).
+ *   natural key); `n25000`, the same at N=25000, only for `--scaling`.
  * Each workload also gives the same metadata as an xmlpickle `ovirt-instance:instance` (a `devices`
  * list of Vdsm conf dicts), the descriptor group as a document of its own, and an Engine-XML variant
  * for `create` (no aliases, no addresses; for `ovirt20` the storage exists only as the instance's
@@ -17,7 +17,7 @@
  * inputs must not depend on the code they measure.
  */
 
-export type WorkloadName = 'ovirt20' | 'n100' | 'n1000' | 'n5000';
+export type WorkloadName = 'ovirt20' | 'n100' | 'n1000' | 'n5000' | 'n25000';
 
 export interface Workload {
   name: WorkloadName;
@@ -36,6 +36,9 @@ export interface Workload {
 }
 
 export const WORKLOAD_NAMES: readonly WorkloadName[] = ['ovirt20', 'n100', 'n1000', 'n5000'];
+
+/** The workload `npm run bench -- --scaling` adds, to measure growth beyond N=5000. */
+export const SCALING_WORKLOAD: WorkloadName = 'n25000';
 
 const VM_URI = 'http://ovirt.org/vm/1.0';
 const TUNE_URI = 'http://ovirt.org/vm/tune/1.0';
@@ -1051,7 +1054,7 @@ export function ovirt20(seed = 20): Workload {
 }
 
 /** A scaled domain with `n` devices of mixed kinds. */
-export function scaled(n: 100 | 1000 | 5000, seed: number = n): Workload {
+export function scaled(n: 100 | 1000 | 5000 | 25000, seed: number = n): Workload {
   const rng = new Prng(seed);
   const uuid = rng.uuid();
   const pool = rng.uuid();
@@ -1074,5 +1077,7 @@ export function workload(name: WorkloadName): Workload {
       return scaled(1000);
     case 'n5000':
       return scaled(5000);
+    case 'n25000':
+      return scaled(25000);
   }
 }

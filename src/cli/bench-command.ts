@@ -7,7 +7,7 @@ import { UsageError, packageRoot } from './io.js';
  * Runs the benchmark of a source checkout (`bench/run.ts`, through tsx as `npm run bench` does);
  * the installed package does not ship it. Its output goes straight to this process's stdout.
  */
-export function runBench(json: boolean): number {
+export function runBench(options: { json: boolean; scaling: boolean }): number {
   const root = packageRoot();
   const script = join(root, 'bench', 'run.ts');
   const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -16,7 +16,8 @@ export function runBench(json: boolean): number {
       'the benchmark runs from a source checkout with its dev dependencies (bench/run.ts, tsx)',
     );
   }
-  const r = spawnSync(process.execPath, [tsx, '--expose-gc', script, ...(json ? ['--json'] : [])], {
+  const flags = [...(options.json ? ['--json'] : []), ...(options.scaling ? ['--scaling'] : [])];
+  const r = spawnSync(process.execPath, [tsx, '--expose-gc', script, ...flags], {
     cwd: root,
     stdio: 'inherit',
   });

@@ -57,7 +57,10 @@ function program(io: Io, setExit: (code: number) => void, setFile: (file: string
       'run the benchmark suite (bench/, in a source checkout): our operations vs raw xmldom and a Python peer',
     )
     .option('--json', 'machine-readable output')
-    .action((o: { json?: boolean }) => setExit(runBench(o.json === true)));
+    .option('--scaling', 'also N=25000 and the growth from N=5000 to N=25000 (about 10 minutes)')
+    .action((o: { json?: boolean; scaling?: boolean }) =>
+      setExit(runBench({ json: o.json === true, scaling: o.scaling === true })),
+    );
 
   const md = p.command('metadata').description('decode or encode metadata groups');
   md.command('decode')

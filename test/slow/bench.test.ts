@@ -2,7 +2,9 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { OPS } from '../../bench/run.js';
+import { OPS, pythonAvailable } from '../../bench/run.js';
+import { SCALING_WORKLOAD, workload } from '../../bench/workloads.js';
+import { recover } from '../../src/index.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 describe('npm run bench -- --json (quick budgets)', () => {
@@ -28,6 +30,7 @@ describe('npm run bench -- --json (quick budgets)', () => {
         vs_python: number | null;
       }[];
       growth: Record<string, number>;
+      growth_python?: Record<string, number>;
       memory: { domains: number; peak_rss_mb: number; bytes_per_device: number };
     };
     for (const w of ['ovirt20', 'n100', 'n1000', 'n5000']) {
@@ -38,7 +41,28 @@ describe('npm run bench -- --json (quick budgets)', () => {
     }
     for (const x of j.results) expect(x.median_ms, `${x.workload} ${x.op}`).to.be.above(0);
     expect(Object.keys(j.growth)).to.have.members([...OPS]);
+    // The peer's growth for its operations, when it ran.
+    if (pythonAvailable())
+      expect(Object.keys(j.growth_python ?? {})).to.have.members([
+        'recover',
+        'xmlpickle-decode',
+        'descriptor-decode',
+      ]);
+    else expect(j.growth_python).to.equal(undefined);
     expect(j.memory.domains).to.be.above(0); // 1000 in a full run, fewer with --quick
     expect(j.memory.peak_rss_mb).to.be.above(0);
+  });
+});
+
+describe('the --scaling workload (N=25000)', () => {
+  it('is fully bound by recover, as the smaller scaled workloads are', () => {
+    const w = workload(SCALING_WORKLOAD);
+    expect([w.devices, w.entries]).to.deep.equal([25000, 25000]);
+    const d = recover(w.live, { source: w.name });
+    expect(d.devices).to.have.length(w.devices);
+    expect(d.devices.filter((dev) => d.bindingOf(dev).rule === 'none')).to.deep.equal([]);
+    expect(new Set(d.devices.map((dev) => d.bindingOf(dev).descriptor)).size).to.equal(w.devices);
+    expect(d.orphans).to.deep.equal([]);
+    expect(d.ambiguityReports).to.deep.equal([]);
   });
 });
