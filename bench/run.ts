@@ -7,7 +7,8 @@
  *
  * Options: `--json` prints only the JSON result on stdout (progress goes to stderr);
  * `--quick` cuts every time budget by 10 (for trying the harness, not for numbers);
- * `--scaling` adds the N=25000 workload and the growth from N=5000 to N=25000 (about 10 minutes).
+ * `--scaling` adds the N=25000 workload and the growth from N=5000 to N=25000 (about 10 minutes);
+ * `--hold` keeps each result alive while the next one is made, as an agent holds its domains.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,6 +84,11 @@ interface Budget {
   /** Sampling time (after warm-up). */
   ms: number;
   minSamples: number;
+  /**
+   * Keep each run's result alive while the next sample runs, as an agent keeps the domains it
+   * recovered (`--hold`); by default a result is dropped before the next sample starts.
+   */
+  hold: boolean;
 }
 
 /** One operation ready to run: `setup` gives each run its own fresh input, outside the timing. */
@@ -124,7 +130,7 @@ function measure(budget: Budget, { setup, run }: Runner): number {
     (samples.length < budget.minSamples || performance.now() - begin < budget.ms)
   ) {
     const states = Array.from({ length: batch }, setup);
-    sink.value = undefined;
+    if (!budget.hold) sink.value = undefined;
     const t0 = performance.now();
     for (const s of states) sink.value = run(s);
     samples.push((performance.now() - t0) / batch);
@@ -197,10 +203,10 @@ export function operations(w: Workload): Record<Op, () => Runner> {
 }
 
 /** Per workload: sampling time and samples, so that a full run stays within about 3 minutes. */
-function budgetOf(name: WorkloadName, quick: boolean): Budget {
+function budgetOf(name: WorkloadName, quick: boolean, hold = false): Budget {
   const ms = { ovirt20: 1500, n100: 1000, n1000: 1500, n5000: 1500, n25000: 3000 }[name];
   // At N=25000 a run of the slowest ops takes seconds: fewer samples.
-  return { ms: quick ? ms / 10 : ms, minSamples: quick ? 2 : name === 'n25000' ? 3 : 5 };
+  return { ms: quick ? ms / 10 : ms, minSamples: quick ? 2 : name === 'n25000' ? 3 : 5, hold };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,12 +290,14 @@ function textReport(
   peer: PeerOutput | undefined,
   memory: MemoryOutput,
   load: readonly number[],
+  hold: boolean,
 ): string {
   const out: string[] = [];
   out.push(
     `node ${process.version}, ${peer === undefined ? 'no python3: no peer' : `Python ${peer.python} peer`}, ` +
       `${availableParallelism()} CPUs, 1-minute load average ${load.map((l) => l.toFixed(1)).join(' → ')} ` +
-      '(other processes on the machine make the numbers noisy)',
+      '(other processes on the machine make the numbers noisy)' +
+      (hold ? '; --hold: each result kept alive while the next is made' : ''),
   );
   for (const w of workloads) {
     const rows = report.results
@@ -410,6 +418,7 @@ function main(argv: readonly string[]): void {
   const json = argv.includes('--json');
   const quick = argv.includes('--quick');
   const scaling = argv.includes('--scaling');
+  const hold = argv.includes('--hold');
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'vmdevices-bench-'));
   const loadBefore = loadavg()[0] ?? 0;
@@ -422,7 +431,7 @@ function main(argv: readonly string[]): void {
       const ops = operations(w);
       for (const op of OPS) {
         gc?.();
-        const ms = measure(budgetOf(w.name, quick), ops[op]());
+        const ms = measure(budgetOf(w.name, quick, hold), ops[op]());
         medians.set(`${w.name}/${op}`, ms);
         log(`${w.name} ${op}: ${fmt(ms)} ms`);
       }
@@ -484,7 +493,7 @@ function main(argv: readonly string[]): void {
       },
     };
     process.stdout.write(
-      `${json ? JSON.stringify(report) : textReport(report, workloads, peer, memory, [loadBefore, loadavg()[0] ?? 0])}\n`,
+      `${json ? JSON.stringify(report) : textReport(report, workloads, peer, memory, [loadBefore, loadavg()[0] ?? 0], hold)}\n`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -58,8 +58,9 @@ function program(io: Io, setExit: (code: number) => void, setFile: (file: string
     )
     .option('--json', 'machine-readable output')
     .option('--scaling', 'also N=25000 and the growth from N=5000 to N=25000 (about 10 minutes)')
-    .action((o: { json?: boolean; scaling?: boolean }) =>
-      setExit(runBench({ json: o.json === true, scaling: o.scaling === true })),
+    .option('--hold', 'keep each result alive while the next is made, as an agent holds its domains')
+    .action((o: { json?: boolean; scaling?: boolean; hold?: boolean }) =>
+      setExit(runBench({ json: o.json === true, scaling: o.scaling === true, hold: o.hold === true })),
     );
 
   const md = p.command('metadata').description('decode or encode metadata groups');
