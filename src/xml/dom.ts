@@ -6,6 +6,7 @@ import { DOMParser, XMLSerializer, DOMImplementation, ParseError } from '@xmldom
 import type { Document, Element, Node } from '@xmldom/xmldom';
 import { XmlLimitError, XmlParseError } from '../errors.js';
 import { parseFast } from './fast-parse.js';
+import { serializeNode } from './serialize.js';
 import { Tokenizer } from './tokenizer.js';
 import type { TokenizerOptions, XmlHandler } from './tokenizer.js';
 
@@ -188,8 +189,16 @@ function keepCarriageReturns(n: Node): Node {
 
 const TEXT_ESCAPES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '\r': '&#13;' };
 
-/** Serializes a node (a Document keeps its prolog, comments and declaration). */
+/**
+ * Serializes a node (a Document keeps its prolog, comments and declaration): our serializer
+ * (serialize.ts), or xmldom's for the nodes ours leaves to it; both write the same text.
+ */
 export function serialize(node: Node): string {
+  return serializeNode(node) ?? serializeWithXmldom(node);
+}
+
+/** xmldom's XMLSerializer with the text filter above: what {@link serialize} writes. */
+export function serializeWithXmldom(node: Node): string {
   return new XMLSerializer().serializeToString(node, keepCarriageReturns);
 }
 
