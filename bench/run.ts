@@ -72,6 +72,8 @@ export interface Report {
   /** With `--scaling`: the growth from N=5000 to N=25000, ours and the peer's. */
   scaling?: { growth: Record<string, number>; growth_python?: Record<string, number> };
   memory: { domains: number; peak_rss_mb: number; bytes_per_device: number };
+  /** An agent's restart: the realistic domain recovered `domains` times, every result held. */
+  restart: { domains: number; ms: number; python_ms: number | null; vs_python: number | null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -231,10 +233,19 @@ export function pythonAvailable(): boolean {
   return r.status === 0;
 }
 
-/** Runs bench/peers/peer.py on workload files in `dir`; `budgetMs` undefined: --check (counts only). */
-export function runPeer(dir: string, names: readonly WorkloadName[], budgetMs?: number): PeerOutput {
+/**
+ * Runs bench/peers/peer.py on workload files in `dir`; `budgetMs` undefined: --check (counts
+ * only); `restart` > 0: also the restart of that many recovers held.
+ */
+export function runPeer(
+  dir: string,
+  names: readonly WorkloadName[],
+  budgetMs?: number,
+  restart = 0,
+): PeerOutput {
   const args = [join(ROOT, 'bench', 'peers', 'peer.py'), dir, ...names];
   args.push(...(budgetMs === undefined ? ['--check'] : ['--budget-ms', String(budgetMs)]));
+  if (restart > 0) args.push('--restart', String(restart));
   const r = spawnSync('python3', args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -251,6 +262,7 @@ interface MemoryOutput {
   rss_mb: number;
   retained_mb: number;
   bytes_per_device: number;
+  restart_ms: number;
 }
 
 function runMemory(file: string, domains: number): MemoryOutput {
@@ -353,6 +365,13 @@ function textReport(
       `peak RSS ${memory.peak_rss_mb.toFixed(0)} MB, retained heap ${memory.retained_mb.toFixed(0)} MB, ` +
       `${memory.bytes_per_device.toFixed(0)} bytes per device`,
   );
+  const { restart } = report;
+  out.push('');
+  out.push(
+    `### restart: ${restart.domains} ovirt20 domains recovered one after another, every one held: ` +
+      `${fmt(restart.ms)} ms (${fmt(restart.ms / restart.domains)} ms each)` +
+      (restart.python_ms === null ? '' : `; python ${fmt(restart.python_ms)} ms, ${fmt(restart.vs_python)}x`),
+  );
   out.push('');
   out.push('### targets');
   out.push('');
@@ -419,6 +438,8 @@ function main(argv: readonly string[]): void {
   const quick = argv.includes('--quick');
   const scaling = argv.includes('--scaling');
   const hold = argv.includes('--hold');
+  // The realistic domains held at once by the memory and restart measurements.
+  const restartCount = quick ? 100 : 1000;
   const log = (s: string) => process.stderr.write(`${s}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'vmdevices-bench-'));
   const loadBefore = loadavg()[0] ?? 0;
@@ -442,7 +463,8 @@ function main(argv: readonly string[]): void {
       const results: PeerOutput['results'] = {};
       let python = '';
       for (const w of workloads) {
-        const out = runPeer(dir, [w.name], budgetOf(w.name, quick).ms);
+        const restart = w.name === 'ovirt20' ? restartCount : 0;
+        const out = runPeer(dir, [w.name], budgetOf(w.name, quick).ms, restart);
         results[w.name] = out.results[w.name];
         python = out.python;
         log(`python peer ${w.name}: ${JSON.stringify(out.results[w.name])}`);
@@ -450,7 +472,8 @@ function main(argv: readonly string[]): void {
       peer = { python, results, counts: {} };
     } else log('python3 not found: no peer comparison');
 
-    const memory = runMemory(join(dir, 'ovirt20.live.xml'), quick ? 100 : 1000);
+    const memory = runMemory(join(dir, 'ovirt20.live.xml'), restartCount);
+    const restartPython = peer?.results.ovirt20?.['restart'];
     log(`memory: ${JSON.stringify(memory)}`);
 
     const results: Result[] = [];
@@ -490,6 +513,12 @@ function main(argv: readonly string[]): void {
         domains: memory.domains,
         peak_rss_mb: round(memory.peak_rss_mb),
         bytes_per_device: round(memory.bytes_per_device),
+      },
+      restart: {
+        domains: memory.domains,
+        ms: round(memory.restart_ms),
+        python_ms: restartPython === undefined ? null : round(restartPython),
+        vs_python: restartPython === undefined ? null : round(memory.restart_ms / restartPython),
       },
     };
     process.stdout.write(

@@ -8,8 +8,9 @@ same documents, using the standard library only.
   Unlike Vdsm's own lookup (a scan of all entries per device), every lookup here is a dict access.
 - xmlpickle-decode: the pyxmlpickle layout decoded over ElementTree (the `instance` document).
 - descriptor-decode: the ovirt-vm group document loaded into dicts.
+- restart (with --restart COUNT): COUNT recovers of the workload's live XML, every result held.
 
-Usage: peer.py DIR WORKLOAD... [--budget-ms MS] [--check]
+Usage: peer.py DIR WORKLOAD... [--budget-ms MS] [--restart COUNT] [--check]
 DIR holds WORKLOAD.live.xml, WORKLOAD.instance.xml and WORKLOAD.descriptor.xml (bench/run.ts writes
 them). Prints JSON: {"python": version, "results": {workload: {op: median_ms}}, "counts": {...}}.
 --check only decodes once per workload and prints the counts (for the unit test).
@@ -253,6 +254,21 @@ def measure(fn, budget_ms, min_samples=5, max_samples=2000):
     return statistics.median(samples)
 
 
+def restart(text, count, rounds=3):
+    """An agent's restart: `count` recovers of the same domain, every result held; the median of
+    `rounds` rounds, each after a warm-up and a full collection (same scheme as bench/memory.ts)."""
+    for _ in range(min(count, 200)):
+        recover(text)
+    times = []
+    for _ in range(rounds):
+        gc.collect()
+        t0 = time.perf_counter()
+        held = [recover(text) for _ in range(count)]
+        times.append((time.perf_counter() - t0) * 1000)
+        del held
+    return statistics.median(times)
+
+
 def read(path):
     with open(path, encoding='utf-8') as f:
         return f.read()
@@ -265,6 +281,10 @@ def main(argv):
     if '--budget-ms' in argv:
         budget_ms = float(argv[argv.index('--budget-ms') + 1])
         args.remove(argv[argv.index('--budget-ms') + 1])
+    restart_count = 0
+    if '--restart' in argv:
+        restart_count = int(argv[argv.index('--restart') + 1])
+        args.remove(argv[argv.index('--restart') + 1])
     directory, names = args[0], args[1:]
     results, counts = {}, {}
     for name in names:
@@ -287,6 +307,8 @@ def main(argv):
             'xmlpickle-decode': measure(lambda: xmlpickle_decode(instance), budget_ms),
             'descriptor-decode': measure(lambda: descriptor_decode(descriptor), budget_ms),
         }
+        if restart_count > 0:
+            results[name]['restart'] = restart(live, restart_count)
         print('peer: %s done' % name, file=sys.stderr)
     json.dump({'python': platform.python_version(), 'results': results, 'counts': counts}, sys.stdout)
     sys.stdout.write('\n')

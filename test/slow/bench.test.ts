@@ -8,7 +8,7 @@ import { recover } from '../../src/index.js';
 import { ROOT } from '../helpers/fixtures.js';
 
 describe('npm run bench -- --json (quick budgets)', () => {
-  it('reports every op of every workload, the growth exponents and memory', () => {
+  it('reports every op of every workload, the growth exponents, memory and the restart', () => {
     const r = spawnSync(
       process.execPath,
       [
@@ -32,6 +32,7 @@ describe('npm run bench -- --json (quick budgets)', () => {
       growth: Record<string, number>;
       growth_python?: Record<string, number>;
       memory: { domains: number; peak_rss_mb: number; bytes_per_device: number };
+      restart: { domains: number; ms: number; python_ms: number | null; vs_python: number | null };
     };
     for (const w of ['ovirt20', 'n100', 'n1000', 'n5000']) {
       expect(
@@ -51,6 +52,10 @@ describe('npm run bench -- --json (quick budgets)', () => {
     else expect(j.growth_python).to.equal(undefined);
     expect(j.memory.domains).to.be.above(0); // 1000 in a full run, fewer with --quick
     expect(j.memory.peak_rss_mb).to.be.above(0);
+    expect(j.restart.domains).to.equal(j.memory.domains);
+    expect(j.restart.ms).to.be.above(0);
+    if (pythonAvailable()) expect(j.restart.python_ms).to.be.above(0);
+    else expect(j.restart.python_ms).to.equal(null);
   });
 });
 
