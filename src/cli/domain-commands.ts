@@ -1,4 +1,3 @@
-import Table from 'cli-table3';
 import { buildDevices } from '../devices/registry.js';
 import type { Domain } from '../domain/domain.js';
 import { create, recover } from '../domain/flows.js';
@@ -8,6 +7,7 @@ import { InvalidDomainError } from '../errors.js';
 import { firstChild, parseXml, serialize } from '../xml/index.js';
 import type { Io } from './main.js';
 import { readInput } from './io.js';
+import { renderTable } from './table.js';
 
 function compactAddress(a: Record<string, string> | null): string {
   return a === null
@@ -19,14 +19,10 @@ function compactAddress(a: Record<string, string> | null): string {
 
 function printTable(io: Io, r: DomainReport): void {
   io.out(`domain ${r.name ?? '(no name)'} ${r.uuid ?? ''}\n`);
-  const t = new Table({
-    head: ['#', 'kind', 'class', 'alias', 'deviceId', 'address', 'bound by'],
-    style: { head: [], border: [] },
-  });
-  r.devices.forEach((d, i) => {
+  const rows = r.devices.map((d, i) => {
     const entry = d.binding.entry;
     const by = entry === null ? d.binding.rule : `${d.binding.rule} (${entry.layout} #${entry.index})`;
-    t.push([
+    return [
       String(i),
       d.kind,
       d.class,
@@ -34,9 +30,9 @@ function printTable(io: Io, r: DomainReport): void {
       d.deviceId ?? '',
       compactAddress(d.address),
       by + (d.problems.length > 0 ? ' !' : ''),
-    ]);
+    ];
   });
-  io.out(`${t.toString()}\n`);
+  io.out(`${renderTable(['#', 'kind', 'class', 'alias', 'deviceId', 'address', 'bound by'], rows)}\n`);
   if (r.orphans.length > 0) {
     io.out(`orphans (metadata bound to no device, kept):\n`);
     for (const o of r.orphans) {
