@@ -4,7 +4,8 @@ import { create, recover } from '../domain/flows.js';
 import type { DomainReport } from '../domain/report.js';
 import { domainReport } from '../domain/report.js';
 import { InvalidDomainError } from '../errors.js';
-import { firstChild, parseXml, serialize } from '../xml/index.js';
+import { childElementPaths, firstChild, parseXml, serialize } from '../xml/index.js';
+import type { Element } from '../xml/index.js';
 import type { Io } from './main.js';
 import { readInput } from './io.js';
 import { renderTable } from './table.js';
@@ -75,10 +76,14 @@ export function runCreate(io: Io, file: string, json: boolean): number {
 
 export function runExplain(io: Io, file: string): number {
   const domain = recover(readInput(file), { source: file });
+  const devices = domain.descriptor.devicesElement;
+  // All paths in one pass: one by one, each counts its siblings.
+  const paths = devices === undefined ? new Map<Element, string>() : childElementPaths(devices);
   domain.explain().forEach(({ device, layouts }, i) => {
     const b = domain.bindingOf(device);
+    const path = paths.get(device.element) ?? device.path;
     io.out(
-      `#${i} ${device.kind} ${device.path}${device.alias !== undefined ? ` alias=${device.alias}` : ''}: ${b.rule}\n`,
+      `#${i} ${device.kind} ${path}${device.alias !== undefined ? ` alias=${device.alias}` : ''}: ${b.rule}\n`,
     );
     for (const l of layouts) {
       for (const r of l.rules) {

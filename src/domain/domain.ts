@@ -28,6 +28,7 @@ import { descriptorCanHold } from '../metadata/descriptor.js';
 import type { Element, ParseOptions } from '../xml/dom.js';
 import { NODE } from '../xml/dom.js';
 import {
+  childElementPaths,
   cloneInto,
   firstElementChild,
   insertIndented,
@@ -194,9 +195,12 @@ export class Domain {
 
   private bindSlots(slots: Slot[], strict: boolean): void {
     const identities = slots.map((s) => s.device.identity());
+    // Paths made once, on the first message: one by one, each counts its siblings.
+    let paths: Map<Element, string> | undefined;
     const label = (i: number): string => {
       const d = (slots[i] as Slot).device;
-      return `${d.kind} #${i} (${d.path})`;
+      paths ??= childElementPaths(this.devicesElement);
+      return `${d.kind} #${i} (${paths.get(d.element) ?? d.path})`;
     };
     const results = (['descriptor', 'xmlpickle'] as const).map((layout) => ({
       layout,

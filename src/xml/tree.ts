@@ -276,10 +276,39 @@ export function elementPath(el: Element): string {
         if (s === e) index = total;
       }
     }
-    parts.push(total > 1 ? `${name}[${index}]` : name);
+    parts.push(step(name, index, total));
     cur = parent;
   }
   return '/' + parts.reverse().join('/');
+}
+
+/** A path step: the name, with its position among the siblings of that name when it has some. */
+function step(name: string, index: number, total: number): string {
+  return total > 1 ? `${name}[${index}]` : name;
+}
+
+/**
+ * The elementPath of every element child of `parent`, in one pass over the children: asking each
+ * child's path alone counts its siblings each time, quadratic over the devices of a large domain.
+ */
+export function childElementPaths(parent: Element): Map<Element, string> {
+  const base = elementPath(parent);
+  const totals = new Map<string, number>();
+  for (let c = parent.firstChild; c !== null; c = c.nextSibling) {
+    if (c.nodeType !== NODE.ELEMENT) continue;
+    const name = (c as Element).nodeName;
+    totals.set(name, (totals.get(name) ?? 0) + 1);
+  }
+  const seen = new Map<string, number>();
+  const paths = new Map<Element, string>();
+  for (let c = parent.firstChild; c !== null; c = c.nextSibling) {
+    if (c.nodeType !== NODE.ELEMENT) continue;
+    const name = (c as Element).nodeName;
+    const index = (seen.get(name) ?? 0) + 1;
+    seen.set(name, index);
+    paths.set(c as Element, `${base}/${step(name, index, totals.get(name) ?? 0)}`);
+  }
+  return paths;
 }
 
 // XML 1.0 Char production: TAB, LF, CR, U+0020-U+D7FF, U+E000-U+FFFD and well-paired surrogates.

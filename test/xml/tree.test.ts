@@ -1,7 +1,17 @@
 import { expect } from 'chai';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Element } from '../../src/xml/index.js';
 import { firstChild, parseXml, serialize } from '../../src/xml/index.js';
-import { indentOf, insertInOrder, insertIndented, removeIndented } from '../../src/xml/tree.js';
+import {
+  childElementPaths,
+  elementPath,
+  indentOf,
+  insertInOrder,
+  insertIndented,
+  removeIndented,
+} from '../../src/xml/tree.js';
+import { CORPUS } from '../helpers/fixtures.js';
 
 /** The root of `xml` and a new, empty element `name` of its document. */
 function setUp(xml: string, name = 'new'): { root: Element; child: Element } {
@@ -129,5 +139,33 @@ describe('indentation-keeping edits (tree.ts)', () => {
       removeIndented(child);
       expect(child.parentNode).to.equal(null);
     });
+  });
+});
+
+describe('element paths (tree.ts)', () => {
+  it('childElementPaths gives every child the path elementPath gives it, in one pass', () => {
+    const doc = parseXml(
+      '<domain><devices><disk/>\n<p:disk xmlns:p="urn:p"/><interface/><disk/><!-- c --><video/></devices></domain>',
+    );
+    const devices = at(doc.documentElement!, 'devices');
+    const paths = childElementPaths(devices);
+    expect([...paths.values()]).to.deep.equal([
+      '/domain/devices/disk[1]',
+      '/domain/devices/p:disk',
+      '/domain/devices/interface',
+      '/domain/devices/disk[2]',
+      '/domain/devices/video',
+    ]);
+    for (const [el, path] of paths) expect(path).to.equal(elementPath(el));
+  });
+
+  it('agrees with elementPath on the devices of every corpus domain', () => {
+    const files = readdirSync(join(CORPUS)).filter((f) => f.endsWith('.xml'));
+    expect(files.length).to.be.greaterThan(100);
+    for (const f of files) {
+      const devices = firstChild(parseXml(readFileSync(join(CORPUS, f), 'utf8')).documentElement!, 'devices');
+      if (devices === undefined) continue;
+      for (const [el, path] of childElementPaths(devices)) expect(path, f).to.equal(elementPath(el));
+    }
   });
 });
