@@ -12,7 +12,8 @@ import { dict, dictDelete, dictEntries, dictKeys, dictSet, hasKey } from './valu
 
 export class DeviceMeta<S extends MetaSchema = MetaSchema> {
   private readonly data: Dict;
-  private readonly cache = new Map<string, unknown>();
+  /** Decoded values by key, made on the first decode: most devices of a recovered domain never ask. */
+  private cache: Map<string, unknown> | undefined;
 
   /**
    * @param data the bound entry's data (not copied: the view edits it in place)
@@ -43,7 +44,7 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
   /** The decoded value of `key`, or undefined when absent. A wrongly typed value is an error. */
   get<K extends keyof S & string>(key: K): MetaTypeOf<S, K> | undefined {
     if (!hasKey(this.data, key)) return undefined;
-    if (this.cache.has(key)) return this.cache.get(key) as MetaTypeOf<S, K>;
+    if (this.cache?.has(key) === true) return this.cache.get(key) as MetaTypeOf<S, K>;
     const raw = this.data[key];
     const codec = this.schema[key];
     if (codec === undefined) return raw as MetaTypeOf<S, K>;
@@ -52,7 +53,7 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
       // The report names each bad value's path from the key (`volumeChain[1].leaseOffset`).
       throw new MetadataError('METADATA_VALUE', `${this.owner}: ${reportErrors(r.left, key).join('; ')}`);
     }
-    this.cache.set(key, r.right);
+    (this.cache ??= new Map()).set(key, r.right);
     return r.right as MetaTypeOf<S, K>;
   }
 
@@ -72,12 +73,12 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
   }
 
   set(key: string, value: Value): void {
-    this.cache.delete(key);
+    this.cache?.delete(key);
     dictSet(this.data, key, value);
   }
 
   delete(key: string): void {
-    this.cache.delete(key);
+    this.cache?.delete(key);
     dictDelete(this.data, key);
   }
 
