@@ -142,6 +142,16 @@ describe('serializer', () => {
     });
   });
 
+  it('writes a document fragment as its children, in the scope of none', () => {
+    const doc = parseXml('<r xmlns:p="urn:p"/>');
+    const fragment = doc.createDocumentFragment();
+    fragment.appendChild(doc.createElementNS('urn:p', 'p:a'));
+    fragment.appendChild(doc.createTextNode('&'));
+    fragment.appendChild(doc.createElementNS('urn:q', 'b'));
+    expectSame(fragment, 'fragment');
+    expect(serialize(fragment)).to.equal('<p:a xmlns:p="urn:p"/>&amp;<b xmlns="urn:q"/>');
+  });
+
   describe('leaves to xmldom what it does not write itself', () => {
     it('an element in the XHTML namespace (XMLSerializer closes empty ones by HTML rules)', () => {
       const doc = parseXml('<r><x:br xmlns:x="http://www.w3.org/1999/xhtml"/></r>');
