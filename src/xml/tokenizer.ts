@@ -91,7 +91,7 @@ const XML_DECLARATION =
   /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(?:"[A-Za-z][A-Za-z0-9._-]*"|'[A-Za-z][A-Za-z0-9._-]*'))?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(?:"(?:yes|no)"|'(?:yes|no)'))?[ \t\n]*\?>/;
 const XML_VERSION = /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')/;
 const LEADING_SPACE = /^[ \t\n]+/;
-// What the text can end inside of, for messages.
+
 /**
  * Indentation ("\n" and up to 64 spaces), made once: pretty-printed XML has such a text node
  * between every two elements, and sharing these strings spares a large document's DOM an object
@@ -107,6 +107,7 @@ function indentation(text: string, start: number, end: number): string | undefin
   return INDENTATION[spaces];
 }
 
+// What the text can end inside of, for messages.
 const START_TAG = "a start tag (no closing '>')";
 const END_TAG = "an end tag (no closing '>')";
 const PI = "a processing instruction (no closing '?>')";
