@@ -1,12 +1,10 @@
 /**
  * Typed JSON: the value model as JSON, lossless. JSON scalars where that is lossless; otherwise
  * `{"$float": 4}` (integral float), `{"$float": "nan"|"inf"|"-inf"|"-0.0"}`, `{"$int": "123..."}`
- * (beyond 2^53), `{"$tuple": [..]}`, `{"$set": [..]}`, `{"$xml": "<...>"}` (a kept element), and
- * `{"$dict": {..}}` for a dict that has a key starting with `$`.
- *
- * JSON objects cannot keep integer-like keys in place (`JSON.parse` and every JS object put them
- * first), so a dict such as `{"b": 1, "2": 2}` comes back from typed JSON as `{"2": 2, "b": 1}`:
- * equal as a Python dict, in another order.
+ * (beyond 2^53), `{"$tuple": [..]}`, `{"$set": [..]}`, `{"$xml": "<...>"}` (a kept element),
+ * `{"$dict": {..}}` for a dict that has a key starting with `$`, and `{"$dict": [[key, value], ..]}`
+ * for a dict whose order a JSON object would change: objects (`JSON.parse`'s included) list
+ * integer-like keys first, so `{"b": 1, "2": 2}` is written `{"$dict": [["b", 1], ["2", 2]]}`.
  */
 import { MetadataError } from '../errors.js';
 import { parseXml } from '../xml/dom.js';
@@ -14,14 +12,17 @@ import type { Dict, Value } from './value.js';
 import {
   dict,
   dictEntries,
+  dictSet,
   displayPath,
   Float,
   floatValue,
+  hasKey,
   indexPath,
   intValue,
   isDict,
   keyPath,
   nullObject,
+  objectKeepsOrder,
   RawXml,
   Tuple,
 } from './value.js';
@@ -61,6 +62,8 @@ function toJson(v: unknown, path: string, open: Set<object>): TypedJson {
     out = v instanceof Tuple ? { $tuple: items } : items;
   } else if (v instanceof Set) {
     out = { $set: [...v].map((x, i) => toJson(x, indexPath(path, i), open)) };
+  } else if (!objectKeepsOrder(v)) {
+    out = { $dict: dictEntries(v).map(([k, x]): TypedJson => [k, toJson(x, keyPath(path, k), open)]) };
   } else {
     const obj = nullObject<TypedJson>();
     let dollar = false;
@@ -136,8 +139,9 @@ export function fromTypedJson(j: unknown, path = ''): Value {
         >,
       );
     default:
-      if (typeof inner !== 'object' || inner === null || Array.isArray(inner))
-        return fail(path, '$dict takes an object');
+      if (Array.isArray(inner)) return pairsDict(inner, path);
+      if (typeof inner !== 'object' || inner === null)
+        return fail(path, '$dict takes an object or a list of [key, value] pairs');
       return plainDict(inner as Record<string, unknown>, path);
   }
 }
@@ -153,6 +157,20 @@ function setOf(items: unknown[], path: string): Set<Value> {
     if (seen.has(key)) fail(indexPath(path, i), `the set holds ${key} twice`);
     seen.add(key);
     out.add(member);
+  });
+  return out;
+}
+
+/** `[[key, value], ..]`: the dict in that order. */
+function pairsDict(pairs: unknown[], path: string): Dict {
+  const out = dict();
+  pairs.forEach((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') {
+      fail(indexPath(path, i), '$dict pairs are [key, value] lists with a string key');
+    }
+    const [k, x] = pair as [string, unknown];
+    if (hasKey(out, k)) fail(keyPath(path, k), `the key ${JSON.stringify(k)} is in the pairs twice`);
+    dictSet(out, k, fromTypedJson(x, keyPath(path, k)));
   });
   return out;
 }

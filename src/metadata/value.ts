@@ -138,6 +138,17 @@ export function dictKeys(d: Dict): string[] {
   return out;
 }
 
+/**
+ * Whether a JavaScript (or JSON) object of the dict's keys lists them in the dict's order: not
+ * when an integer-like key comes after another key, since objects list those first.
+ */
+export function objectKeepsOrder(d: Dict): boolean {
+  if ((d as Ordered)[KEY_ORDER] === undefined) return true;
+  const own = Object.keys(d);
+  const ordered = dictKeys(d);
+  return own.every((k, i) => k === ordered[i]);
+}
+
 export function dictEntries(d: Dict): [string, Value][] {
   return dictKeys(d).map((k) => [k, d[k] as Value]);
 }

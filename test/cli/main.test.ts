@@ -88,6 +88,30 @@ describe('vmdevices CLI', () => {
     expect(y.out).to.match(/^<pyxmlpickle><value type="dict">/);
   });
 
+  it('metadata decode → encode keeps the order of a dict, integer-like keys included, byte for byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmdevices-cli-'));
+    const xml =
+      '<pyxmlpickle><value type="dict"><item key="b" type="str">x</item><item key="2" type="int">7</item>' +
+      '<item key="a" type="dict"><item key="10" type="str">p</item><item key="9" type="str">q</item></item>' +
+      '</value></pyxmlpickle>';
+    writeFileSync(join(dir, 'in.xml'), xml);
+    const d = run('metadata', 'decode', join(dir, 'in.xml'));
+    expect(d.code, d.err).to.equal(0);
+    writeFileSync(join(dir, 'in.json'), d.out);
+    const e = run(
+      'metadata',
+      'encode',
+      join(dir, 'in.json'),
+      '--format',
+      'xmlpickle',
+      '--root',
+      'pyxmlpickle',
+      '--no-namespace',
+    );
+    expect(e.code, e.err).to.equal(0);
+    expect(e.out).to.equal(`${xml}\n`);
+  });
+
   it('create prints the XML for libvirt; explain names every rule', () => {
     const c = run('create', fixturePath('domains/seed1-repaired.xml'));
     expect(c.code, c.err).to.equal(0);
