@@ -224,6 +224,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     if (a === doc.documentElement || a.contains(b) || a === b.firstChild) return;
     b.insertBefore(a, b.firstChild);
   }),
+  // An attribute removed (a declaration among them), the others moving up.
+  fc.tuple(fc.nat(), fc.nat()).map(([k, j]): Mutation => (doc) => {
+    const el = elementAt(doc, k);
+    const a = el.attributes.item(j % Math.max(1, el.attributes.length));
+    if (a !== null) el.removeAttributeNode(a);
+  }),
   // An element removed, leaving its parent empty or not.
   fc.nat().map((k): Mutation => (doc) => {
     const a = elementAt(doc, k);
