@@ -12,6 +12,11 @@ function run(...args: string[]): { code: number; out: string; err: string } {
   return { code, out, err };
 }
 
+/** `metadata encode` of a typed JSON file as Vdsm's bare `<pyxmlpickle>` document. */
+function encodeBareXmlpickle(file: string): { code: number; out: string; err: string } {
+  return run('metadata', 'encode', file, '--format', 'xmlpickle', '--root', 'pyxmlpickle', '--no-namespace');
+}
+
 describe('vmdevices CLI', () => {
   it('inspect --json prints the documented shape for the bundled example', () => {
     const r = run('inspect', '--json');
@@ -74,16 +79,7 @@ describe('vmdevices CLI', () => {
 
     const x = run('metadata', 'decode', fixturePath('domains/seed1-repaired.xml'), '--format', 'xmlpickle');
     writeFileSync(join(dir, 'x.json'), x.out);
-    const y = run(
-      'metadata',
-      'encode',
-      join(dir, 'x.json'),
-      '--format',
-      'xmlpickle',
-      '--root',
-      'pyxmlpickle',
-      '--no-namespace',
-    );
+    const y = encodeBareXmlpickle(join(dir, 'x.json'));
     expect(y.code, y.err).to.equal(0);
     expect(y.out).to.match(/^<pyxmlpickle><value type="dict">/);
   });
@@ -98,16 +94,7 @@ describe('vmdevices CLI', () => {
     const d = run('metadata', 'decode', join(dir, 'in.xml'));
     expect(d.code, d.err).to.equal(0);
     writeFileSync(join(dir, 'in.json'), d.out);
-    const e = run(
-      'metadata',
-      'encode',
-      join(dir, 'in.json'),
-      '--format',
-      'xmlpickle',
-      '--root',
-      'pyxmlpickle',
-      '--no-namespace',
-    );
+    const e = encodeBareXmlpickle(join(dir, 'in.json'));
     expect(e.code, e.err).to.equal(0);
     expect(e.out).to.equal(`${xml}\n`);
   });

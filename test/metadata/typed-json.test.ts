@@ -1,22 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { MetadataError, VmDevicesError, XmlParseError } from '../../src/errors.js';
+import { MetadataError, XmlParseError } from '../../src/errors.js';
 import type { TypedJson } from '../../src/metadata/typed-json.js';
 import { fromTypedJson, toTypedJson } from '../../src/metadata/typed-json.js';
 import type { Dict, Value } from '../../src/metadata/value.js';
 import { Float, RawXml, Tuple, dict, dictKeys, valueEquals } from '../../src/metadata/value.js';
 import { parseXml } from '../../src/xml/index.js';
+import { thrown } from '../helpers/errors.js';
 import { NUM_RUNS, valueArb } from '../helpers/value-arbitrary.js';
-
-function thrown(f: () => unknown): VmDevicesError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof VmDevicesError) return e;
-    throw new Error(`expected a VmDevicesError, got ${String(e)}`, { cause: e });
-  }
-  throw new Error('expected an error, got none');
-}
 
 /** Through JSON text and back, as the CLI does. */
 function viaText(v: Value): Value {
