@@ -10,8 +10,8 @@
  *   natural key); `n25000`, the same at N=25000, only for `--scaling`.
  * Each workload also gives the same metadata as an xmlpickle `ovirt-instance:instance` (a `devices`
  * list of Vdsm conf dicts), the descriptor group as a document of its own, and an Engine-XML variant
- * for `create` (no aliases, no addresses; for `ovirt20` the storage exists only as the instance's
- * dicts, which `create` turns into disks).
+ * for `create` (no aliases, no addresses; the storage exists only as metadata, the instance's dicts
+ * (and for `nN` also descriptor entries), which `create` turns into disks).
  *
  * The metadata is written here with a small writer of its own, not with the library's encoders: the
  * inputs must not depend on the code they measure.
@@ -194,7 +194,7 @@ function instanceGroup(devices: V[], pad: string): string {
 /** One device of a workload: its live XML, its Engine XML (if Engine sends it), its metadata. */
 interface DeviceSpec {
   live: string;
-  /** Undefined: Engine sends it only as metadata (ovirt20's storage), or libvirt adds it. */
+  /** Undefined: Engine sends it only as metadata (storage), or libvirt adds it. */
   engine: string | undefined;
   entry: Entry;
   /** The Vdsm conf dict of the instance's `devices` list. */
@@ -777,7 +777,8 @@ function scaledSpec(rng: Prng, i: number, pool: string, domain: string): DeviceS
       });
       return {
         live: d.live,
-        engine: d.engine,
+        // As in ovirt20, Engine sends storage only as metadata: create builds a quarter of the devices.
+        engine: undefined,
         entry: { attrs: { devtype: 'disk', name: dev }, data: d.data },
         conf: d.conf,
       };
@@ -1012,7 +1013,8 @@ function assemble(
   uuid: string,
   specs: DeviceSpec[],
   engineEntries: Entry[],
-  engineInstance: boolean,
+  /** The conf dicts of Engine's xmlpickle `instance` group (none: no such group). */
+  engineConf: V[] | undefined,
 ): Workload {
   const entries = specs.map((s) => s.entry);
   const group = descriptorGroup(VM_VALUES, entries, pad4);
@@ -1025,7 +1027,7 @@ function assemble(
   );
   const engineMetadata =
     `${pad4}${descriptorGroup(VM_VALUES, engineEntries, pad4)}` +
-    (engineInstance ? `\n${pad4}${instanceGroup(conf, pad4)}` : '');
+    (engineConf === undefined ? '' : `\n${pad4}${instanceGroup(engineConf, pad4)}`);
   const engine = domainXml(
     { name: vmName, uuid, metadata: engineMetadata, devices: specs.map((s) => s.engine ?? '').join('') },
     false,
@@ -1050,7 +1052,13 @@ export function ovirt20(seed = 20): Workload {
   const engineEntries = specs
     .filter((s) => s.entry.attrs['mac_address'] !== undefined || s.entry.attrs['devtype'] === 'graphics')
     .map((s) => s.entry);
-  return assemble('ovirt20', uuid, specs, engineEntries, true);
+  return assemble(
+    'ovirt20',
+    uuid,
+    specs,
+    engineEntries,
+    specs.map((s) => s.conf),
+  );
 }
 
 /** A scaled domain with `n` devices of mixed kinds. */
@@ -1060,11 +1068,14 @@ export function scaled(n: 100 | 1000 | 5000 | 25000, seed: number = n): Workload
   const pool = rng.uuid();
   const domain = rng.uuid();
   const specs = Array.from({ length: n }, (_, i) => scaledSpec(rng, i, pool, domain));
-  // Without aliases and addresses, only disks (target dev) and NICs (MAC) can be told apart.
+  // Without aliases and addresses, only disks (target dev) and NICs (MAC) can be told apart. The
+  // disks come as both an entry and an instance dict, as one drive (the descriptor's values win).
+  const isDisk = (s: DeviceSpec): boolean => s.entry.attrs['devtype'] === 'disk';
   const engineEntries = specs
-    .filter((s) => s.entry.attrs['mac_address'] !== undefined || s.entry.attrs['devtype'] === 'disk')
+    .filter((s) => s.entry.attrs['mac_address'] !== undefined || isDisk(s))
     .map((s) => s.entry);
-  return assemble(`n${n}`, uuid, specs, engineEntries, false);
+  const engineConf = specs.filter(isDisk).map((s) => s.conf);
+  return assemble(`n${n}`, uuid, specs, engineEntries, engineConf);
 }
 
 export function workload(name: WorkloadName): Workload {

@@ -31,6 +31,7 @@ import {
   childElementPaths,
   cloneInto,
   firstElementChild,
+  insertAllIndented,
   insertIndented,
   localNameOf,
   nextElementSibling,
@@ -58,6 +59,13 @@ export interface DeviceBinding {
   /** The entries bound, per layout. */
   descriptor: MetadataEntry | undefined;
   xmlpickle: MetadataEntry | undefined;
+}
+
+/** A drive create built from metadata: its element (in the domain's document) and the entries it came from. */
+export interface CreatedDrive {
+  element: Element;
+  data: Dict;
+  from: MetadataEntry[];
 }
 
 interface Slot {
@@ -433,17 +441,28 @@ export class Domain {
     return this.dom.toXml();
   }
 
-  /** @internal for create: insert built drives and record how they were bound. */
-  addCreated(element: Element, data: Dict, from: MetadataEntry[]): Device {
-    insertDevice(this.devicesElement, element);
-    const device = buildDevice(element, data);
-    const descriptor = from.find((e) => e.layout === 'descriptor');
-    const xmlpickle = from.find((e) => e.layout === 'xmlpickle');
-    this.slots.push({ device, binding: { rule: 'created', descriptor, xmlpickle }, problems: [] });
-    this.slotIndex = undefined;
-    this.orphanEntries = this.orphanEntries.filter((e) => !from.includes(e));
+  /**
+   * @internal for create: inserts the drives built from metadata (after the last disk, in the given
+   * order) and records the entries each was built from. One call for all drives keeps create linear.
+   */
+  addCreated(drives: readonly CreatedDrive[]): Device[] {
+    insertAllIndented(
+      this.devicesElement,
+      drives.map((d) => d.element),
+      diskInsertionPoint(this.devicesElement),
+    );
+    const consumed = new Set<MetadataEntry>();
+    const devices = drives.map(({ element, data, from }) => {
+      const device = buildDevice(element, data);
+      const descriptor = from.find((e) => e.layout === 'descriptor');
+      const xmlpickle = from.find((e) => e.layout === 'xmlpickle');
+      this.slots.push({ device, binding: { rule: 'created', descriptor, xmlpickle }, problems: [] });
+      for (const e of from) consumed.add(e);
+      return device;
+    });
+    this.orphanEntries = this.orphanEntries.filter((e) => !consumed.has(e));
     this.sortSlots();
-    return device;
+    return devices;
   }
 
   /** @internal the binder's layouts, for flows. */
@@ -538,15 +557,15 @@ function firstElementOf(el: Element | undefined): Element | undefined {
 
 /** Inserts a device element where libvirt puts its kind: disks after the last disk, others last. */
 export function insertDevice(devices: Element, element: Element): void {
-  if (localNameOf(element) !== 'disk') {
-    insertIndented(devices, element, null);
-    return;
-  }
+  insertIndented(devices, element, localNameOf(element) === 'disk' ? diskInsertionPoint(devices) : null);
+}
+
+/** The node a new disk goes before: the one after the last disk (or the emulator), else the first. */
+function diskInsertionPoint(devices: Element): Element | null {
   let after: Element | undefined;
   for (let c = firstElementChild(devices); c !== undefined; c = nextElementSibling(c)) {
     const n = localNameOf(c);
     if (n === 'disk' || (n === 'emulator' && after === undefined)) after = c;
   }
-  const ref = after !== undefined ? nextElementSibling(after) : firstElementChild(devices);
-  insertIndented(devices, element, ref ?? null);
+  return (after !== undefined ? nextElementSibling(after) : firstElementChild(devices)) ?? null;
 }

@@ -11,7 +11,7 @@ import type { Dict } from '../metadata/value.js';
 import { dict, dictEntries, dictSet } from '../metadata/value.js';
 import type { ParseOptions } from '../xml/dom.js';
 import { cloneInto } from '../xml/tree.js';
-import type { Problem } from './domain.js';
+import type { CreatedDrive, Problem } from './domain.js';
 import { Domain } from './domain.js';
 
 export interface CreateResult {
@@ -43,6 +43,7 @@ export function create(engineXml: string, options: ParseOptions = {}): CreateRes
     if (list === undefined) groups.set(key, [entry]);
     else list.push(entry);
   }
+  const created: CreatedDrive[] = [];
   for (const [name, entries] of groups) {
     if (existing.has(name)) {
       throw new DuplicateDeviceError(
@@ -61,8 +62,13 @@ export function create(engineXml: string, options: ParseOptions = {}): CreateRes
       throw e;
     }
     existing.add(drive.identity().keys.name);
-    domain.addCreated(cloneInto(drive.element, domain.descriptor.document), conf, entries);
+    created.push({
+      element: cloneInto(drive.element, domain.descriptor.document),
+      data: conf,
+      from: entries,
+    });
   }
+  domain.addCreated(created);
 
   fillLeasePlaceholders(domain);
   const problems = domain.validate();

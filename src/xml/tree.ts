@@ -214,6 +214,45 @@ export function insertIndented(parent: Element, child: Node, ref: Element | null
 }
 
 /**
+ * Inserts `children` as {@link insertIndented} of each in turn would, before `ref` (appends when
+ * null), but all but one or two of them in one DOM insertion: xmldom rebuilds a parent's whole child list on
+ * every insertion before a sibling, so one call per child would cost O(children × siblings).
+ */
+export function insertAllIndented(parent: Element, children: readonly Element[], ref: Element | null): void {
+  const [first] = children;
+  if (first === undefined) return;
+  insertIndented(parent, first, ref);
+  let anchor = first;
+  let i = 1;
+  // Appended last after a line break, the next one still adds the parent's closing line: let it.
+  const second = children[1];
+  if (second !== undefined && anchor.nextSibling === null && indentOf(anchor) !== undefined) {
+    insertIndented(parent, second, null);
+    anchor = second;
+    i = 2;
+  }
+  if (i === children.length) return;
+  // From here the layout repeats: each further child follows the last, on a line of the same indentation.
+  const doc = ownerOf(parent);
+  const at = indentOf(anchor);
+  const next = anchor.nextSibling;
+  // Appending one by one is cheap; an insertion goes in as one fragment.
+  const rest = next === null ? parent : doc.createDocumentFragment();
+  for (const child of children.slice(i)) {
+    if (at !== undefined) rest.appendChild(doc.createTextNode(`\n${at}`));
+    rest.appendChild(child);
+  }
+  if (next === null) return;
+  parent.insertBefore(rest, next);
+  // xmldom (0.9) then lists the fragment itself among the children instead of what it held: list
+  // them again from the sibling links, as xmldom's own reindexing does.
+  const list = parent.childNodes as unknown as { length: number; [index: number]: Node };
+  let n = 0;
+  for (let c = parent.firstChild; c !== null; c = c.nextSibling) list[n++] = c;
+  list.length = n;
+}
+
+/**
  * Detaches `node` together with the line break and indentation before it when it stands alone on
  * its line, so that no blank line is left behind; a parent left with only whitespace inside is
  * closed up (`<source .../>`).

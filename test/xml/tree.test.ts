@@ -7,6 +7,7 @@ import {
   childElementPaths,
   elementPath,
   indentOf,
+  insertAllIndented,
   insertInOrder,
   insertIndented,
   removeIndented,
@@ -94,6 +95,53 @@ describe('indentation-keeping edits (tree.ts)', () => {
       insertIndented(root.root, root.child, null);
       expect(serialize(root.root)).to.equal('<a><new/></a>');
     });
+  });
+
+  describe('insertAllIndented', () => {
+    /** Each layout insertIndented distinguishes: [document, path of the parent, name of ref or null]. */
+    const layouts: [string, string[], string | null][] = [
+      ['<a>\n  <b/>\n  <c/>\n</a>', [], 'c'],
+      ['<a>\n  <b/>\n  <c/>\n</a>', [], 'b'],
+      ['<domain>\n  <devices>\n    <b/>\n  </devices>\n</domain>', ['devices'], null],
+      ['<domain>\n  <devices>\n    <b/></devices>\n</domain>', ['devices'], null],
+      ['<domain>\n    <devices>\n        <tpm/>\n    </devices>\n</domain>', ['devices', 'tpm'], null],
+      ['<a>\n  <b>\n     \n  </b>\n</a>', ['b'], null],
+      ['<a>\n</a>', [], null],
+      ['<a><b/><c/></a>', [], 'c'],
+      ['<a><b/></a>', [], null],
+      ['<a>\n  <backend>/dev/urandom</backend>\n</a>', ['backend'], null],
+      ['<a/>', [], null],
+      ['<a>\n  <b/><c/>\n</a>', [], 'c'],
+    ];
+    const names = ['x1', 'x2', 'x3', 'x4'];
+
+    for (const [xml, path, ref] of layouts) {
+      for (const count of [0, 1, 2, 3, 4]) {
+        it(`equals insertIndented of each in turn: ${count} into ${JSON.stringify(xml)} at ${path.join('/') || 'root'} before ${ref ?? 'the end'}`, () => {
+          const one = parseXml(xml);
+          const parentOne = at(one.documentElement!, ...path);
+          const refOne = ref === null ? null : at(parentOne, ref);
+          for (const n of names.slice(0, count)) insertIndented(parentOne, one.createElement(n), refOne);
+
+          const all = parseXml(xml);
+          const parentAll = at(all.documentElement!, ...path);
+          const refAll = ref === null ? null : at(parentAll, ref);
+          insertAllIndented(
+            parentAll,
+            names.slice(0, count).map((n) => all.createElement(n)),
+            refAll,
+          );
+          expect(serialize(all)).to.equal(serialize(one));
+          // xmldom's child list agrees with the sibling links (it would not after appending a fragment).
+          const listed = Array.from({ length: parentAll.childNodes.length }, (_, i) =>
+            parentAll.childNodes.item(i),
+          );
+          const linked: unknown[] = [];
+          for (let c = parentAll.firstChild; c !== null; c = c.nextSibling) linked.push(c);
+          expect(listed).to.deep.equal(linked);
+        });
+      }
+    }
   });
 
   it('insertInOrder indents what it inserts', () => {
