@@ -61,7 +61,7 @@ export interface DeviceBinding {
   xmlpickle: MetadataEntry | undefined;
 }
 
-/** A drive create built from metadata: its element (in the domain's document) and the entries it came from. */
+/** @internal A drive create built from metadata: its element (in the domain's document) and the entries it came from. */
 export interface CreatedDrive {
   element: Element;
   data: Dict;
