@@ -358,8 +358,9 @@ describe('fast parse engine', () => {
         ),
         { numRuns },
       );
-      // Both kinds of outcome occur: garbling keeps some documents well-formed and breaks others.
-      expect(outcomes.get('same')).to.be.greaterThan(numRuns / 20);
+      // Both kinds of outcome occur: garbling keeps some documents well-formed (about one in ten)
+      // and breaks others.
+      expect(outcomes.get('same')).to.be.greaterThan(numRuns / 40);
       expect(outcomes.get('refused')).to.be.greaterThan(numRuns / 20);
     });
 
