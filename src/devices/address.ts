@@ -1,6 +1,14 @@
 /** The guest address: the device's direct `<address>` child, as the attribute strings written. */
 import type { Element } from '../xml/dom.js';
-import { createElement, firstChild, insertInOrder, ownerOf, removeIndented, setAttr } from '../xml/tree.js';
+import {
+  createElement,
+  forEachAttribute,
+  firstChild,
+  insertInOrder,
+  ownerOf,
+  removeIndented,
+  setAttr,
+} from '../xml/tree.js';
 import { nullObject } from '../metadata/value.js';
 
 export type AddressRecord = Readonly<Record<string, string>>;
@@ -9,11 +17,9 @@ export function readAddress(el: Element): AddressRecord | undefined {
   const a = firstChild(el, 'address');
   if (a === undefined) return undefined;
   const out = nullObject<string>();
-  const attrs = a.attributes;
-  for (let i = 0; i < attrs.length; i++) {
-    const attr = attrs.item(i);
-    if (attr !== null) out[attr.name] = attr.value;
-  }
+  forEachAttribute(a, (name, value) => {
+    out[name] = value;
+  });
   return out;
 }
 

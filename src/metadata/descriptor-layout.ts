@@ -10,7 +10,7 @@
 import type { Element } from '../xml/dom.js';
 import { NODE } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
-import { isXmlWhitespace, localNameOf } from '../xml/tree.js';
+import { attributesOf, isXmlWhitespace, localNameOf } from '../xml/tree.js';
 
 export const DESCRIPTOR_URI = NS['ovirt-vm'];
 export const DESCRIPTOR_PREFIX = 'ovirt-vm';
@@ -95,25 +95,18 @@ export function keyOfElement(el: Element): string {
 
 /** Attributes other than namespace declarations. */
 export function dataAttributes(el: Element): { name: string; value: string }[] {
-  const out: { name: string; value: string }[] = [];
-  const attrs = el.attributes;
-  for (let i = 0; i < attrs.length; i++) {
-    const a = attrs.item(i);
-    if (a === null || a.name === 'xmlns' || a.name.startsWith('xmlns:')) continue;
-    out.push({ name: a.name, value: a.value });
-  }
-  return out;
+  return attributesOf(el)
+    .filter(([name]) => !isDeclaration(name))
+    .map(([name, value]) => ({ name, value }));
 }
 
 /** Whether the element has attributes other than namespace declarations (and than `except`). */
 export function hasDataAttributes(el: Element, except?: string): boolean {
-  const attrs = el.attributes;
-  for (let i = 0; i < attrs.length; i++) {
-    const name = attrs.item(i)?.name;
-    if (name === undefined) continue;
-    if (name !== except && name !== 'xmlns' && !name.startsWith('xmlns:')) return true;
-  }
-  return false;
+  return attributesOf(el).some(([name]) => name !== except && !isDeclaration(name));
+}
+
+function isDeclaration(name: string): boolean {
+  return name === 'xmlns' || name.startsWith('xmlns:');
 }
 
 /** Whether the element has text (or CDATA) that is not whitespace among its direct children. */

@@ -6,7 +6,8 @@
  */
 import type { Element, Node } from './dom.js';
 import { NODE } from './dom.js';
-import { elementPath, localNameOf } from './tree.js';
+import { isLazy } from './start-tag.js';
+import { attributesOf, elementPath, localNameOf } from './tree.js';
 
 interface Sig {
   kind: 'element' | 'text' | 'comment' | 'pi';
@@ -47,6 +48,8 @@ function textValue(s: Sig): string {
 }
 
 function attrMap(el: Element): Map<string, string> {
+  // A lazy start tag has neither namespaced attributes nor declarations (start-tag.ts).
+  if (isLazy(el)) return new Map(attributesOf(el));
   const m = new Map<string, string>();
   const attrs = el.attributes;
   for (let i = 0; i < attrs.length; i++) {

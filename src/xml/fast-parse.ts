@@ -9,8 +9,14 @@
  * Why not a general tokenizer driving xmldom's factories: the factories validate every name
  * again, and a SAX library's events, attribute objects and per-element namespace scopes cost
  * more than this whole parse (see bench/README.md). The nodes are made here with the fields
- * xmldom's factories give them, in the same order, from constructors whose prototypes are
- * xmldom's (the tests check every such field, and that xmldom's own methods work on the result).
+ * xmldom's factories give them, from constructors whose prototypes are xmldom's (the tests check
+ * every such field, and that xmldom's own methods work on the result).
+ *
+ * An element's attribute nodes are made when `attributes` is first read (by xmldom's own methods,
+ * xpath, or a caller), not during the parse: until then the library reads its start tag in the
+ * source (start-tag.ts). They are half of a parsed domain's memory, and most are never asked for.
+ * Tags that start-tag.ts does not read (namespace declarations, prefixed attributes, values with
+ * references or white space to normalize) get their nodes at once.
  */
 import {
   Attr,
@@ -24,6 +30,8 @@ import {
   Text,
 } from '@xmldom/xmldom';
 import type { Document, Node } from '@xmldom/xmldom';
+import { TAG_AT, TAG_TEXT, TagScan } from './start-tag.js';
+import type { StartTagFields } from './start-tag.js';
 import { Tokenizer, XMLNS_NS } from './tokenizer.js';
 import type { TokenizerOptions, XmlHandler } from './tokenizer.js';
 
@@ -47,7 +55,7 @@ const TEXT_NODE = 3;
  * A leading byte order mark is refused, as xmldom does (it reads it as text before the root).
  */
 export function parseFast(text: string, options: TokenizerOptions): Document {
-  const builder = new DomBuilder();
+  const builder = new DomBuilder(text);
   const tokenizer = new Tokenizer(text, builder, options);
   builder.tokenizer = tokenizer;
   tokenizer.run();
@@ -163,9 +171,13 @@ const AttributesNode = withPrototype<new (owner: ElementFields) => AttributesFie
   withLazyDict(NamedNodeMap.prototype, '_nsIndex'),
 );
 
-/** What createElementNS gives, with its position and links (xmldom's field order). */
+/**
+ * What createElementNS gives, with its position and links (xmldom's field order), but for
+ * `attributes`: made from the start tag at `tagAt` in `text` when first asked for (see
+ * start-tag.ts), or by the builder at once for the tags start-tag.ts does not read.
+ */
 function elementFields(
-  this: Record<string, unknown>,
+  this: ElementFields & StartTagFields,
   doc: Document,
   qname: string,
   ns: string | null,
@@ -173,27 +185,74 @@ function elementFields(
   local: string,
   line: number,
   column: number,
+  text: string,
+  tagAt: number,
 ): void {
-  // Set when known: the attributes after they are read, the children when the element closes.
-  this['attributes'] = null;
-  this['childNodes'] = null;
-  this['ownerDocument'] = doc;
-  this['nodeName'] = qname;
-  this['tagName'] = qname;
-  this['namespaceURI'] = ns;
-  this['prefix'] = prefix;
-  this['localName'] = local;
-  this['previousSibling'] = null;
-  this['nextSibling'] = null;
-  this['parentNode'] = null;
-  this['lineNumber'] = line;
-  this['columnNumber'] = column;
-  this['firstChild'] = null;
-  this['lastChild'] = null;
+  const self = this as unknown as Record<string, unknown>;
+  // Set when known: the children when the element closes.
+  self['childNodes'] = null;
+  self['ownerDocument'] = doc;
+  self['nodeName'] = qname;
+  self['tagName'] = qname;
+  self['namespaceURI'] = ns;
+  self['prefix'] = prefix;
+  self['localName'] = local;
+  self['previousSibling'] = null;
+  self['nextSibling'] = null;
+  self['parentNode'] = null;
+  self['lineNumber'] = line;
+  self['columnNumber'] = column;
+  self['firstChild'] = null;
+  self['lastChild'] = null;
+  this[TAG_AT] = tagAt;
+  this[TAG_TEXT] = text;
 }
-const ElementNode = withPrototype<ConstructorOf<typeof elementFields, ElementFields>>(
+
+/** Gives `el` its attribute nodes, an own `attributes` from then on. */
+function ownAttributes(el: ElementFields & StartTagFields, attributes: unknown): void {
+  Object.defineProperty(el, 'attributes', {
+    value: attributes,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  el[TAG_AT] = -1;
+}
+
+/** The attribute nodes of an element's start tag that start-tag.ts reads, as the builder would make them. */
+function attributesFromTag(this: ElementFields & StartTagFields): AttributesFields {
+  const attributes = new AttributesNode(this);
+  const text = this[TAG_TEXT];
+  const tagAt = this[TAG_AT];
+  const scan = new TagScan(this as unknown as Element);
+  ownAttributes(this, attributes);
+  while (scan.next()) {
+    // The position of the opening quote, counted from the element's own.
+    const quoteAt = scan.valueAt - 1;
+    let line = this.lineNumber;
+    let column = this.columnNumber + quoteAt - tagAt;
+    for (let nl = text.indexOf('\n', tagAt); nl !== -1 && nl < quoteAt; nl = text.indexOf('\n', nl + 1)) {
+      line++;
+      column = quoteAt - nl;
+    }
+    const name = scan.name;
+    const attr = new AttrNode(this.ownerDocument, name, null, null, name, scan.value, this, line, column);
+    addAttribute(this, attr, null, name);
+  }
+  return attributes;
+}
+
+const ElementNode = withPrototype<ConstructorOf<typeof elementFields, ElementFields & StartTagFields>>(
   elementFields,
-  withLazyDict(Element.prototype as object, '_nsMap'),
+  Object.create(withLazyDict(Element.prototype as object, '_nsMap'), {
+    attributes: {
+      configurable: true,
+      get: attributesFromTag,
+      set(this: ElementFields & StartTagFields, value: unknown) {
+        ownAttributes(this, value);
+      },
+    },
+  }) as object,
 );
 
 /** What createAttributeNS gives, with its value and position. */
@@ -274,11 +333,30 @@ const PINode = withPrototype<ConstructorOf<typeof piFields, NodeFields>>(
   ProcessingInstruction.prototype,
 );
 
+/** As xmldom's setAttributeNode for a new attribute: the ordered list and the index. */
+function addAttribute(el: ElementFields, attr: NodeFields, uri: string | null, local: string): void {
+  const attributes = el.attributes;
+  attributes[attributes.length++] = attr;
+  const bucket =
+    uri === null ? attributes._noNsIndex : ((attributes._nsIndex[uri] ??= new DictNode()) as Dict);
+  bucket[local] = attr;
+}
+
+/** Whether the start tag just read has a prefixed attribute or a namespace declaration. */
+function hasNamespacedAttribute(t: Tokenizer, count: number): boolean {
+  for (let i = 0; i < count; i++) if (t.attributeUris[i] !== null) return true;
+  return false;
+}
+
 // ---- The builder ----------------------------------------------------------------------------
 
 /** Builds xmldom's Document from the tokenizer's events. */
 class DomBuilder implements XmlHandler {
   readonly doc: Document = new DOMImplementation().createDocument(null, '', null);
+
+  /** `text`: what the tokenizer reads, where lazy elements read their attributes. */
+  constructor(private readonly input: string) {}
+
   /** The tokenizer reporting to this builder: its start tag fields and positions are read directly. */
   tokenizer!: Tokenizer;
   private parent: ElementFields | undefined;
@@ -300,10 +378,33 @@ class DomBuilder implements XmlHandler {
     const t = this.tokenizer;
     const { doc } = this;
     t.locate(t.eventAt);
-    const el = new ElementNode(doc, t.qname, t.namespaceURI, t.prefix, t.localName, t.line, t.column);
-    const attributes = new AttributesNode(el);
-    el.attributes = attributes;
     const count = t.attributeCount;
+    const el = new ElementNode(
+      doc,
+      t.qname,
+      t.namespaceURI,
+      t.prefix,
+      t.localName,
+      t.line,
+      t.column,
+      this.input,
+      t.eventAt,
+    );
+    // Start tags that start-tag.ts does not read get their attribute nodes now.
+    if (!t.attributesPlain || hasNamespacedAttribute(t, count)) this.attributes(el, count);
+    const parent = this.parent;
+    if (parent === undefined) this.appendToDocument(el);
+    else this.appendChild(parent, el);
+    this.openKids.push(this.kids.length);
+    this.open.push(el);
+    this.parent = el;
+  }
+
+  /** The attribute nodes of the start tag just read, in `el`. */
+  private attributes(el: ElementFields & StartTagFields, count: number): void {
+    const t = this.tokenizer;
+    const { doc } = this;
+    ownAttributes(el, new AttributesNode(el));
     for (let i = 0; i < count; i++) {
       const uri = t.attributeUris[i] as string | null;
       const local = t.attributeLocals[i] as string;
@@ -321,19 +422,9 @@ class DomBuilder implements XmlHandler {
         t.line,
         t.column,
       );
-      // As xmldom's setAttributeNode: the ordered list, the index, and the namespace map.
-      attributes[attributes.length++] = attr;
-      const bucket =
-        uri === null ? attributes._noNsIndex : ((attributes._nsIndex[uri] ??= new DictNode()) as Dict);
-      bucket[local] = attr;
+      addAttribute(el, attr, uri, local);
       if (uri === XMLNS_NS) el._nsMap[prefix === null ? '' : local] = value;
     }
-    const parent = this.parent;
-    if (parent === undefined) this.appendToDocument(el);
-    else this.appendChild(parent, el);
-    this.openKids.push(this.kids.length);
-    this.open.push(el);
-    this.parent = el;
   }
 
   endElement(): void {

@@ -10,7 +10,8 @@
  * in the XHTML namespace (whose empty elements XMLSerializer closes by HTML's rules), document
  * types and entity references (the parser refuses DOCTYPEs, so neither occurs in our documents).
  */
-import type { Attr, Document, Element, Node } from '@xmldom/xmldom';
+import type { Attr, Document, Element, NamedNodeMap, Node } from '@xmldom/xmldom';
+import { TagScan, isLazy } from './start-tag.js';
 import { XML_NS, XMLNS_NS } from './tokenizer.js';
 
 const ELEMENT = 1;
@@ -195,21 +196,27 @@ class Writer {
       return undefined;
     }
     const name = el.tagName;
-    const attrs = el.attributes;
-    const count = attrs.length;
-    const tag = uri !== null && uri !== '' && !el.prefix ? prefixedName(el, name, uri, outer) : name;
+    // A lazy start tag has neither namespaced attributes nor declarations (start-tag.ts).
+    const attrs = isLazy(el) ? undefined : el.attributes;
+    const tag = uri !== null && uri !== '' && !el.prefix ? prefixedName(attrs, name, uri, outer) : name;
     this.add(`<${tag}`);
     // The children's scope: the outer one, then this element's declarations, then those it lacked.
     let scope = outer;
-    for (let i = 0; i < count; i++) {
-      const a = attrs[i] as Attr;
-      if (a.prefix === 'xmlns') scope = { prefix: a.localName, uri: a.value, outer: scope };
-      else if (a.nodeName === 'xmlns') scope = { prefix: '', uri: a.value, outer: scope };
-    }
-    for (let i = 0; i < count; i++) {
-      const a = attrs[i] as Attr;
-      if (needsDeclaration(a, scope)) scope = this.declare(a.prefix ?? '', a.namespaceURI as string, scope);
-      this.attribute(a.name, a.value);
+    if (attrs === undefined) {
+      const scan = new TagScan(el);
+      while (scan.next()) this.attribute(scan.name, scan.value);
+    } else {
+      const count = attrs.length;
+      for (let i = 0; i < count; i++) {
+        const a = attrs[i] as Attr;
+        if (a.prefix === 'xmlns') scope = { prefix: a.localName, uri: a.value, outer: scope };
+        else if (a.nodeName === 'xmlns') scope = { prefix: '', uri: a.value, outer: scope };
+      }
+      for (let i = 0; i < count; i++) {
+        const a = attrs[i] as Attr;
+        if (needsDeclaration(a, scope)) scope = this.declare(a.prefix ?? '', a.namespaceURI as string, scope);
+        this.attribute(a.name, a.value);
+      }
     }
     if (tag === name && needsDeclaration(el, scope))
       scope = this.declare(el.prefix ?? '', uri as string, scope);
@@ -232,10 +239,14 @@ class Writer {
  * The name XMLSerializer writes for an element in a namespace without a prefix: its own, unless
  * that namespace is not the default one in scope and a prefix is declared for it.
  */
-function prefixedName(el: Element, name: string, uri: string, scope: Scope | undefined): string {
+function prefixedName(
+  attrs: NamedNodeMap | undefined,
+  name: string,
+  uri: string,
+  scope: Scope | undefined,
+): string {
   let defaultNs: string | undefined;
-  const attrs = el.attributes;
-  for (let i = 0; i < attrs.length; i++) {
+  for (let i = 0; attrs !== undefined && i < attrs.length; i++) {
     const a = attrs[i] as Attr;
     if (a.name === 'xmlns') {
       defaultNs = a.value;

@@ -140,6 +140,8 @@ export class Tokenizer implements StartTag, XmlEventSource {
   readonly attributeLocals: string[] = [];
   /** Offset of each attribute's opening quote (where xmldom places an attribute). */
   readonly attributeQuotes: number[] = [];
+  /** Whether every attribute value reads as written (no reference, no white space to normalize). */
+  attributesPlain = true;
   /** Offset where the event being reported starts. */
   eventAt = 0;
   /** Line and 1-based column of the offset last passed to locate(). */
@@ -306,6 +308,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
     const values = this.attributeValues;
     const quotes = this.attributeQuotes;
     let count = 0;
+    let allPlain = true;
     let seen: Set<string> | undefined;
     let p = nameEnd;
     let empty = false;
@@ -372,11 +375,13 @@ export class Tokenizer implements StartTag, XmlEventSource {
       }
       names[count] = name;
       values[count] = plain ? text.slice(quoteAt + 1, p) : this.decode(quoteAt + 1, p, true);
+      allPlain &&= plain;
       quotes[count] = quoteAt;
       count++;
       p++;
     }
     this.attributeCount = count;
+    this.attributesPlain = allPlain;
     this.resolveNames(lt, qname);
     this.eventAt = lt;
     this.rootSeen = true;

@@ -4,6 +4,7 @@
  */
 import type { Document, Element, Node, XmlHandler } from './dom.js';
 import { NODE, positionOf } from './dom.js';
+import { TagScan, isLazy, tagAttribute } from './start-tag.js';
 
 export function isElement(n: Node | null | undefined): n is Element {
   return n !== null && n !== undefined && n.nodeType === NODE.ELEMENT;
@@ -57,6 +58,7 @@ export function hasElementChildren(el: Node): boolean {
 
 /** The attribute's value; undefined when absent, '' when present and empty. */
 export function getAttr(el: Element, name: string): string | undefined {
+  if (isLazy(el)) return tagAttribute(el, name);
   const a = el.getAttributeNode(name);
   return a === null ? undefined : a.value;
 }
@@ -69,14 +71,24 @@ export function removeAttr(el: Element, name: string): void {
   el.removeAttribute(name);
 }
 
-/** All attributes as name → value, in document order. */
-export function attributesOf(el: Element): [string, string][] {
-  const out: [string, string][] = [];
+/** Calls `visit` with each attribute's name and value, in document order. */
+export function forEachAttribute(el: Element, visit: (name: string, value: string) => void): void {
+  if (isLazy(el)) {
+    const scan = new TagScan(el);
+    while (scan.next()) visit(scan.name, scan.value);
+    return;
+  }
   const attrs = el.attributes;
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs.item(i);
-    if (a !== null) out.push([a.name, a.value]);
+    if (a !== null) visit(a.name, a.value);
   }
+}
+
+/** All attributes as name → value, in document order. */
+export function attributesOf(el: Element): [string, string][] {
+  const out: [string, string][] = [];
+  forEachAttribute(el, (name, value) => out.push([name, value]));
   return out;
 }
 
