@@ -177,7 +177,7 @@ const AttributesNode = withPrototype<new (owner: ElementFields) => AttributesFie
  * start-tag.ts), or by the builder at once for the tags start-tag.ts does not read.
  */
 function elementFields(
-  this: ElementFields & StartTagFields,
+  this: Record<string | symbol, unknown>,
   doc: Document,
   qname: string,
   ns: string | null,
@@ -188,22 +188,22 @@ function elementFields(
   text: string,
   tagAt: number,
 ): void {
-  const self = this as unknown as Record<string, unknown>;
+  // Stores to `this`, which V8 counts to size the object (through an alias, it would not).
   // Set when known: the children when the element closes.
-  self['childNodes'] = null;
-  self['ownerDocument'] = doc;
-  self['nodeName'] = qname;
-  self['tagName'] = qname;
-  self['namespaceURI'] = ns;
-  self['prefix'] = prefix;
-  self['localName'] = local;
-  self['previousSibling'] = null;
-  self['nextSibling'] = null;
-  self['parentNode'] = null;
-  self['lineNumber'] = line;
-  self['columnNumber'] = column;
-  self['firstChild'] = null;
-  self['lastChild'] = null;
+  this['childNodes'] = null;
+  this['ownerDocument'] = doc;
+  this['nodeName'] = qname;
+  this['tagName'] = qname;
+  this['namespaceURI'] = ns;
+  this['prefix'] = prefix;
+  this['localName'] = local;
+  this['previousSibling'] = null;
+  this['nextSibling'] = null;
+  this['parentNode'] = null;
+  this['lineNumber'] = line;
+  this['columnNumber'] = column;
+  this['firstChild'] = null;
+  this['lastChild'] = null;
   this[TAG_AT] = tagAt;
   this[TAG_TEXT] = text;
 }
