@@ -36,7 +36,15 @@ export interface BindResult {
 }
 
 /** Natural keys whose disagreement means "not this device" (other keys may legitimately change). */
-const VETO_KEYS: readonly (keyof NaturalKeys)[] = ['mac', 'name', 'type', 'leaseKey', 'uuid', 'controller'];
+const VETO_KEYS: readonly (keyof NaturalKeys)[] = [
+  'mac',
+  'name',
+  'type',
+  'leaseKey',
+  'uuid',
+  'controller',
+  'model',
+];
 const KEY_NAMES: readonly (keyof NaturalKeys)[] = [
   'mac',
   'name',

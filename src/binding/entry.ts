@@ -106,7 +106,7 @@ function descriptorIdentity(attrs: Readonly<Record<string, string>>, data: Dict)
   return identityWith(kind, alias, keys, data);
 }
 
-/** The identity, with what both layouts keep the same way in the data: deviceId and address. */
+/** The identity, with what both layouts keep the same way in the data: deviceId, address, a controller's model. */
 function identityWith(
   kind: string | undefined,
   alias: string | undefined,
@@ -114,6 +114,8 @@ function identityWith(
   data: Dict,
 ): EntryIdentity {
   const address = get(data, 'address');
+  const model = kind === 'controller' ? text(get(data, 'model')) : undefined;
+  if (model !== undefined) keys.model = model;
   return {
     kind,
     alias,

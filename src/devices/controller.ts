@@ -249,10 +249,14 @@ export class Controller extends Device {
   }
 
   protected override naturalKeys(): NaturalKeys {
+    const keys: NaturalKeys = {};
     const type = this.type;
     const index = this.index;
     // An empty type identifies nothing (design: empty keys never match).
-    return type !== undefined && type !== '' && index !== undefined ? { controller: `${type}:${index}` } : {};
+    if (type !== undefined && type !== '' && index !== undefined) keys.controller = `${type}:${index}`;
+    const model = this.model;
+    if (model !== undefined && model !== '') keys.model = model;
+    return keys;
   }
 
   protected override derivedFields(): Record<string, unknown> {

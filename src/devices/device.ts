@@ -42,6 +42,11 @@ export interface NaturalKeys {
   hostSource?: string;
   /** Controller: `type:index`. */
   controller?: string;
+  /**
+   * Controller: its model. Not a key to look up by, but two models never match: USB companion
+   * controllers (ich9-ehci1 with ich9-uhci1..3) share one type and index.
+   */
+  model?: string;
 }
 
 /** What the binder needs to know about a device. */

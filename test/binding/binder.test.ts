@@ -106,6 +106,32 @@ describe('bind', () => {
     expect(rules(r)).to.deep.equal(['none', 'key:0']);
   });
 
+  it('tells USB companion controllers (one type and index) apart by model', () => {
+    const models = ['ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3'];
+    const devices = models.map((model) =>
+      dev('controller', { alias: 'usb', keys: { controller: 'usb:0', model } }),
+    );
+    // Engine's dicts, in another order than the XML's.
+    const order = [2, 0, 3, 1];
+    const entries = order.map((m, i) =>
+      pickle(i, { type: 'controller', device: 'usb', index: 0, model: models[m] as string }),
+    );
+    const r = bind(devices, entries, label);
+    expect(rules(r)).to.deep.equal(['key:1', 'key:3', 'key:0', 'key:2']);
+    expect(r.ambiguities).to.deep.equal([]);
+    // libvirt names them all "usb": the alias alone would be ambiguous, the model still decides.
+    const byAlias = bind(
+      devices,
+      [desc(0, { devtype: 'controller', alias: 'usb' }, dict([['model', 'ich9-uhci2']]))],
+      label,
+    );
+    expect(rules(byAlias)).to.deep.equal(['none', 'none', 'alias:0', 'none']);
+    // Without a model, a dict still claims all four: reported, none bound.
+    const bare = bind(devices, [pickle(0, { type: 'controller', device: 'usb', index: 0 })], label);
+    expect(rules(bare)).to.deep.equal(['none', 'none', 'none', 'none']);
+    expect(bare.ambiguities[0]?.message).to.match(/matches 4 devices/);
+  });
+
   it('binds a thousand devices by each rule, each to its own entry', () => {
     const n = 1000;
     const devices = Array.from({ length: n }, (_, i) =>

@@ -55,6 +55,11 @@ describe('entry identity', () => {
     expect(entryIdentity(pickle(0, { type: 'controller', device: 'usb', index: '0' })).keys).to.deep.equal({
       controller: 'usb:0',
     });
+    // The model tells USB companion controllers apart; only a controller's model counts.
+    expect(
+      entryIdentity(pickle(0, { type: 'controller', device: 'usb', index: '0', model: 'ich9-uhci1' })).keys,
+    ).to.deep.equal({ controller: 'usb:0', model: 'ich9-uhci1' });
+    expect(entryIdentity(pickle(0, { type: 'video', device: 'qxl', model: 'qxl' })).keys).to.deep.equal({});
     // An interface it does not know names no drive; it is not an error.
     expect(entryIdentity(pickle(0, { type: 'disk', iface: 'weird', index: 0 })).keys).to.deep.equal({});
   });

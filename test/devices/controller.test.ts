@@ -34,7 +34,7 @@ describe('Controller', () => {
       c.virtio.pagePerVq,
     ]).to.deep.equal([true, true, false, true, false]);
     expect(c.deviceId).to.equal('3a7c1f0e-5d1b-4c55-9a0e-6f0f2b8d7c41');
-    expect(c.identity().keys).to.deep.equal({ controller: 'scsi:0' });
+    expect(c.identity().keys).to.deep.equal({ controller: 'scsi:0', model: 'virtio-scsi' });
   });
 
   it('keeps what Vdsm dropped: ports, vectors and the USB master', () => {
@@ -151,7 +151,7 @@ describe('Controller', () => {
       `<controller type='cxl' index='0' model='cxl-root'><model name='pxb-cxl'/></controller>`,
     );
     expect([c.type, c.model, c.modelName]).to.deep.equal(['cxl', 'cxl-root', 'pxb-cxl']);
-    expect(c.identity().keys).to.deep.equal({ controller: 'cxl:0' });
+    expect(c.identity().keys).to.deep.equal({ controller: 'cxl:0', model: 'cxl-root' });
   });
 
   it('adds a driver before the alias and address, changing nothing else', () => {

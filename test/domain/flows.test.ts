@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import {
   AmbiguousBindingError,
+  Controller,
   DuplicateDeviceError,
   Descriptor,
   DomainDescriptor,
@@ -142,6 +143,29 @@ describe('create', () => {
         domain.devices.findIndex((x) => x.kind === 'disk'),
       ),
     ).to.equal('user-alias');
+  });
+
+  it('tells USB companion controllers apart by model, at create and again after a restart', () => {
+    const { xml, domain } = create(readFixture('domains/usb-companions.xml'));
+    const models = (d: Domain) => d.devices.map((x) => (x instanceof Controller ? x.model : x.kind));
+    const ids = (d: Domain) => d.devices.map((x) => x.meta.raw('deviceId'));
+    const expected = [1, 2, 3, 4].map((n) => `6f1d2c3a-0b4e-4a8f-9c1d-2e3f4a5b6c0${String(n)}`);
+    expect(models(domain)).to.deep.equal(['ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3']);
+    expect(domain.devices.map((x) => domain.bindingOf(x).rule)).to.deep.equal(['key', 'key', 'key', 'key']);
+    expect(ids(domain)).to.deep.equal(expected);
+    // libvirt names all four "usb": the saved entries still find their controllers.
+    const live = recover(
+      xml.replace(
+        /<controller type="usb" index="0" model="([^"]+)"( ?\/?)>/g,
+        (_m, model: string, close: string) => {
+          const open = `<controller type="usb" index="0" model="${model}">`;
+          return close === '/' ? `${open}<alias name="usb"/></controller>` : `${open}<alias name="usb"/>`;
+        },
+      ),
+    );
+    expect(live.devices.map((x) => x.alias)).to.deep.equal(['usb', 'usb', 'usb', 'usb']);
+    expect(ids(live)).to.deep.equal(expected);
+    expect(live.devices.flatMap((x) => live.problemsOf(x))).to.deep.equal([]);
   });
 
   it('fails on ambiguous metadata', () => {
