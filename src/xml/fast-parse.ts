@@ -342,12 +342,6 @@ function addAttribute(el: ElementFields, attr: NodeFields, uri: string | null, l
   bucket[local] = attr;
 }
 
-/** Whether the start tag just read has a prefixed attribute or a namespace declaration. */
-function hasNamespacedAttribute(t: Tokenizer, count: number): boolean {
-  for (let i = 0; i < count; i++) if (t.attributeUris[i] !== null) return true;
-  return false;
-}
-
 // ---- The builder ----------------------------------------------------------------------------
 
 /** Builds xmldom's Document from the tokenizer's events. */
@@ -391,7 +385,7 @@ class DomBuilder implements XmlHandler {
       t.eventAt,
     );
     // Start tags that start-tag.ts does not read get their attribute nodes now.
-    if (!t.attributesPlain || hasNamespacedAttribute(t, count)) this.attributes(el, count);
+    if (!t.attributesPlain || t.attributesQualified) this.attributes(el, count);
     const parent = this.parent;
     if (parent === undefined) this.appendToDocument(el);
     else this.appendChild(parent, el);
@@ -405,23 +399,15 @@ class DomBuilder implements XmlHandler {
     const t = this.tokenizer;
     const { doc } = this;
     ownAttributes(el, new AttributesNode(el));
+    const qualified = t.attributesQualified;
     for (let i = 0; i < count; i++) {
-      const uri = t.attributeUris[i] as string | null;
-      const local = t.attributeLocals[i] as string;
-      const prefix = t.attributePrefixes[i] as string | null;
-      const value = t.attributeValues[i] as string;
+      const name = t.attributeNames[i] as string;
+      const uri = qualified ? (t.attributeUris[i] as string | null) : null;
+      const local = qualified ? (t.attributeLocals[i] as string) : name;
+      const prefix = qualified ? (t.attributePrefixes[i] as string | null) : null;
+      const value = t.attributeValue(i);
       t.locate(t.attributeQuotes[i] as number);
-      const attr = new AttrNode(
-        doc,
-        t.attributeNames[i] as string,
-        uri,
-        prefix,
-        local,
-        value,
-        el,
-        t.line,
-        t.column,
-      );
+      const attr = new AttrNode(doc, name, uri, prefix, local, value, el, t.line, t.column);
       addAttribute(el, attr, uri, local);
       if (uri === XMLNS_NS) el._nsMap[prefix === null ? '' : local] = value;
     }

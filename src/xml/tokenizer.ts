@@ -134,14 +134,24 @@ export class Tokenizer implements StartTag, XmlEventSource {
   localName = '';
   attributeCount = 0;
   readonly attributeNames: string[] = [];
-  readonly attributeValues: string[] = [];
+  /**
+   * Each attribute's value when it had to be decoded; undefined where it reads as written, between
+   * its quotes (attributeValue() gives both: most values are never asked for, see start-tag.ts).
+   */
+  readonly attributeValues: (string | undefined)[] = [];
+  /** Offset of each attribute's opening quote (where xmldom places an attribute), and closing one. */
+  readonly attributeQuotes: number[] = [];
+  readonly attributeEnds: number[] = [];
+  /** Whether every attribute value reads as written (no reference, no white space to normalize). */
+  attributesPlain = true;
+  /**
+   * Whether an attribute is prefixed or declares a namespace. Only then are the three lists below
+   * filled for the tag; otherwise every attribute is in no namespace and its local name is its name.
+   */
+  attributesQualified = false;
   readonly attributeUris: (string | null)[] = [];
   readonly attributePrefixes: (string | null)[] = [];
   readonly attributeLocals: string[] = [];
-  /** Offset of each attribute's opening quote (where xmldom places an attribute). */
-  readonly attributeQuotes: number[] = [];
-  /** Whether every attribute value reads as written (no reference, no white space to normalize). */
-  attributesPlain = true;
   /** Offset where the event being reported starts. */
   eventAt = 0;
   /** Line and 1-based column of the offset last passed to locate(). */
@@ -213,9 +223,17 @@ export class Tokenizer implements StartTag, XmlEventSource {
 
   attribute(qname: string): string | undefined {
     for (let i = 0; i < this.attributeCount; i++) {
-      if (this.attributeNames[i] === qname) return this.attributeValues[i];
+      if (this.attributeNames[i] === qname) return this.attributeValue(i);
     }
     return undefined;
+  }
+
+  /** The value of the start tag's attribute `i`, references decoded. */
+  attributeValue(i: number): string {
+    return (
+      this.attributeValues[i] ??
+      this.text.slice((this.attributeQuotes[i] as number) + 1, this.attributeEnds[i])
+    );
   }
 
   mark(): number {
@@ -307,8 +325,10 @@ export class Tokenizer implements StartTag, XmlEventSource {
     const names = this.attributeNames;
     const values = this.attributeValues;
     const quotes = this.attributeQuotes;
+    const ends = this.attributeEnds;
     let count = 0;
     let allPlain = true;
+    let qualified = false;
     let seen: Set<string> | undefined;
     let p = nameEnd;
     let empty = false;
@@ -374,14 +394,17 @@ export class Tokenizer implements StartTag, XmlEventSource {
         d = text.charCodeAt(++p);
       }
       names[count] = name;
-      values[count] = plain ? text.slice(quoteAt + 1, p) : this.decode(quoteAt + 1, p, true);
+      values[count] = plain ? undefined : this.decode(quoteAt + 1, p, true);
       allPlain &&= plain;
+      qualified ||= name.includes(':') || name === 'xmlns';
       quotes[count] = quoteAt;
+      ends[count] = p;
       count++;
       p++;
     }
     this.attributeCount = count;
     this.attributesPlain = allPlain;
+    this.attributesQualified = qualified;
     this.resolveNames(lt, qname);
     this.eventAt = lt;
     this.rootSeen = true;
@@ -401,9 +424,9 @@ export class Tokenizer implements StartTag, XmlEventSource {
    * (its own included), and enters its scope.
    */
   private resolveNames(lt: number, qname: string): void {
-    const count = this.attributeCount;
+    // Without prefixed attributes or declarations (attributesQualified), no attribute needs resolving.
+    const count = this.attributesQualified ? this.attributeCount : 0;
     const names = this.attributeNames;
-    const values = this.attributeValues;
     // Namespace declarations first: they apply to the element's name and to all its attributes.
     const outer = this.scope;
     let scope = outer;
@@ -416,7 +439,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
         if (!isQName(name, 5)) this.fail(`attribute name "${name}" is not a valid qualified name`, lt);
         prefix = name.slice(6);
       } else continue;
-      const uri = values[i] as string;
+      const uri = this.attributeValue(i);
       const wrong = wrongBinding(prefix, uri);
       if (wrong !== undefined) this.fail(wrong, lt);
       if (scope === outer) scope = Object.create(outer) as Scope;
