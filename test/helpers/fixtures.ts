@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -34,6 +34,17 @@ export function listFixtures(dir: string, suffix = '.xml'): string[] {
     .filter((f) => f.endsWith(suffix))
     .sort()
     .map((f) => join(dir, f));
+}
+
+/** Every `.xml` file under `dir`, in its subfolders too, sorted (absolute paths). */
+export function xmlFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...xmlFilesUnder(p));
+    else if (name.endsWith('.xml')) out.push(p);
+  }
+  return out;
 }
 
 /**

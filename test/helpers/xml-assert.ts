@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { canonicalDiff, parseXml } from '../../src/xml/index.js';
-import type { Node } from '../../src/xml/index.js';
+import type { Document, Element, Node } from '../../src/xml/index.js';
 
 /** Asserts two XML texts or nodes are canonically equal, naming the first difference. */
 export function assertXmlEqual(actual: string | Node, expected: string | Node): void {
@@ -8,4 +8,10 @@ export function assertXmlEqual(actual: string | Node, expected: string | Node): 
   const b = typeof expected === 'string' ? parseXml(expected, { source: 'expected' }) : expected;
   const diff = canonicalDiff(a, b);
   expect(diff, diff).to.equal(undefined);
+}
+
+/** Every element of the document, in document order. */
+export function elementsOf(doc: Document): Element[] {
+  const all = doc.getElementsByTagName('*');
+  return Array.from({ length: all.length }, (_, i) => all.item(i) as Element);
 }

@@ -7,12 +7,19 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { XmlLimitError, XmlParseError, VmDevicesError } from '../../src/errors.js';
 import { canonicalDiff, NODE, parseXml, serialize } from '../../src/xml/index.js';
 import type { Document, Element, Node } from '../../src/xml/index.js';
-import { CORPUS, FIXTURES, expectGolden, listFixtures, readFixture } from '../helpers/fixtures.js';
+import {
+  CORPUS,
+  FIXTURES,
+  expectGolden,
+  listFixtures,
+  readFixture,
+  xmlFilesUnder,
+} from '../helpers/fixtures.js';
 import { wellFormedDocument } from '../helpers/xml-arbitrary.js';
 
 const numRuns = process.env['CI'] ? 1000 : 200;
@@ -190,16 +197,6 @@ function expectSameOutcome(text: string, source: string): 'same' | 'refused' | '
   expect(diff, `${source}: ${diff}`).to.equal(undefined);
   expect(serialize(f.doc), source).to.equal(serialize(x.doc));
   return 'same';
-}
-
-function xmlFilesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...xmlFilesUnder(p));
-    else if (name.endsWith('.xml')) out.push(p);
-  }
-  return out;
 }
 
 describe('fast parse engine', () => {

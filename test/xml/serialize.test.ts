@@ -6,21 +6,15 @@
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { NODE, parseXml, serialize, serializeWithXmldom } from '../../src/xml/index.js';
 import type { Document, Element, Node } from '../../src/xml/index.js';
 import { serializeNode } from '../../src/xml/serialize.js';
-import { CORPUS, FIXTURES } from '../helpers/fixtures.js';
+import { CORPUS, FIXTURES, xmlFilesUnder } from '../helpers/fixtures.js';
+import { elementsOf } from '../helpers/xml-assert.js';
 import { wellFormedDocument } from '../helpers/xml-arbitrary.js';
 
 const numRuns = process.env['CI'] ? 1000 : 200;
-
-/** Every element of the document, in document order. */
-function elementsOf(doc: Document): Element[] {
-  const all = doc.getElementsByTagName('*');
-  return Array.from({ length: all.length }, (_, i) => all.item(i) as Element);
-}
 
 /** Our text equals xmldom's for the node, and ours was written (not left to xmldom). */
 function expectSame(node: Node, what: string): void {
@@ -37,16 +31,6 @@ function expectSameEverywhere(doc: Document, what: string): void {
     for (let j = 0; j < el.attributes.length; j++)
       expectSame(el.attributes.item(j) as Node, `${what}, element ${i} attribute ${j}`);
   }
-}
-
-function xmlFilesUnder(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return xmlFilesUnder(path);
-      return name.endsWith('.xml') ? [path] : [];
-    });
 }
 
 /** The parsed document, or undefined for the fixtures that must not parse. */

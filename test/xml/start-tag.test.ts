@@ -5,28 +5,13 @@
  * such an element sees its attributes.
  */
 import { expect } from 'chai';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { canonicalDiff, parseXml, selectNodes, serialize, serializeWithXmldom } from '../../src/xml/index.js';
-import type { Document, Element } from '../../src/xml/index.js';
+import type { Element } from '../../src/xml/index.js';
 import { isLazy } from '../../src/xml/start-tag.js';
 import { attributesOf, getAttr, removeAttr, setAttr } from '../../src/xml/tree.js';
-import { CORPUS } from '../helpers/fixtures.js';
-
-function elementsOf(doc: Document): Element[] {
-  const all = doc.getElementsByTagName('*');
-  return Array.from({ length: all.length }, (_, i) => all.item(i) as Element);
-}
-
-function xmlFilesUnder(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return xmlFilesUnder(path);
-      return name.endsWith('.xml') ? [path] : [];
-    });
-}
+import { CORPUS, xmlFilesUnder } from '../helpers/fixtures.js';
+import { elementsOf } from '../helpers/xml-assert.js';
 
 /** What xmldom's DOMParser gives for the element's attributes: [name, value, line, column]. */
 function domParserAttributes(el: Element): [string, string, number, number][] {
