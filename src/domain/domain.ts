@@ -25,7 +25,7 @@ import {
   valueEquals,
 } from '../metadata/value.js';
 import { descriptorCanHold } from '../metadata/descriptor.js';
-import type { Element, ParseOptions } from '../xml/dom.js';
+import type { Document, Element, ParseOptions } from '../xml/dom.js';
 import { NODE } from '../xml/dom.js';
 import {
   childElementPaths,
@@ -414,7 +414,7 @@ export class Domain {
       if (dictKeys(data).length === 0) return;
       // What is saved is what the device holds from now on (e.g. the deviceId of a ua- alias).
       for (const [k, v] of dictEntries(data)) if (!s.device.meta.has(k)) s.device.meta.set(k, v);
-      leaveToXmlpickle(data, s.binding.xmlpickle);
+      leaveToXmlpickle(data, s.binding.xmlpickle, this.dom.document);
       const attrs = saveAttrs(s.device);
       if (s.binding.descriptor !== undefined) {
         const entry = s.binding.descriptor;
@@ -498,11 +498,11 @@ function ambiguityError(ambiguities: readonly Ambiguity[]): AmbiguousBindingErro
  * descriptor writes only when the xmlpickle entry holds the very same value, so nothing is lost.
  * Anything else the layout cannot hold is the encoder's error, with its path.
  */
-function leaveToXmlpickle(data: Dict, xmlpickle: MetadataEntry | undefined): void {
+function leaveToXmlpickle(data: Dict, xmlpickle: MetadataEntry | undefined, doc: Document): void {
   if (xmlpickle === undefined) return;
   for (const [k, v] of dictEntries(data)) {
     if (isScalar(v) || !hasKey(xmlpickle.data, k)) continue;
-    if (valueEquals(xmlpickle.data[k] as Value, v) && !descriptorCanHold(k, v)) dictDelete(data, k);
+    if (valueEquals(xmlpickle.data[k] as Value, v) && !descriptorCanHold(k, v, doc)) dictDelete(data, k);
   }
 }
 

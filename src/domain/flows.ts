@@ -10,7 +10,6 @@ import { DuplicateDeviceError, VmDevicesError } from '../errors.js';
 import type { Dict } from '../metadata/value.js';
 import { dict, dictEntries, dictSet } from '../metadata/value.js';
 import type { ParseOptions } from '../xml/dom.js';
-import { cloneInto } from '../xml/tree.js';
 import type { CreatedDrive, Problem } from './domain.js';
 import { Domain } from './domain.js';
 
@@ -56,17 +55,14 @@ export function create(engineXml: string, options: ParseOptions = {}): CreateRes
     const conf = driveConf(entries);
     let drive: Drive;
     try {
-      drive = Drive.create(conf);
+      // Made in the domain's document: no document and no copy per drive.
+      drive = Drive.create(conf, domain.descriptor.document);
     } catch (e) {
       if (e instanceof VmDevicesError) rethrow(e, entries);
       throw e;
     }
     existing.add(drive.identity().keys.name);
-    created.push({
-      element: cloneInto(drive.element, domain.descriptor.document),
-      data: conf,
-      from: entries,
-    });
+    created.push({ element: drive.element, data: conf, from: entries });
   }
   domain.addCreated(created);
 

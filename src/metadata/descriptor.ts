@@ -331,10 +331,13 @@ function afterHead(domain: Element): Element | null {
   return children[last + 1] ?? null;
 }
 
-/** Whether a device entry can hold `value` under `key` in this layout (a probe encoding). */
-export function descriptorCanHold(key: string, value: Value): boolean {
+/**
+ * Whether a device entry can hold `value` under `key` in this layout (a probe encoding, into `doc`
+ * when given: its nodes stay detached; a document per probe costs more than the probe).
+ */
+export function descriptorCanHold(key: string, value: Value, doc?: Document): boolean {
   try {
-    encodeGroup(createDocument(DESCRIPTOR_GROUP), {
+    encodeGroup(doc ?? createDocument(DESCRIPTOR_GROUP), {
       values: dict(),
       custom: dict(),
       entries: [new DescriptorEntry({ probe: 'probe' }, dict([[key, value]]))],
