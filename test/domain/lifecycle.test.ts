@@ -1,12 +1,14 @@
 /**
- * An agent's lifecycle on every corpus domain: give each device metadata, save it into the domain,
- * let libvirt name the devices (an alias for each device without one), restart (recover the XML)
- * and find each device's metadata again.
+ * An agent's lifecycle on every corpus domain and device: give each device metadata, save it into
+ * the domain, let libvirt name the devices (an alias for each device without one), restart (recover
+ * the XML) and find each device's metadata again; and hot-plug each device with its metadata, then
+ * unplug it.
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { recover } from '../../src/index.js';
+import { Descriptor, recover } from '../../src/index.js';
 import type { Domain } from '../../src/index.js';
+import { childElements, firstChild, parseXml, serialize } from '../../src/xml/index.js';
 import { CORPUS, xmlFilesUnder } from '../helpers/fixtures.js';
 
 /** A mark per device, in its metadata, that the agent expects to find again. */
@@ -77,5 +79,49 @@ describe('every corpus device finds its metadata again after a restart', () => {
       });
     }
     expect(byKey).to.be.greaterThan(100);
+  });
+});
+
+describe('every corpus device hot-plugs with its metadata', () => {
+  const empty =
+    "<domain type='kvm'>\n  <name>hotplug</name>\n  <uuid>0d5e7c3b-8f6a-4c1e-9b2d-3a4f5e6d7c80</uuid>\n" +
+    '  <memory>1048576</memory>\n  <devices>\n    <emulator>/usr/bin/qemu-kvm</emulator>\n  </devices>\n</domain>\n';
+
+  it('binds it by its user alias, keeps it across a restart, and unplugs it with its entry', () => {
+    let plugged = 0;
+    for (const f of xmlFilesUnder(CORPUS)) {
+      const doc = parseXml(readFileSync(f, 'utf8'), { source: f });
+      const devices = firstChild(doc.documentElement!, 'devices');
+      for (const el of devices === undefined ? [] : childElements(devices)) {
+        if (el.localName === 'emulator') continue;
+        plugged++;
+        const alias = `ua-00000000-0000-4000-8000-${String(plugged).padStart(12, '0')}`;
+        for (const old of childElements(el, 'alias')) el.removeChild(old);
+        const aliasElement = doc.createElement('alias');
+        aliasElement.setAttribute('name', alias);
+        el.appendChild(aliasElement);
+        const envelope =
+          `<hotplug><devices>${serialize(el)}</devices>` +
+          '<metadata xmlns:ovirt-vm="http://ovirt.org/vm/1.0"><ovirt-vm:vm>' +
+          `<ovirt-vm:device devtype="${el.localName}" alias="${alias}"><ovirt-vm:mark>${alias}</ovirt-vm:mark></ovirt-vm:device>` +
+          '</ovirt-vm:vm></metadata></hotplug>';
+        const where = `${f} <${el.localName}>`;
+        const domain = recover(empty);
+        const device = domain.hotplug(envelope);
+        expect([device.kind, device.meta.raw('mark'), domain.bindingOf(device).rule], where).to.deep.equal([
+          el.localName,
+          alias,
+          'user-alias',
+        ]);
+        expect(domain.save(), where).to.deep.equal([]);
+        const again = recover(domain.toXml());
+        expect(again.deviceByAlias(alias)?.meta.raw('mark'), where).to.equal(alias);
+        again.unplug(alias);
+        again.save();
+        expect(again.devices, where).to.deep.equal([]);
+        expect(Descriptor.fromXml(again.toXml()).entries(), where).to.deep.equal([]);
+      }
+    }
+    expect(plugged).to.be.greaterThan(1000);
   });
 });
