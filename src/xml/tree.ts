@@ -256,8 +256,8 @@ export function insertAllIndented(parent: Element, children: readonly Element[],
   }
   if (next === null) return;
   parent.insertBefore(rest, next);
-  // xmldom (0.9) then lists the fragment itself among the children instead of what it held: list
-  // them again from the sibling links, as xmldom's own reindexing does.
+  // xmldom 0.9 then lists the fragment itself among the children instead of what it held (its
+  // open issue #935): list them again from the sibling links, as xmldom's own reindexing does.
   const list = parent.childNodes as unknown as { length: number; [index: number]: Node };
   let n = 0;
   for (let c = parent.firstChild; c !== null; c = c.nextSibling) list[n++] = c;
