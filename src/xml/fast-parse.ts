@@ -348,7 +348,7 @@ function addAttribute(el: ElementFields, attr: NodeFields, uri: string | null, l
 class DomBuilder implements XmlHandler {
   readonly doc: Document = new DOMImplementation().createDocument(null, '', null);
 
-  /** `text`: what the tokenizer reads, where lazy elements read their attributes. */
+  /** `input`: the text the tokenizer reads, where elements read their start tags until asked for attribute nodes. */
   constructor(private readonly input: string) {}
 
   /** The tokenizer reporting to this builder: its start tag fields and positions are read directly. */
