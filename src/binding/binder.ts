@@ -72,18 +72,21 @@ export function contradiction(e: EntryIdentity, d: DeviceIdentity): string | und
   return undefined;
 }
 
-function compatible(e: EntryIdentity, d: DeviceIdentity): boolean {
-  return contradiction(e, d) === undefined;
+/** Why, in `pass`, the entry cannot be this device (any contradiction, or the pass's own veto). */
+export function vetoIn(pass: Pass, e: EntryIdentity, d: DeviceIdentity): string | undefined {
+  return contradiction(e, d) ?? pass.veto?.(e, d);
 }
 
-/** Adds device `i` to an entry's candidates unless it is there already or contradicts the entry. */
+/** Adds device `i` to an entry's candidates unless it is there already or the pass vetoes the pair. */
 function consider(
+  pass: Pass,
   candidates: number[] | undefined,
   i: number,
   e: EntryIdentity,
   devices: readonly DeviceIdentity[],
 ): number[] | undefined {
-  if (candidates?.includes(i) === true || !compatible(e, devices[i] as DeviceIdentity)) return candidates;
+  if (candidates?.includes(i) === true || vetoIn(pass, e, devices[i] as DeviceIdentity) !== undefined)
+    return candidates;
   if (candidates === undefined) return [i];
   candidates.push(i);
   return candidates;
@@ -97,6 +100,8 @@ export interface Pass {
   entryKeys(e: EntryIdentity): readonly string[];
   /** What collided, for ambiguity messages. */
   describe(e: EntryIdentity): string;
+  /** Why, in this pass only, the entry cannot be this device (besides any contradiction). */
+  veto?(e: EntryIdentity, d: DeviceIdentity): string | undefined;
 }
 
 const USER_ALIAS_PREFIX = 'ua-';
@@ -131,6 +136,13 @@ export const PASSES: readonly Pass[] = [
     deviceKeys: (d) => keyList(d.alias),
     entryKeys: (e) => keyList(e.alias),
     describe: (e) => `alias ${e.alias ?? ''}`,
+    // libvirt numbers its own aliases by position (input0, input1...): once a device of the kind is
+    // gone, an alias names another device, and the guest address saved with the entry tells. (An
+    // entry without an address says nothing: it may have been saved before libvirt gave one.)
+    veto: (e, d) =>
+      e.address !== undefined && e.address !== d.address
+        ? `its address is ${e.address}, the device's is ${d.address ?? 'none'}`
+        : undefined,
   },
   {
     rule: 'address',
@@ -145,6 +157,11 @@ export const PASSES: readonly Pass[] = [
     describe: (e) => naturalKeyList(e.keys).join(', '),
   },
 ];
+
+/** Whether the keys hold a natural key the binder looks up by (the key rule). */
+export function hasNaturalKey(keys: NaturalKeys): boolean {
+  return naturalKeyList(keys).length > 0;
+}
 
 function naturalKeyList(keys: NaturalKeys): readonly string[] {
   let out: string[] | undefined;
@@ -197,8 +214,9 @@ export function bind(
       let candidates: number[] | undefined;
       for (const key of pass.entryKeys(e)) {
         const known = byKey.get(key);
-        if (typeof known === 'number') candidates = consider(candidates, known, e, devices);
-        else if (known !== undefined) for (const i of known) candidates = consider(candidates, i, e, devices);
+        if (typeof known === 'number') candidates = consider(pass, candidates, known, e, devices);
+        else if (known !== undefined)
+          for (const i of known) candidates = consider(pass, candidates, i, e, devices);
       }
       if (candidates === undefined) continue;
       claims[j] = candidates;

@@ -4,7 +4,7 @@
  */
 import type { DeviceIdentity } from '../devices/device.js';
 import type { BindResult } from './binder.js';
-import { PASSES, contradiction } from './binder.js';
+import { PASSES, vetoIn } from './binder.js';
 import type { MetadataEntry } from './entry.js';
 import type { EntryIdentity } from './entry.js';
 import { describeEntry, entryIdentity } from './entry.js';
@@ -47,7 +47,7 @@ export function explainBinding(
           if (seen.has(j)) continue;
           seen.add(j);
           const entry = entries[j] as MetadataEntry;
-          const why = contradiction(ids[j] as EntryIdentity, d);
+          const why = vetoIn(pass, ids[j] as EntryIdentity, d);
           let verdict: string;
           if (why !== undefined) verdict = `vetoed: ${why}`;
           else if (bound?.entry === entry && bound.rule === pass.rule) verdict = 'bound';

@@ -5,8 +5,9 @@
 import type { Ambiguity, BindResult, Rule } from '../binding/binder.js';
 import type { RuleTrace } from '../binding/explain.js';
 import { explainBinding } from '../binding/explain.js';
-import { bind } from '../binding/binder.js';
+import { bind, hasNaturalKey } from '../binding/binder.js';
 import type { Layout, MetadataEntry } from '../binding/entry.js';
+import { entryIdentity } from '../binding/entry.js';
 import type { Device, DeviceIdentity } from '../devices/device.js';
 import { USER_ALIAS_PATTERN, USER_ALIAS_PREFIX } from '../devices/device.js';
 import { buildDevice } from '../devices/registry.js';
@@ -405,22 +406,27 @@ export class Domain {
    * Writes every device's metadata into the descriptor group: bound entries are updated (their
    * data replaced by what the device persists: keys it did not read are kept; `alias` added once
    * known), devices without an entry get one keyed by their natural identifying attributes, orphans
-   * stay. Only our group changes in `<metadata>`.
+   * stay. A device that only libvirt's own alias identifies also keeps its guest address, as Vdsm's
+   * `address` key: libvirt numbers those aliases by position, and the binder's alias rule refuses
+   * an entry whose address is another device's. Only our group changes in `<metadata>`.
    */
   save(): Problem[] {
     const problems: Problem[] = [];
     this.slots.forEach((s, i) => {
       const data = s.device.metadataToSave();
       if (dictKeys(data).length === 0) return;
+      const entry = s.binding.descriptor;
+      // The attributes the entry is saved under: its own, then those the device adds (its alias).
+      const attrs: Record<string, string> = { ...(entry?.attrs ?? {}) };
+      for (const [k, v] of Object.entries(saveAttrs(s.device))) if (attrs[k] === undefined) attrs[k] = v;
+      const address = positionalAliasAddress(s.device, attrs);
+      if (address !== undefined) dictSet(data, 'address', address);
       // What is saved is what the device holds from now on (e.g. the deviceId of a ua- alias).
-      for (const [k, v] of dictEntries(data)) if (!s.device.meta.has(k)) s.device.meta.set(k, v);
+      for (const [k, v] of dictEntries(data))
+        if (!s.device.meta.has(k) || k === 'address') s.device.meta.set(k, v);
       leaveToXmlpickle(data, s.binding.xmlpickle, this.dom.document);
-      const attrs = saveAttrs(s.device);
-      if (s.binding.descriptor !== undefined) {
-        const entry = s.binding.descriptor;
-        const merged: Record<string, string> = { ...(entry.attrs ?? {}) };
-        for (const [k, v] of Object.entries(attrs)) if (merged[k] === undefined) merged[k] = v;
-        this.store.update(entry, merged, data);
+      if (entry !== undefined) {
+        this.store.update(entry, attrs, data);
         return;
       }
       if (Object.keys(attrs).length === 0) {
@@ -513,6 +519,20 @@ function fillMeta(device: Device, entries: (MetadataEntry | undefined)[]): void 
     if (e === undefined) continue;
     for (const k of dictKeys(e.data)) dictSet(target, k, e.data[k] as Value);
   }
+}
+
+/**
+ * The guest address of a device whose entry (saved under `attrs`) nothing but a libvirt-assigned
+ * alias identifies (no user alias, no natural key in the attributes), as a metadata dict; undefined
+ * for every other device.
+ */
+function positionalAliasAddress(device: Device, attrs: Record<string, string>): Dict | undefined {
+  const alias = attrs['alias'];
+  if (alias === undefined || alias.startsWith(USER_ALIAS_PREFIX)) return undefined;
+  const saved: MetadataEntry = { layout: 'descriptor', index: 0, attrs, data: dict() };
+  if (hasNaturalKey(entryIdentity(saved).keys)) return undefined;
+  const address = device.address;
+  return address === undefined ? undefined : dict(Object.entries(address));
 }
 
 /** Vdsm's device class name for a tag, as written in `devtype`. */

@@ -132,6 +132,42 @@ describe('bind', () => {
     expect(bare.ambiguities[0]?.message).to.match(/matches 4 devices/);
   });
 
+  it('refuses a libvirt alias that now names another device, by the guest address saved with the entry', () => {
+    const port = (n: number) =>
+      dict([
+        ['type', 'usb'],
+        ['bus', '0'],
+        ['port', String(n)],
+      ]);
+    // Saved as input0 (port 1) and input1 (port 2); input0 was unplugged and libvirt numbered again.
+    const devices = [
+      dev('input', { alias: 'input0', address: 'bus=0,port=2,type=usb' }),
+      dev('input', { alias: 'input1', address: 'bus=0,port=3,type=usb' }),
+    ];
+    const entries = [
+      desc(0, { devtype: 'input', name: 'input1', alias: 'input1' }, { address: port(2), mark: 'b' }),
+      desc(1, { devtype: 'input', name: 'input2', alias: 'input2' }, { address: port(3), mark: 'c' }),
+    ];
+    const r = bind(devices, entries, label);
+    expect(rules(r)).to.deep.equal(['address:0', 'address:1']);
+    expect(r.ambiguities).to.deep.equal([]);
+    // An entry without an address (saved before libvirt gave one) still binds by its alias.
+    expect(rules(bind(devices, [desc(0, { devtype: 'input', alias: 'input1' })], label))).to.deep.equal([
+      'none',
+      'alias:0',
+    ]);
+    // A device without an address is not the one an entry with an address was saved from.
+    expect(rules(bind([dev('input', { alias: 'input1' })], [entries[0]!], label))).to.deep.equal(['none']);
+    // A user alias is the manager's name for the device: the address does not overrule it.
+    const named = [dev('input', { alias: 'ua-x', userAliasId: 'x', address: 'bus=0,port=9,type=usb' })];
+    const byUserAlias = bind(
+      named,
+      [desc(0, { devtype: 'input', alias: 'ua-x' }, { address: port(2) })],
+      label,
+    );
+    expect(rules(byUserAlias)).to.deep.equal(['user-alias:0']);
+  });
+
   it('binds a thousand devices by each rule, each to its own entry', () => {
     const n = 1000;
     const devices = Array.from({ length: n }, (_, i) =>

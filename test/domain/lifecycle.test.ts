@@ -125,3 +125,60 @@ describe('every corpus device hot-plugs with its metadata', () => {
     expect(plugged).to.be.greaterThan(1000);
   });
 });
+
+describe('libvirt numbers its own aliases again after an unplug', () => {
+  const tablet = (port: number, alias: string) =>
+    `    <input type="tablet" bus="usb">\n      <alias name="${alias}"/>\n      <address type="usb" bus="0" port="${String(port)}"/>\n    </input>\n`;
+  const domain = (inputs: string) =>
+    `<domain type="kvm">\n  <name>tablets</name>\n  <devices>\n${inputs}  </devices>\n</domain>\n`;
+
+  it('a device keeps its metadata by its guest address, never takes another device’s by alias', () => {
+    const d = recover(domain(tablet(1, 'input0') + tablet(2, 'input1') + tablet(3, 'input2')));
+    d.devices.forEach((device, i) => {
+      device.meta.set('mark', `tablet-${String(i + 1)}`);
+    });
+    expect(d.save()).to.deep.equal([]);
+    // Nothing but libvirt's alias names them: the entries keep the address too, in Vdsm's layout.
+    expect(
+      Descriptor.fromXml(d.toXml())
+        .entries()
+        .map((e) => [e.attrs['alias'], e.data['address']]),
+    ).to.deep.equal([
+      ['input0', { type: 'usb', bus: '0', port: '1' }],
+      ['input1', { type: 'usb', bus: '0', port: '2' }],
+      ['input2', { type: 'usb', bus: '0', port: '3' }],
+    ]);
+    d.unplug('input0');
+    d.save();
+    // The restart: libvirt names the two tablets left input0 and input1.
+    d.devices.forEach((device, i) => {
+      device.alias = `input${String(i)}`;
+    });
+    const again = recover(d.toXml());
+    expect(again.devices.map((x) => [x.alias, x.meta.raw('mark'), again.bindingOf(x).rule])).to.deep.equal([
+      ['input0', 'tablet-2', 'address'],
+      ['input1', 'tablet-3', 'address'],
+    ]);
+    // explain says why the second tablet's alias, input1, did not take the entry saved as input1.
+    const aliasRule = again.explain()[1]?.layouts[0]?.rules.find((r) => r.rule === 'alias');
+    expect(aliasRule?.candidates[0]?.verdict).to.equal(
+      "vetoed: its address is bus=0,port=2,type=usb, the device's is bus=0,port=3,type=usb",
+    );
+  });
+
+  it('an entry a user alias or a natural key identifies keeps no address', () => {
+    const d = recover(
+      domain(
+        tablet(1, 'ua-9a1e3c1e-0000-4000-8000-000000000001') +
+          '    <interface type="bridge">\n      <mac address="52:54:00:00:00:01"/>\n      <source bridge="br0"/>\n      <alias name="net0"/>\n      <address type="pci" domain="0x0000" bus="0x00" slot="0x03" function="0x0"/>\n    </interface>\n',
+      ),
+    );
+    for (const device of d.devices) device.meta.set('mark', device.kind);
+    d.save();
+    expect(
+      Descriptor.fromXml(d.toXml())
+        .entries()
+        .map((e) => e.data['address']),
+    ).to.deep.equal([undefined, undefined]);
+  });
+});
