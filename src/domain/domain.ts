@@ -416,9 +416,11 @@ export class Domain {
       const data = s.device.metadataToSave();
       if (dictKeys(data).length === 0) return;
       const entry = s.binding.descriptor;
-      // The attributes the entry is saved under: its own, then those the device adds (its alias).
+      // The attributes the entry is saved under: its own, then those the device adds, and the
+      // device's alias as it is now (libvirt may have numbered its aliases again).
       const attrs: Record<string, string> = { ...(entry?.attrs ?? {}) };
       for (const [k, v] of Object.entries(saveAttrs(s.device))) if (attrs[k] === undefined) attrs[k] = v;
+      if (s.device.alias !== undefined && s.device.alias !== '') attrs['alias'] = s.device.alias;
       const address = positionalAliasAddress(s.device, attrs);
       if (address !== undefined) dictSet(data, 'address', address);
       // What is saved is what the device holds from now on (e.g. the deviceId of a ua- alias).

@@ -164,6 +164,16 @@ describe('libvirt numbers its own aliases again after an unplug', () => {
     expect(aliasRule?.candidates[0]?.verdict).to.equal(
       "vetoed: its address is bus=0,port=2,type=usb, the device's is bus=0,port=3,type=usb",
     );
+    // Saved again, the entries follow the aliases libvirt gave now.
+    again.save();
+    expect(
+      Descriptor.fromXml(again.toXml())
+        .entries()
+        .map((e) => [e.attrs['alias'], e.data['mark']]),
+    ).to.deep.equal([
+      ['input0', 'tablet-2'],
+      ['input1', 'tablet-3'],
+    ]);
   });
 
   it('an entry a user alias or a natural key identifies keeps no address', () => {
