@@ -7,6 +7,7 @@
  * reported with every candidate and binds none of them.
  */
 import type { DeviceIdentity, NaturalKeys } from '../devices/device.js';
+import { userAliasId } from '../devices/device.js';
 import type { EntryIdentity, MetadataEntry } from './entry.js';
 import { describeEntry, entryIdentity } from './entry.js';
 
@@ -104,8 +105,6 @@ export interface Pass {
   veto?(e: EntryIdentity, d: DeviceIdentity): string | undefined;
 }
 
-const USER_ALIAS_PREFIX = 'ua-';
-
 /**
  * No keys: one shared empty list (most devices lack most keys, and binding runs for every device
  * of every domain). Not frozen: V8 iterates a frozen array through the slow iterator protocol.
@@ -122,10 +121,7 @@ export const PASSES: readonly Pass[] = [
     rule: 'user-alias',
     deviceKeys: (d) => keyList(d.userAliasId),
     entryKeys: (e) => {
-      const fromAlias =
-        e.alias?.startsWith(USER_ALIAS_PREFIX) === true && e.alias.length > USER_ALIAS_PREFIX.length
-          ? e.alias.slice(USER_ALIAS_PREFIX.length)
-          : undefined;
+      const fromAlias = userAliasId(e.alias);
       if (e.deviceId === undefined) return keyList(fromAlias);
       return fromAlias === undefined ? [e.deviceId] : [e.deviceId, fromAlias];
     },

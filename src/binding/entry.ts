@@ -84,7 +84,8 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v === '' ? undefined : v;
 }
 
-function descriptorIdentity(attrs: Readonly<Record<string, string>>, data: Dict): EntryIdentity {
+/** The identity of a descriptor device block with these attributes and data. */
+export function descriptorIdentity(attrs: Readonly<Record<string, string>>, data: Dict): EntryIdentity {
   const devtype = nonEmpty(attrs['devtype']);
   const mac = nonEmpty(attrs['mac_address']);
   const uuid = nonEmpty(attrs['uuid']);

@@ -19,6 +19,13 @@ import { field, readField, writeField } from './field.js';
 
 /** The prefix of user aliases (libvirt keeps `ua-*` aliases the agent sets). */
 export const USER_ALIAS_PREFIX = 'ua-';
+
+/** The id a user alias carries (`ua-<id>`), or undefined for any other alias. */
+export function userAliasId(alias: string | undefined): string | undefined {
+  return alias !== undefined && alias.startsWith(USER_ALIAS_PREFIX) && alias.length > USER_ALIAS_PREFIX.length
+    ? alias.slice(USER_ALIAS_PREFIX.length)
+    : undefined;
+}
 /** What libvirt accepts in a user alias. */
 export const USER_ALIAS_PATTERN = /^ua-[a-zA-Z0-9_-]+$/;
 
@@ -168,10 +175,8 @@ export abstract class Device {
 
   /** The device id: from a `ua-<id>` alias, else the metadata's `deviceId`. */
   get deviceId(): string | undefined {
-    const a = this.alias;
-    if (a !== undefined && a.startsWith(USER_ALIAS_PREFIX) && a.length > USER_ALIAS_PREFIX.length) {
-      return a.slice(USER_ALIAS_PREFIX.length);
-    }
+    const fromAlias = userAliasId(this.alias);
+    if (fromAlias !== undefined) return fromAlias;
     const m: unknown = this.meta.get('deviceId');
     return typeof m === 'string' && m !== '' ? m : undefined;
   }
@@ -202,10 +207,7 @@ export abstract class Device {
     return {
       kind: this.kind,
       alias: alias === '' ? undefined : alias,
-      userAliasId:
-        alias !== undefined && alias.startsWith(USER_ALIAS_PREFIX) && alias.length > USER_ALIAS_PREFIX.length
-          ? alias.slice(USER_ALIAS_PREFIX.length)
-          : undefined,
+      userAliasId: userAliasId(alias),
       address: address === undefined ? undefined : addressKey(address),
       keys: this.naturalKeys(),
     };

@@ -7,7 +7,7 @@ import type { RuleTrace } from '../binding/explain.js';
 import { explainBinding } from '../binding/explain.js';
 import { bind, hasNaturalKey } from '../binding/binder.js';
 import type { Layout, MetadataEntry } from '../binding/entry.js';
-import { entryIdentity } from '../binding/entry.js';
+import { descriptorIdentity } from '../binding/entry.js';
 import type { Device, DeviceIdentity } from '../devices/device.js';
 import { USER_ALIAS_PATTERN, USER_ALIAS_PREFIX } from '../devices/device.js';
 import { buildDevice } from '../devices/registry.js';
@@ -422,10 +422,12 @@ export class Domain {
       for (const [k, v] of Object.entries(saveAttrs(s.device))) if (attrs[k] === undefined) attrs[k] = v;
       if (s.device.alias !== undefined && s.device.alias !== '') attrs['alias'] = s.device.alias;
       const address = positionalAliasAddress(s.device, attrs);
-      if (address !== undefined) dictSet(data, 'address', address);
+      if (address !== undefined) {
+        dictSet(data, 'address', address);
+        s.device.meta.set('address', address);
+      }
       // What is saved is what the device holds from now on (e.g. the deviceId of a ua- alias).
-      for (const [k, v] of dictEntries(data))
-        if (!s.device.meta.has(k) || k === 'address') s.device.meta.set(k, v);
+      for (const [k, v] of dictEntries(data)) if (!s.device.meta.has(k)) s.device.meta.set(k, v);
       leaveToXmlpickle(data, s.binding.xmlpickle, this.dom.document);
       if (entry !== undefined) {
         this.store.update(entry, attrs, data);
@@ -453,24 +455,22 @@ export class Domain {
    * @internal for create: inserts the drives built from metadata (after the last disk, in the given
    * order) and records the entries each was built from. One call for all drives keeps create linear.
    */
-  addCreated(drives: readonly CreatedDrive[]): Device[] {
+  addCreated(drives: readonly CreatedDrive[]): void {
     insertAllIndented(
       this.devicesElement,
       drives.map((d) => d.element),
       diskInsertionPoint(this.devicesElement),
     );
     const consumed = new Set<MetadataEntry>();
-    const devices = drives.map(({ element, data, from }) => {
+    for (const { element, data, from } of drives) {
       const device = buildDevice(element, data);
       const descriptor = from.find((e) => e.layout === 'descriptor');
       const xmlpickle = from.find((e) => e.layout === 'xmlpickle');
       this.slots.push({ device, binding: { rule: 'created', descriptor, xmlpickle }, problems: [] });
       for (const e of from) consumed.add(e);
-      return device;
-    });
+    }
     this.orphanEntries = this.orphanEntries.filter((e) => !consumed.has(e));
     this.sortSlots();
-    return devices;
   }
 
   /** @internal the binder's layouts, for flows. */
@@ -531,8 +531,7 @@ function fillMeta(device: Device, entries: (MetadataEntry | undefined)[]): void 
 function positionalAliasAddress(device: Device, attrs: Record<string, string>): Dict | undefined {
   const alias = attrs['alias'];
   if (alias === undefined || alias.startsWith(USER_ALIAS_PREFIX)) return undefined;
-  const saved: MetadataEntry = { layout: 'descriptor', index: 0, attrs, data: dict() };
-  if (hasNaturalKey(entryIdentity(saved).keys)) return undefined;
+  if (hasNaturalKey(descriptorIdentity(attrs, dict()).keys)) return undefined;
   const address = device.address;
   return address === undefined ? undefined : dict(Object.entries(address));
 }
