@@ -170,7 +170,8 @@ export function operations(w: Workload): Record<Op, () => Runner> {
       // Devices and entries built once; binding reads them and changes neither.
       const dom = DomainDescriptor.parse(w.live);
       const devices = devicesOf(dom);
-      const entries: readonly MetadataEntry[] = loadDescriptorStore(dom.metadataGroups.descriptor).entries;
+      const entries: readonly MetadataEntry[] = loadDescriptorStore(dom.metadataGroups.descriptor).store
+        .entries;
       const label = (i: number): string => String(i);
       return plain(() =>
         bind(

@@ -12,11 +12,13 @@ export type ErrorCode =
   | 'METADATA_VALUE'
   | 'METADATA_SHAPE'
   | 'AMBIGUOUS_METADATA'
+  | 'METADATA_MISMATCH'
   | 'AMBIGUOUS_BINDING'
   | 'CONF_MISSING_KEY'
   | 'CONF_VALUE'
   | 'DUPLICATE_DEVICE'
   | 'INVALID_DOMAIN'
+  | 'UNIDENTIFIABLE_DEVICE'
   | 'NO_SUCH_DEVICE';
 
 /** Where an error happened, as far as it is known. */
@@ -97,7 +99,7 @@ export class UnexpectedElementError extends VmDevicesError {
  */
 export class MetadataError extends VmDevicesError {
   constructor(
-    code: 'METADATA_VALUE' | 'METADATA_SHAPE',
+    code: 'METADATA_VALUE' | 'METADATA_SHAPE' | 'METADATA_MISMATCH',
     detail: string,
     where: ErrorLocation = {},
     options?: { cause?: unknown },

@@ -6,12 +6,13 @@
  * it; ambiguity (an entry claiming several devices, or several entries one device, in one pass) is
  * reported with every candidate and binds none of them.
  */
-import type { DeviceIdentity, NaturalKeys } from '../devices/device.js';
+import type { DeviceIdentity } from '../devices/device.js';
 import { userAliasId } from '../devices/device.js';
 import type { EntryIdentity, MetadataEntry } from './entry.js';
-import { describeEntry, entryIdentity } from './entry.js';
+import { NO_ADDRESS, describeEntry, entryIdentity } from './entry.js';
 
-export type Rule = 'user-alias' | 'alias' | 'address' | 'key' | 'created' | 'none';
+/** How a device got its entry (`envelope`: the hotplug envelope paired them, nothing contradicting). */
+export type Rule = 'user-alias' | 'alias' | 'address' | 'key' | 'created' | 'envelope' | 'none';
 
 export interface Binding {
   entry: MetadataEntry;
@@ -36,41 +37,28 @@ export interface BindResult {
   ambiguities: Ambiguity[];
 }
 
-/** Natural keys whose disagreement means "not this device" (other keys may legitimately change). */
-const VETO_KEYS: readonly (keyof NaturalKeys)[] = [
-  'mac',
-  'name',
-  'type',
-  'leaseKey',
-  'uuid',
-  'controller',
-  'model',
-];
-const KEY_NAMES: readonly (keyof NaturalKeys)[] = [
-  'mac',
-  'name',
-  'serial',
-  'path',
-  'type',
-  'leaseKey',
-  'uuid',
-  'hostSource',
-  'controller',
-];
-
 /** Why an entry cannot be this device, or undefined when nothing contradicts. */
 export function contradiction(e: EntryIdentity, d: DeviceIdentity): string | undefined {
   if (e.kind !== undefined && e.kind !== d.kind) return `it is for a ${e.kind}`;
-  for (const k of VETO_KEYS) {
-    const ev = e.keys[k];
-    const dv = d.keys[k];
-    if (ev !== undefined && dv !== undefined && ev !== dv) return `its ${k} is ${ev}, the device's is ${dv}`;
-  }
   // A device named by its user alias belongs to that id only.
   if (e.deviceId !== undefined && d.userAliasId !== undefined && e.deviceId !== d.userAliasId) {
     return `its deviceId is ${e.deviceId}, the device's user alias says ${d.userAliasId}`;
   }
-  return undefined;
+  return d.spec.refusal(e.keys, d.keys);
+}
+
+/**
+ * Why the guest address the entry records (or that it records there was none) is not the
+ * device's. An entry that records nothing says nothing: it may have been saved before libvirt gave
+ * the device one.
+ */
+function addressRefusal(e: EntryIdentity, d: DeviceIdentity): string | undefined {
+  if (e.address === undefined) return undefined;
+  // A device without an address has none for good once libvirt named it (libvirt assigns addresses
+  // first); before that (the manager's XML, a user alias) it may still get the one the entry has.
+  const own = d.address ?? (d.alias !== undefined && d.userAliasId === undefined ? NO_ADDRESS : undefined);
+  if (own === undefined) return undefined;
+  return e.address === own ? undefined : `its address is ${e.address}, the device's is ${own}`;
 }
 
 /** Why, in `pass`, the entry cannot be this device (any contradiction, or the pass's own veto). */
@@ -133,39 +121,63 @@ export const PASSES: readonly Pass[] = [
     entryKeys: (e) => keyList(e.alias),
     describe: (e) => `alias ${e.alias ?? ''}`,
     // libvirt numbers its own aliases by position (input0, input1...): once a device of the kind is
-    // gone, an alias names another device, and the guest address saved with the entry tells. (An
-    // entry without an address says nothing: it may have been saved before libvirt gave one.)
+    // gone, an alias names another device, and the guest address saved with the entry tells. Between
+    // twins nothing does: the alias may be the other twin's since the last restart.
     veto: (e, d) =>
-      e.address !== undefined && e.address !== d.address
-        ? `its address is ${e.address}, the device's is ${d.address ?? 'none'}`
-        : undefined,
+      addressRefusal(e, d) ??
+      (d.twin === true && d.userAliasId === undefined
+        ? `only libvirt's alias, a position, tells the device from another ${d.kind} with the same keys and address`
+        : undefined),
   },
   {
     rule: 'address',
     deviceKeys: (d) => keyList(d.address),
-    entryKeys: (e) => keyList(e.address),
+    entryKeys: (e) => (e.address === NO_ADDRESS ? NO_KEYS : keyList(e.address)),
     describe: (e) => `address ${e.address ?? ''}`,
   },
   {
     rule: 'key',
-    deviceKeys: (d) => naturalKeyList(d.keys),
-    entryKeys: (e) => naturalKeyList(e.keys),
-    describe: (e) => naturalKeyList(e.keys).join(', '),
+    deviceKeys: (d) => d.lookups,
+    entryKeys: (e) => e.lookups,
+    describe: (e) => describeKeys(e),
+    // Devices may share a key (failover NICs share a MAC): the recorded address tells them apart.
+    veto: addressRefusal,
   },
 ];
 
-/** Whether the keys hold a natural key the binder looks up by (the key rule). */
-export function hasNaturalKey(keys: NaturalKeys): boolean {
-  return naturalKeyList(keys).length > 0;
+/**
+ * Marks the twins among `devices`: devices of one kind with the same keys and guest address (none
+ * included), which nothing but libvirt's positional alias tells apart. The alias rule refuses them,
+ * so that a restart that renumbered them never gives one the other's entry; save reports them. O(n).
+ */
+export function markTwins(devices: readonly DeviceIdentity[]): void {
+  const first = new Map<string, DeviceIdentity>();
+  for (const d of devices) {
+    if (d.userAliasId !== undefined) continue;
+    let signature = `${d.kind}\u0000${d.address ?? ''}`;
+    for (const part in d.keys) signature += `\u0000${part}=${d.keys[part] ?? ''}`;
+    const other = first.get(signature);
+    if (other === undefined) first.set(signature, d);
+    else {
+      other.twin = true;
+      d.twin = true;
+    }
+  }
 }
 
-function naturalKeyList(keys: NaturalKeys): readonly string[] {
-  let out: string[] | undefined;
-  for (const k of KEY_NAMES) {
-    const v = keys[k];
-    if (v !== undefined && v !== '') (out ??= []).push(`${k}=${v}`);
-  }
-  return out ?? NO_KEYS;
+/** The identifying parts of an entry, for messages (`type=mouse, bus=ps2`). */
+function describeKeys(e: EntryIdentity): string {
+  return Object.entries(e.keys)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
+}
+
+/** What `match` decides: per device, the index of its entry and the rule, with the same reports by index. */
+export interface MatchResult {
+  bindings: ({ entry: number; rule: Rule } | undefined)[];
+  /** Indexes of the entries bound to no device and in no ambiguity. */
+  orphans: number[];
+  ambiguities: { rule: Rule; entries: number[]; devices: number[]; message: string }[];
 }
 
 /**
@@ -177,15 +189,38 @@ export function bind(
   entries: readonly MetadataEntry[],
   label: (index: number) => string,
 ): BindResult {
-  const bindings: (Binding | undefined)[] = new Array<Binding | undefined>(devices.length).fill(undefined);
-  const ambiguities: Ambiguity[] = [];
-  // No entries (a domain without this layout's group): nothing to index the devices for.
-  if (entries.length === 0) return { bindings, orphans: [], ambiguities };
-  const entryIds = entries.map(entryIdentity);
-  const deviceDone = new Array<boolean>(devices.length).fill(false);
-  const entryDone = new Array<boolean>(entries.length).fill(false);
-  const entryBound = new Array<boolean>(entries.length).fill(false);
+  const m = match(devices, entries.map(entryIdentity), label, (j) =>
+    describeEntry(entries[j] as MetadataEntry),
+  );
+  const at = (j: number): MetadataEntry => entries[j] as MetadataEntry;
+  return {
+    bindings: m.bindings.map((b) => (b === undefined ? undefined : { entry: at(b.entry), rule: b.rule })),
+    orphans: m.orphans.map(at),
+    ambiguities: m.ambiguities.map((a) => ({ ...a, entries: a.entries.map(at) })),
+  };
+}
 
+/**
+ * The binder over identities: what `bind` does for metadata entries, and what a refresh does to find
+ * each device it holds in libvirt's live XML (the devices held are the "entries" there).
+ * `describe(j)` names entry j in messages.
+ */
+export function match(
+  devices: readonly DeviceIdentity[],
+  entryIds: readonly EntryIdentity[],
+  label: (index: number) => string,
+  describe: (index: number) => string,
+): MatchResult {
+  const bindings: ({ entry: number; rule: Rule } | undefined)[] = new Array<
+    { entry: number; rule: Rule } | undefined
+  >(devices.length).fill(undefined);
+  const ambiguities: MatchResult['ambiguities'] = [];
+  // No entries (a domain without this layout's group): nothing to index the devices for.
+  if (entryIds.length === 0) return { bindings, orphans: [], ambiguities };
+  const deviceDone = new Array<boolean>(devices.length).fill(false);
+  const entryDone = new Array<boolean>(entryIds.length).fill(false);
+  const entryBound = new Array<boolean>(entryIds.length).fill(false);
+  const entryAmbiguous = new Array<boolean>(entryIds.length).fill(false);
   for (const pass of PASSES) {
     // Key → the device with it, or the devices sharing it (a device's keys in a pass are distinct).
     const byKey = new Map<string, number | number[]>();
@@ -202,9 +237,9 @@ export function bind(
 
     // Claims of this pass: entry → candidate devices, and how many entries claim each device.
     // Arrays by index, not maps: this runs for every device and entry of every domain recovered.
-    const claims = new Array<number[] | undefined>(entries.length);
+    const claims = new Array<number[] | undefined>(entryIds.length);
     const claimCount = new Int32Array(devices.length);
-    for (let j = 0; j < entries.length; j++) {
+    for (let j = 0; j < entryIds.length; j++) {
       if (entryDone[j] === true) continue;
       const e = entryIds[j] as EntryIdentity;
       let candidates: number[] | undefined;
@@ -221,16 +256,16 @@ export function bind(
 
     // The devices several entries claim, each with its claimers (in the order of first claim).
     let contested: Map<number, number[]> | undefined;
-    for (let j = 0; j < entries.length; j++) {
+    for (let j = 0; j < entryIds.length; j++) {
       const candidates = claims[j];
       if (candidates === undefined) continue;
       if (candidates.length >= 2) {
-        const entry = entries[j] as MetadataEntry;
+        entryAmbiguous[j] = true;
         ambiguities.push({
           rule: pass.rule,
-          entries: [entry],
+          entries: [j],
           devices: candidates,
-          message: `${describeEntry(entry)} matches ${candidates.length} devices by ${pass.describe(entryIds[j] as EntryIdentity)}: ${candidates.map(label).join(', ')}`,
+          message: `${describe(j)} matches ${candidates.length} devices by ${pass.describe(entryIds[j] as EntryIdentity)}: ${candidates.map(label).join(', ')}`,
         });
       }
       for (const i of candidates) {
@@ -242,24 +277,22 @@ export function bind(
       }
     }
     for (const [i, claimers] of contested ?? []) {
+      for (const r of claimers) entryAmbiguous[r] = true;
       ambiguities.push({
         rule: pass.rule,
-        entries: claimers.map((r) => entries[r] as MetadataEntry),
+        entries: claimers,
         devices: [i],
         message: `${claimers.length} entries claim ${label(i)}: ${claimers
-          .map(
-            (r) =>
-              `${describeEntry(entries[r] as MetadataEntry)} by ${pass.describe(entryIds[r] as EntryIdentity)}`,
-          )
+          .map((r) => `${describe(r)} by ${pass.describe(entryIds[r] as EntryIdentity)}`)
           .join('; ')}`,
       });
     }
-    for (let j = 0; j < entries.length; j++) {
+    for (let j = 0; j < entryIds.length; j++) {
       const candidates = claims[j];
       if (candidates === undefined) continue;
       const i = candidates[0] as number;
       if (candidates.length === 1 && claimCount[i] === 1) {
-        bindings[i] = { entry: entries[j] as MetadataEntry, rule: pass.rule };
+        bindings[i] = { entry: j, rule: pass.rule };
         entryBound[j] = true;
       }
       // Bound or ambiguous, claimed devices and claiming entries leave the pool.
@@ -268,11 +301,9 @@ export function bind(
     }
   }
 
-  const ambiguous = new Set(ambiguities.flatMap((a) => a.entries));
-  return {
-    bindings,
-    // Entries set aside as ambiguous are not orphans: the ambiguity names them.
-    orphans: entries.filter((entry, j) => entryBound[j] !== true && !ambiguous.has(entry)),
-    ambiguities,
-  };
+  const orphans: number[] = [];
+  // Entries set aside as ambiguous are not orphans: the ambiguity names them.
+  for (let j = 0; j < entryIds.length; j++)
+    if (entryBound[j] !== true && entryAmbiguous[j] !== true) orphans.push(j);
+  return { bindings, orphans, ambiguities };
 }

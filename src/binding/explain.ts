@@ -3,6 +3,7 @@
  * key, and why each did or did not bind.
  */
 import type { DeviceIdentity } from '../devices/device.js';
+import { describeLookup } from '../devices/identity.js';
 import type { BindResult } from './binder.js';
 import { PASSES, vetoIn } from './binder.js';
 import type { MetadataEntry } from './entry.js';
@@ -59,7 +60,7 @@ export function explainBinding(
           candidates.push({ entry: describeEntry(entry), verdict });
         }
       }
-      return { rule: pass.rule, keys: [...keys], candidates };
+      return { rule: pass.rule, keys: keys.map(describeLookup), candidates };
     });
   });
 }

@@ -1,7 +1,9 @@
 import { onOff, openEnum, uint } from '../xml/codecs.js';
-import { Device } from './device.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
+import { identifiedBy, key } from './identity.js';
 
 const F = {
   model: field(
@@ -21,6 +23,8 @@ const F = {
 /** `<memballoon>`: the memory balloon (Vdsm's `balloon`). */
 export class Balloon extends Device {
   static override readonly tag = 'memballoon';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  static override readonly identifiedBy = identifiedBy(key({ model: '@model' }));
   static override readonly fields = F;
   // libvirt formats <stats> before the device info and <driver> after it.
   static override readonly childOrder = ['stats', 'alias', 'acpi', 'address', 'driver'];

@@ -1,6 +1,7 @@
 import { openEnum, str, yesNo } from '../xml/codecs.js';
 import { CharDevice, chardevFields } from './chardev.js';
 import { field } from './field.js';
+import { identifiedBy, key } from './identity.js';
 
 const F = {
   ...chardevFields,
@@ -18,6 +19,12 @@ const F = {
 /** `<channel>`: a host/guest communication channel (guest agent, spice agent, guestfwd). */
 export class Channel extends CharDevice {
   static override readonly tag = 'channel';
+  /** A virtio channel by its name; guestfwd by the address and port the guest connects to. */
+  static override readonly identifiedBy = identifiedBy(
+    key({ target_name: 'target/@name' }),
+    key({ target_address: 'target/@address', port: 'target/@port' }),
+    key({ target_type: 'target/@type' }, { find: false }),
+  );
   static override readonly fields = F;
 
   get targetName(): string | undefined {

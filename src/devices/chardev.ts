@@ -6,10 +6,13 @@
  */
 import { onOff, str, uint, yesNo } from '../xml/codecs.js';
 import { childElements } from '../xml/tree.js';
+import type { DeviceMeta } from '../metadata/view.js';
 import { chardevProtocol, chardevSourceMode, chardevType } from './chardev-type.js';
-import { Device } from './device.js';
+import { Device, baseMetaSchema } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
+import type { IdentitySpec } from './identity.js';
+import { identifiedBy, key } from './identity.js';
 import { prefixed } from './nested.js';
 import { Part, addChildElement, removePart } from './part.js';
 
@@ -154,6 +157,7 @@ const F = chardevFields;
  * CharDevice (Console, Serial, Channel), Redir and Smartcard, whose backend accessors are these.
  */
 export abstract class ChardevBackedDevice extends Device {
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   /** libvirt's order below the direct children; classes with deeper target fields extend it. */
   static override readonly nestedOrder: NestedOrder = { source: SOURCE_ORDER };
 
@@ -228,6 +232,14 @@ export abstract class ChardevBackedDevice extends Device {
 /** The base of Console, Serial and Channel. */
 export abstract class CharDevice extends ChardevBackedDevice {
   static override readonly childOrder: readonly string[] = CHARDEV_CHILD_ORDER;
+  /**
+   * A serial, parallel or console port by its number and target type, either of which may be
+   * absent (serial port 0 is not virtio console 0: each refuses the other). Channel declares its own.
+   */
+  static override readonly identifiedBy: IdentitySpec = identifiedBy(
+    key({ port: 'target/@port' }),
+    key({ target_type: 'target/@type' }),
+  );
 
   /** Every `<source>`, in document order (two for udp). */
   get sources(): ChardevSource[] {

@@ -1,10 +1,12 @@
+import type { Dict } from '../metadata/value.js';
 import { onOff, openEnum, str, uint } from '../xml/codecs.js';
-import { Device } from './device.js';
-import type { NaturalKeys } from './device.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { Device, baseMetaSchema } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
+import { confText, identifiedBy, key } from './identity.js';
 
 export type ControllerType =
   'ide' | 'fdc' | 'scsi' | 'sata' | 'usb' | 'ccid' | 'virtio-serial' | 'xenbus' | 'isa' | 'pci' | 'nvme';
@@ -50,6 +52,20 @@ const F = {
 /** `<controller>`: ide, scsi, usb, virtio-serial, pci... */
 export class Controller extends Device {
   static override readonly tag = 'controller';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  /**
+   * Type and index; the model only refuses (USB companion controllers, ich9-ehci1 with
+   * ich9-uhci1..3, share one type and index). Vdsm's conf gives the type as `device`.
+   */
+  static override readonly identifiedBy = identifiedBy(
+    key(
+      { type: '@type', index: '@index' },
+      { conf: (c) => ({ type: confControllerType(c), index: confText(c, 'index') }) },
+    ),
+    // Alone, for a controller written without its index (libvirt adds it when it defines the domain).
+    key({ type: '@type' }),
+    key({ model: '@model' }, { find: false, conf: (c) => ({ model: confText(c, 'model') }) }),
+  );
   static override readonly fields = F;
   // libvirt formats <master> with the device info (after alias), and <pcihole64> after all of it.
   static override readonly childOrder = [
@@ -248,19 +264,14 @@ export class Controller extends Device {
     writeKiB(this.element, PCIHOLE64, v, (f, x) => this.write(f, x));
   }
 
-  protected override naturalKeys(): NaturalKeys {
-    const keys: NaturalKeys = {};
-    const type = this.type;
-    const index = this.index;
-    // An empty type identifies nothing (design: empty keys never match).
-    if (type !== undefined && type !== '' && index !== undefined) keys.controller = `${type}:${index}`;
-    const model = this.model;
-    if (model !== undefined && model !== '') keys.model = model;
-    return keys;
-  }
-
   protected override derivedFields(): Record<string, unknown> {
     const kib = this.pcihole64KiB;
     return kib === undefined ? {} : { pcihole64KiB: kib };
   }
+}
+
+/** Vdsm's controller conf gives the controller type as `device` (`controller` when it does not). */
+function confControllerType(conf: Dict): string | undefined {
+  const device = confText(conf, 'device');
+  return device === 'controller' ? undefined : device;
 }

@@ -7,6 +7,7 @@ import type { MetaSchema } from '../metadata/schema.js';
 import { metaString } from '../metadata/schema.js';
 import type { Dict } from '../metadata/value.js';
 import { dict, dictSet, hasKey } from '../metadata/value.js';
+import type { AnyDeviceMeta } from '../metadata/view.js';
 import { DeviceMeta } from '../metadata/view.js';
 import { str, uint } from '../xml/codecs.js';
 import type { Element } from '../xml/dom.js';
@@ -15,7 +16,9 @@ import { elementPath, localNameOf } from '../xml/tree.js';
 import type { AddressRecord } from './address.js';
 import { addressKey, readAddress, writeAddress } from './address.js';
 import type { AnyField, Field, NestedOrder } from './field.js';
-import { field, readField, writeField } from './field.js';
+import { field, readField, readRaw, writeField } from './field.js';
+import type { IdentitySpec, KeyValues } from './identity.js';
+import { NO_IDENTITY } from './identity.js';
 
 /** The prefix of user aliases (libvirt keeps `ua-*` aliases the agent sets). */
 export const USER_ALIAS_PREFIX = 'ua-';
@@ -29,33 +32,6 @@ export function userAliasId(alias: string | undefined): string | undefined {
 /** What libvirt accepts in a user alias. */
 export const USER_ALIAS_PATTERN = /^ua-[a-zA-Z0-9_-]+$/;
 
-/** Natural keys a class offers the binder (design: binding rule 4). */
-export interface NaturalKeys {
-  /** Interface: MAC, lower-cased. */
-  mac?: string;
-  /** Drive: target dev. */
-  name?: string;
-  /** Drive: serial. */
-  serial?: string;
-  /** Drive: source path (file, dev, or network name). */
-  path?: string;
-  /** Graphics: the type. */
-  type?: string;
-  /** Lease: the key. */
-  leaseKey?: string;
-  /** mdev host device: its uuid. */
-  uuid?: string;
-  /** Other host devices: the normalized source address. */
-  hostSource?: string;
-  /** Controller: `type:index`. */
-  controller?: string;
-  /**
-   * Controller: its model. Not a key to look up by, but two models never match: USB companion
-   * controllers (ich9-ehci1 with ich9-uhci1..3) share one type and index.
-   */
-  model?: string;
-}
-
 /** What the binder needs to know about a device. */
 export interface DeviceIdentity {
   /** The libvirt tag (`disk`, `memballoon`). */
@@ -65,7 +41,17 @@ export interface DeviceIdentity {
   userAliasId: string | undefined;
   /** The guest address, normalized for comparison. */
   address: string | undefined;
-  keys: NaturalKeys;
+  /** The identifying parts the class declares (`identifiedBy`), by part name. */
+  keys: KeyValues;
+  /** The binder's lookups by key (rule 4). */
+  lookups: readonly string[];
+  /** The class's declaration, which says what refuses an entry. */
+  spec: IdentitySpec;
+  /**
+   * Set by the binder's `markTwins`: another device of the kind has the same keys and guest
+   * address, so that only a libvirt alias (a position) tells the two apart.
+   */
+  twin?: boolean;
 }
 
 export interface DeviceJson {
@@ -84,6 +70,7 @@ export interface DeviceClass<D extends Device = Device> {
   readonly childOrder: readonly string[];
   readonly nestedOrder: NestedOrder;
   readonly metaSchema: MetaSchema;
+  readonly identifiedBy: IdentitySpec;
   readonly name: string;
   fromXmlTree(element: Element, meta?: Dict): D;
 }
@@ -109,9 +96,13 @@ export abstract class Device {
    */
   static readonly nestedOrder: NestedOrder = {};
   static readonly metaSchema: MetaSchema = baseMetaSchema;
+  /** The keys that tell a device of the kind apart (see identity.ts); none by default. */
+  static readonly identifiedBy: IdentitySpec = NO_IDENTITY;
 
-  readonly element: Element;
-  readonly meta: DeviceMeta;
+  /** The element the device is a view over (the live one after a refresh: see `adopt`). */
+  #element: Element;
+  /** Typed by each class's schema (`declare readonly meta: DeviceMeta<typeof schema>`). */
+  readonly meta: AnyDeviceMeta;
 
   constructor(element: Element, meta?: Dict) {
     const cls = this.constructor as unknown as DeviceClass;
@@ -121,7 +112,7 @@ export abstract class Device {
         ...positionOf(element),
       });
     }
-    this.element = element;
+    this.#element = element;
     this.meta = new DeviceMeta(meta ?? dict(), cls.metaSchema, () => `${this.kind} ${this.path}`);
   }
 
@@ -132,6 +123,24 @@ export abstract class Device {
     meta?: Dict,
   ): D {
     return new this(element, meta);
+  }
+
+  get element(): Element {
+    return this.#element;
+  }
+
+  /**
+   * @internal The domain's refresh: the same device, as libvirt now shows it (the element it sent
+   * plus alias and address), so that the object an agent holds stays the domain's device.
+   */
+  adopt(element: Element): void {
+    if (localNameOf(element) !== this.kind) {
+      throw new UnexpectedElementError(this.kind, localNameOf(element), {
+        path: elementPath(element),
+        ...positionOf(element),
+      });
+    }
+    this.#element = element;
   }
 
   protected get cls(): DeviceClass {
@@ -196,20 +205,21 @@ export abstract class Device {
     this.write(F.bootOrder, value);
   }
 
-  /** Natural keys of this class for the binder; none by default. */
-  protected naturalKeys(): NaturalKeys {
-    return {};
-  }
-
+  /** What tells this device apart, as the binder, save and hotplug see it. Never throws. */
   identity(): DeviceIdentity {
-    const alias = this.alias;
+    const alias = readRaw(this.element, aliasField);
     const address = this.address;
+    const spec = this.cls.identifiedBy;
+    const kind = this.kind;
+    const keys = spec.ofDevice(this);
     return {
-      kind: this.kind,
+      kind,
       alias: alias === '' ? undefined : alias,
       userAliasId: userAliasId(alias),
       address: address === undefined ? undefined : addressKey(address),
-      keys: this.naturalKeys(),
+      keys,
+      lookups: spec.lookups(keys),
+      spec,
     };
   }
 
@@ -219,8 +229,10 @@ export abstract class Device {
    */
   metadataToSave(): Dict {
     const out = this.meta.copy();
+    // A deviceId the entry holds is kept as it is, even one that could not be read.
+    if (hasKey(out, 'deviceId')) return out;
     const id = this.deviceId;
-    if (id !== undefined && !hasKey(out, 'deviceId')) dictSet(out, 'deviceId', id);
+    if (id !== undefined) dictSet(out, 'deviceId', id);
     return out;
   }
 

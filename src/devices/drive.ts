@@ -3,7 +3,7 @@
  * pool volume or NVMe namespace (libvirt formatdomain, "Hard drives, floppy disks, CDROMs").
  * `Drive.create(conf)` builds a new one from a Vdsm-style drive dict.
  */
-import { ConfError } from '../errors.js';
+import { ConfError, isVmDevicesError } from '../errors.js';
 import { metaBool, metaDict, metaInt, metaList, metaString, metaText } from '../metadata/schema.js';
 import { driveMetaSchema, metaPropagateErrors, metaShared } from '../metadata/schemas/drive.js';
 import type { Dict, Value } from '../metadata/value.js';
@@ -24,11 +24,11 @@ import {
 import type { AddressRecord } from './address.js';
 import { readAddress } from './address.js';
 import { ConfReader, confAddress, newElement } from './conf.js';
-import type { NaturalKeys } from './device.js';
 import { Device, USER_ALIAS_PATTERN, USER_ALIAS_PREFIX, baseMetaSchema } from './device.js';
 import { makeDriveName } from './drive-name.js';
 import { field, flag, readField } from './field.js';
 import { Part, addChildElement } from './part.js';
+import { confText, identifiedBy, key } from './identity.js';
 
 const F = {
   device: field('@device', openEnum<'disk' | 'cdrom' | 'floppy' | 'lun'>('disk device')),
@@ -365,6 +365,21 @@ const AUTH_CONF = metaDict('auth', {
 
 export class Drive extends Device {
   static override readonly tag = 'disk';
+  /**
+   * The target dev (Vdsm saves it as `name`; its conf may give it as iface + index). Serial and
+   * source path find a disk but never refuse one: a snapshot changes the path.
+   */
+  static override readonly identifiedBy = identifiedBy(
+    key({ name: 'target/@dev' }, { conf: (c) => ({ name: confDriveName(c) }) }),
+    key(
+      { serial: 'serial' },
+      { refuse: false, save: false, conf: (c) => ({ serial: confText(c, 'serial') }) },
+    ),
+    key<Drive>(
+      { path: (d) => d.sourcePath },
+      { refuse: false, save: false, conf: (c) => ({ path: confText(c, 'path') }) },
+    ),
+  );
   static override readonly fields = F;
   static override readonly childOrder = CHILD_ORDER;
   static override readonly metaSchema = DRIVE_META;
@@ -836,17 +851,6 @@ export class Drive extends Device {
     return out;
   }
 
-  protected override naturalKeys(): NaturalKeys {
-    const keys: NaturalKeys = {};
-    const name = this.targetDev;
-    if (name !== undefined && name !== '') keys.name = name;
-    const serial = this.serial;
-    if (serial !== undefined && serial !== '') keys.serial = serial;
-    const path = this.sourcePath;
-    if (path !== undefined && path !== '') keys.path = path;
-    return keys;
-  }
-
   protected override derivedFields(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const source = this.source;
@@ -1017,4 +1021,19 @@ function readHosts(c: ConfReader): NetworkHost[] {
       c.bad(`hosts[${i}]`, 'a host needs a name or a socket');
     return out;
   });
+}
+
+/** A disk conf's target dev: `name`, else the one iface + index name (none for a bad pair: a conf is not an error here). */
+function confDriveName(conf: Dict): string | undefined {
+  const name = confText(conf, 'name');
+  if (name !== undefined) return name;
+  const iface = confText(conf, 'iface');
+  const index = confText(conf, 'index');
+  if (iface === undefined || index === undefined || !/^\d+$/.test(index)) return undefined;
+  try {
+    return makeDriveName(iface, Number(index));
+  } catch (e) {
+    if (isVmDevicesError(e)) return undefined;
+    throw e;
+  }
 }

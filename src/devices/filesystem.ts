@@ -1,9 +1,11 @@
 import { onOff, openEnum, str, uint } from '../xml/codecs.js';
-import { Device } from './device.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { Device, baseMetaSchema } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field, flag } from './field.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
+import { identifiedBy, key } from './identity.js';
 
 /** type='ram': the RAM filesystem's size; `units` (not `unit`) names its unit, KiB by default. */
 const USAGE = scaled('source/@usage', 'source/@units');
@@ -58,6 +60,8 @@ const F = {
  */
 export class Filesystem extends Device {
   static override readonly tag = 'filesystem';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  static override readonly identifiedBy = identifiedBy(key({ target: 'target/@dir' }));
   static override readonly fields = F;
   static override readonly childOrder = [
     'driver',

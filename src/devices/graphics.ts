@@ -10,11 +10,12 @@ import type { Dict } from '../metadata/value.js';
 import { dict, dictSet } from '../metadata/value.js';
 import { int, openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import { childElements } from '../xml/tree.js';
+import type { DeviceMeta } from '../metadata/view.js';
 import { ConfReader, newElement } from './conf.js';
 import { Device } from './device.js';
-import type { NaturalKeys } from './device.js';
 import { field } from './field.js';
 import { Part, addChildElement, removePart } from './part.js';
+import { confText, identifiedBy, key } from './identity.js';
 
 /** Vdsm names the libvirt network of logical network X `vdsm-X`. */
 export const VDSM_NETWORK_PREFIX = 'vdsm-';
@@ -138,8 +139,13 @@ export function stripVdsmPrefix(network: string): string {
 
 export class Graphics extends Device {
   static override readonly tag = 'graphics';
+  /** One graphics device per type (Vdsm saves the type as `name`). */
+  static override readonly identifiedBy = identifiedBy(
+    key({ name: '@type' }, { conf: (c) => ({ name: confGraphicsType(c) }) }),
+  );
   static override readonly fields = F;
   static override readonly metaSchema = graphicsMetaSchema;
+  declare readonly meta: DeviceMeta<typeof graphicsMetaSchema>;
   /** libvirt's order of the children (virDomainGraphicsDefFormat). */
   static override readonly childOrder = [
     'listen',
@@ -343,11 +349,6 @@ export class Graphics extends Device {
     return typeof v === 'string' && v !== '' ? v : undefined;
   }
 
-  protected override naturalKeys(): NaturalKeys {
-    const type = this.type;
-    return type !== undefined && type !== '' ? { type } : {};
-  }
-
   protected override derivedFields(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     if (this.passwd !== undefined) out['passwdSet'] = true;
@@ -439,4 +440,10 @@ function spiceChannelNames(list: string, c: ConfReader): string[] {
     if (name.startsWith('s') && known.includes(name.slice(1))) return name.slice(1);
     return c.bad(key, `"${name}" is not a spice channel (${SPICE_CHANNELS.join(', ')})`);
   });
+}
+
+/** Vdsm's graphics conf names the type in `device` (`graphics` when it does not). */
+function confGraphicsType(conf: Dict): string | undefined {
+  const device = confText(conf, 'device');
+  return device === 'graphics' ? undefined : device;
 }

@@ -9,10 +9,11 @@ import { firstChild } from '../xml/tree.js';
 import type { AddressRecord } from './address.js';
 import { addressKey, readAddress, writeAddress } from './address.js';
 import { Device } from './device.js';
-import type { NaturalKeys } from './device.js';
 import { field, flag, removeIfEmpty } from './field.js';
 import { addChildElement } from './part.js';
 import { nullObject } from '../metadata/value.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { confText, identifiedBy, key } from './identity.js';
 
 const F = {
   mode: field('@mode', openEnum<'subsystem' | 'capabilities'>('hostdev mode')),
@@ -91,8 +92,21 @@ export function pciAddressOfNodedev(name: string): AddressRecord | undefined {
 
 export class HostDevice extends Device {
   static override readonly tag = 'hostdev';
+  /** An mdev by its uuid; any other host device by mode, type and its normalized host source. */
+  static override readonly identifiedBy = identifiedBy(
+    key<HostDevice>(
+      { uuid: (d) => (d.type === 'mdev' ? d.mdevUuid : undefined) },
+      { caseless: true, conf: (c) => ({ uuid: confText(c, 'uuid') }) },
+    ),
+    key<HostDevice>({
+      mode: '@mode',
+      type: '@type',
+      source: (d) => (d.type === 'mdev' ? undefined : d.hostSource),
+    }),
+  );
   static override readonly fields = F;
   static override readonly metaSchema = hostDeviceMetaSchema;
+  declare readonly meta: DeviceMeta<typeof hostDeviceMetaSchema>;
   /** libvirt's order of the children (virDomainHostdevDefFormat, then the device info). */
   static override readonly childOrder = [
     'driver',
@@ -289,15 +303,6 @@ export class HostDevice extends Device {
   get mdevType(): string | undefined {
     const v: unknown = this.meta.get('mdevType');
     return typeof v === 'string' ? v : undefined;
-  }
-
-  protected override naturalKeys(): NaturalKeys {
-    if (this.type === 'mdev') {
-      const uuid = this.mdevUuid;
-      return uuid !== undefined && uuid !== '' ? { uuid: uuid.toLowerCase() } : {};
-    }
-    const hostSource = this.hostSource;
-    return hostSource === undefined ? {} : { hostSource };
   }
 
   protected override derivedFields(): Record<string, unknown> {

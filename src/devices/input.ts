@@ -1,7 +1,9 @@
 import { onOff, openEnum, str } from '../xml/codecs.js';
-import { Device } from './device.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
+import { identifiedBy, key } from './identity.js';
 
 const F = {
   type: field('@type', openEnum<'mouse' | 'tablet' | 'keyboard' | 'passthrough' | 'evdev'>('input type')),
@@ -23,6 +25,17 @@ const F = {
 /** `<input>`: mouse, tablet, keyboard, or a host input device passed through. */
 export class Input extends Device {
   static override readonly tag = 'input';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  /**
+   * Type and bus (a PS/2 mouse is not the USB one; an evdev input has no bus), and for a host input
+   * passed through, its host device.
+   */
+  static override readonly identifiedBy = identifiedBy(
+    key({ type: '@type' }),
+    key({ bus: '@bus' }),
+    key({ source_dev: 'source/@dev' }),
+    key({ source_evdev: 'source/@evdev' }),
+  );
   static override readonly fields = F;
   static override readonly childOrder = ['driver', 'source', 'alias', 'acpi', 'address'];
 

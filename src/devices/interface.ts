@@ -9,14 +9,15 @@ import type { Dict } from '../metadata/value.js';
 import { dict, dictSet } from '../metadata/value.js';
 import { onOff, openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import { childElements, firstChild, removeIndented } from '../xml/tree.js';
+import type { DeviceMeta } from '../metadata/view.js';
 import type { AddressRecord } from './address.js';
 import { readAddress, writeAddress } from './address.js';
 import { ConfReader, confAddress, confUserAlias, newElement } from './conf.js';
 import { Device } from './device.js';
-import type { NaturalKeys } from './device.js';
 import { field, removeIfEmpty } from './field.js';
 import { pciAddressOfNodedev } from './host-device.js';
 import { Part, addChildElement, removePart } from './part.js';
+import { confText, identifiedBy, key } from './identity.js';
 
 const SOURCE = {
   bridge: field('@bridge', str),
@@ -232,8 +233,16 @@ const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
 
 export class Interface extends Device {
   static override readonly tag = 'interface';
+  /** The MAC (shared by failover pairs, where the guest address tells them apart). */
+  static override readonly identifiedBy = identifiedBy(
+    key(
+      { mac_address: 'mac/@address' },
+      { caseless: true, conf: (c) => ({ mac_address: confText(c, 'macAddr') }) },
+    ),
+  );
   static override readonly fields = F;
   static override readonly metaSchema = interfaceMetaSchema;
+  declare readonly meta: DeviceMeta<typeof interfaceMetaSchema>;
   /** libvirt's order of the children (virDomainNetDefFormat, then the device info). */
   static override readonly childOrder = [
     'mac',
@@ -512,11 +521,6 @@ export class Interface extends Device {
   get custom(): Dict | undefined {
     const m: unknown = this.meta.get('custom');
     return m as Dict | undefined;
-  }
-
-  protected override naturalKeys(): NaturalKeys {
-    const mac = this.macAddress;
-    return mac !== undefined && mac !== '' ? { mac: mac.toLowerCase() } : {};
   }
 
   protected override derivedFields(): Record<string, unknown> {

@@ -1,9 +1,10 @@
 import * as t from 'io-ts';
 import type { StrCodec } from '../xml/codecs.js';
 import { str, uint } from '../xml/codecs.js';
-import type { NaturalKeys } from './device.js';
-import { Device } from './device.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
+import { confText, identifiedBy, key } from './identity.js';
 
 /**
  * oVirt's Engine XML names a volume lease before the agent knows where it is
@@ -39,6 +40,11 @@ const F = {
  */
 export class Lease extends Device {
   static override readonly tag = 'lease';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  /** Vdsm saves the lease key as `name`. */
+  static override readonly identifiedBy = identifiedBy(
+    key({ name: 'key' }, { conf: (c) => ({ name: confText(c, 'lease_id') }) }),
+  );
   static override readonly fields = F;
   static override readonly childOrder = ['lockspace', 'key', 'target'];
 
@@ -82,10 +88,5 @@ export class Lease extends Device {
   fillPlaceholders(path: string, offset: number): void {
     if (this.targetPath?.startsWith(PATH_PLACEHOLDER) === true) this.targetPath = path;
     if (typeof this.targetOffset === 'string') this.targetOffset = offset;
-  }
-
-  protected override naturalKeys(): NaturalKeys {
-    const key = this.key;
-    return key === undefined || key === '' ? {} : { leaseKey: key };
   }
 }

@@ -1,9 +1,11 @@
 import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
-import { Device } from './device.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { Device, baseMetaSchema } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field, flag } from './field.js';
 import type { Scaled } from './scaled.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
+import { identifiedBy, key } from './identity.js';
 
 // Scaled integers: a number plus its unit (KiB when absent), read and written as KiB.
 const SIZE = scaled('target/size', 'target/size/@unit');
@@ -61,6 +63,12 @@ const KIB: Readonly<Record<string, Scaled>> = {
  */
 export class Memory extends Device {
   static override readonly tag = 'memory';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  /** Found by model; the slot (of a dimm's address) refuses another module of the model. */
+  static override readonly identifiedBy = identifiedBy(
+    key({ model: '@model' }),
+    key({ slot: 'address/@slot' }, { find: false }),
+  );
   static override readonly fields = F;
   static override readonly childOrder = ['uuid', 'source', 'target', 'alias', 'acpi', 'address'];
   /** libvirt's order below the direct children (virDomainMemoryDefFormat), for creating them. */

@@ -1,6 +1,7 @@
 import { openEnum } from '../xml/codecs.js';
 import { ChardevBackedDevice, chardevBackendFields } from './chardev.js';
 import { field } from './field.js';
+import { identifiedBy, key } from './identity.js';
 
 const F = {
   bus: field('@bus', openEnum<'usb'>('redirdev bus')),
@@ -16,6 +17,7 @@ const F = {
  */
 export class Redir extends ChardevBackedDevice {
   static override readonly tag = 'redirdev';
+  static override readonly identifiedBy = identifiedBy(key({ bus: '@bus', type: '@type' }));
   static override readonly fields = F;
   static override readonly childOrder = ['source', 'protocol', 'boot', 'alias', 'acpi', 'address'];
 

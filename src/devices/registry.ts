@@ -5,6 +5,7 @@ import { NODE } from '../xml/dom.js';
 import { localNameOf } from '../xml/tree.js';
 import type { Device, DeviceClass } from './device.js';
 import { Generic } from './generic.js';
+import { Audio } from './audio.js';
 import { Balloon } from './balloon.js';
 import { Channel } from './channel.js';
 import { Console } from './console.js';
@@ -17,6 +18,8 @@ import { Input } from './input.js';
 import { Interface } from './interface.js';
 import { Lease } from './lease.js';
 import { Memory } from './memory.js';
+import { Panic } from './panic.js';
+import { Parallel } from './parallel.js';
 import { Redir } from './redir.js';
 import { Rng } from './rng.js';
 import { Serial } from './serial.js';
@@ -28,6 +31,7 @@ import { Watchdog } from './watchdog.js';
 
 /** Every class that models one libvirt device element. */
 export const DEVICE_CLASSES: readonly DeviceClass[] = [
+  Audio,
   Balloon,
   Channel,
   Console,
@@ -40,6 +44,8 @@ export const DEVICE_CLASSES: readonly DeviceClass[] = [
   Interface,
   Lease,
   Memory,
+  Panic,
+  Parallel,
   Redir,
   Rng,
   Serial,

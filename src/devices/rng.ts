@@ -1,12 +1,14 @@
 import { openEnum, str, uint } from '../xml/codecs.js';
 import { childElements, firstChild } from '../xml/tree.js';
+import type { DeviceMeta } from '../metadata/view.js';
 import { ChardevSource, chardevBackendFields } from './chardev.js';
-import { Device } from './device.js';
+import { Device, baseMetaSchema } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { prefixed } from './nested.js';
 import { addChildElement, removePart } from './part.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
+import { identifiedBy, key } from './identity.js';
 
 const F = {
   model: field('@model', openEnum<'virtio' | 'virtio-transitional' | 'virtio-non-transitional'>('rng model')),
@@ -27,6 +29,11 @@ const backendText = field('backend', str);
  */
 export class Rng extends Device {
   static override readonly tag = 'rng';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  static override readonly identifiedBy = identifiedBy(
+    key({ model: '@model' }),
+    key({ backend: 'backend/@model' }, { find: false }),
+  );
   static override readonly fields = F;
   static override readonly childOrder = ['rate', 'backend', 'driver', 'alias', 'acpi', 'address'];
   /** libvirt's order of an egd backend's children, for creating them. */

@@ -13,6 +13,7 @@ import {
 import { ChardevBackedDevice, chardevBackendFields } from './chardev.js';
 import { field } from './field.js';
 import { addChildElement } from './part.js';
+import { identifiedBy, key } from './identity.js';
 
 const { type, ...backend } = chardevBackendFields;
 
@@ -31,6 +32,7 @@ const F = {
  */
 export class Smartcard extends ChardevBackedDevice {
   static override readonly tag = 'smartcard';
+  static override readonly identifiedBy = identifiedBy(key({ mode: '@mode' }));
   static override readonly fields = F;
   static override readonly childOrder = [
     'certificate',

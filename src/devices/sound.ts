@@ -1,8 +1,10 @@
 import { openEnum, uint, yesNo } from '../xml/codecs.js';
 import { childElements } from '../xml/tree.js';
-import { Device } from './device.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { Part, addChildElement, removePart } from './part.js';
+import { confText, identifiedBy, key } from './identity.js';
 
 const CODEC = {
   type: field('@type', openEnum<'duplex' | 'micro' | 'output'>('sound codec type')),
@@ -34,6 +36,10 @@ const F = {
 /** `<sound>`: an emulated sound card; Vdsm called the model its `device`. */
 export class Sound extends Device {
   static override readonly tag = 'sound';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  static override readonly identifiedBy = identifiedBy(
+    key({ model: '@model' }, { conf: (c) => ({ model: confText(c, 'device') }) }),
+  );
   static override readonly fields = F;
   static override readonly childOrder = ['codec', 'audio', 'alias', 'acpi', 'address'];
 

@@ -3,10 +3,12 @@ import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import type { Element } from '../xml/dom.js';
 import { isNCName } from '../xml/names.js';
 import { childElements, firstChild, localNameOf, removeIndented } from '../xml/tree.js';
-import { Device } from './device.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { Device, baseMetaSchema } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { addChildElement } from './part.js';
+import { identifiedBy, key } from './identity.js';
 
 const F = {
   model: field('@model', openEnum<'tpm-tis' | 'tpm-crb' | 'tpm-spapr' | 'spapr-tpm-proxy'>('tpm model')),
@@ -27,6 +29,8 @@ const F = {
  */
 export class Tpm extends Device {
   static override readonly tag = 'tpm';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  static override readonly identifiedBy = identifiedBy(key({ model: '@model' }));
   static override readonly fields = F;
   static override readonly childOrder = ['backend', 'alias', 'acpi', 'address'];
   /** libvirt's order of the backend's children (virDomainTPMDefFormat), for creating them. */

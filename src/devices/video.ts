@@ -1,8 +1,10 @@
 import { openEnum, str, uint, yesNo } from '../xml/codecs.js';
-import { Device } from './device.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { Device, baseMetaSchema } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
+import { confText, identifiedBy, key } from './identity.js';
 
 const F = {
   /** vhostuser: the GPU runs in an external vhost-user process. */
@@ -36,6 +38,10 @@ const F = {
 /** `<video>`: a video adapter; its `<model>` carries the type, memory sizes and acceleration. */
 export class Video extends Device {
   static override readonly tag = 'video';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  static override readonly identifiedBy = identifiedBy(
+    key({ model: 'model/@type' }, { conf: (c) => ({ model: confText(c, 'device') }) }),
+  );
   static override readonly fields = F;
   static override readonly childOrder = ['driver', 'model', 'alias', 'acpi', 'address'];
   /** libvirt's order of the children of `<model>`. */

@@ -1,6 +1,8 @@
 import { openEnum } from '../xml/codecs.js';
-import { Device } from './device.js';
+import type { DeviceMeta } from '../metadata/view.js';
+import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
+import { identifiedBy, key } from './identity.js';
 
 const F = {
   model: field('@model', openEnum<'i6300esb' | 'ib700' | 'diag288' | 'itco'>('watchdog model')),
@@ -13,6 +15,8 @@ const F = {
 /** `<watchdog>`: the emulated watchdog and what the hypervisor does when it fires. */
 export class Watchdog extends Device {
   static override readonly tag = 'watchdog';
+  declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
+  static override readonly identifiedBy = identifiedBy(key({ model: '@model' }));
   static override readonly fields = F;
   static override readonly childOrder = ['alias', 'acpi', 'address'];
 

@@ -5,14 +5,21 @@
 import type { Ambiguity, BindResult, Rule } from '../binding/binder.js';
 import type { RuleTrace } from '../binding/explain.js';
 import { explainBinding } from '../binding/explain.js';
-import { bind, hasNaturalKey } from '../binding/binder.js';
-import type { Layout, MetadataEntry } from '../binding/entry.js';
-import { descriptorIdentity } from '../binding/entry.js';
+import { bind, contradiction, markTwins, match } from '../binding/binder.js';
+import type { EntryIdentity, Layout, MetadataEntry } from '../binding/entry.js';
+import { NO_ADDRESS, describeEntry, entryIdentity } from '../binding/entry.js';
 import type { Device, DeviceIdentity } from '../devices/device.js';
 import { USER_ALIAS_PATTERN, USER_ALIAS_PREFIX } from '../devices/device.js';
-import { buildDevice } from '../devices/registry.js';
-import type { ErrorCode } from '../errors.js';
-import { AmbiguousBindingError, InvalidDomainError, NoSuchDeviceError, isVmDevicesError } from '../errors.js';
+import { NON_DEVICE_TAGS, buildDevice } from '../devices/registry.js';
+import type { ErrorCode, VmDevicesError } from '../errors.js';
+import {
+  AmbiguousBindingError,
+  DuplicateDeviceError,
+  InvalidDomainError,
+  MetadataError,
+  NoSuchDeviceError,
+  isVmDevicesError,
+} from '../errors.js';
 import type { Dict } from '../metadata/value.js';
 import type { Value } from '../metadata/value.js';
 import {
@@ -27,9 +34,11 @@ import {
 } from '../metadata/value.js';
 import { descriptorCanHold } from '../metadata/descriptor.js';
 import type { Document, Element, ParseOptions } from '../xml/dom.js';
-import { NODE } from '../xml/dom.js';
+import { NODE, positionOf } from '../xml/dom.js';
+import { NS } from '../xml/namespaces.js';
 import {
   childElementPaths,
+  childElements,
   cloneInto,
   firstElementChild,
   insertAllIndented,
@@ -37,6 +46,7 @@ import {
   localNameOf,
   nextElementSibling,
   removeIndented,
+  sameElementWithout,
 } from '../xml/tree.js';
 import { DomainDescriptor } from './domain-descriptor.js';
 import type { DescriptorStore } from './metadata-store.js';
@@ -48,6 +58,10 @@ export interface Problem {
   message: string;
   /** Index of the device concerned, when one is. */
   device?: number;
+  /** Indexes of every device concerned, when several are (two disks sharing a target dev). */
+  devices?: number[];
+  /** The value path (`devices[2].volumeChain[0].leaseOffset`) or XML path concerned, when known. */
+  path?: string;
   /** Where in the input, when known. */
   line?: number;
   column?: number;
@@ -73,6 +87,11 @@ interface Slot {
   device: Device;
   binding: DeviceBinding;
   problems: Problem[];
+  /**
+   * A device hot-plugged and not yet seen in libvirt's live XML: the element as sent. refresh()
+   * finds the live element by the device's identity, or as this element plus alias and address.
+   */
+  sent?: Element;
 }
 
 const NONE: DeviceBinding = { rule: 'none', descriptor: undefined, xmlpickle: undefined };
@@ -96,6 +115,10 @@ export class Domain {
   private orphanEntries: MetadataEntry[] = [];
   private lastBind:
     { identities: DeviceIdentity[]; results: { layout: Layout; result: BindResult }[] } | undefined;
+  /** Values recover could not read, kept as written: per entry (problems of the device bound to it)... */
+  private unread: ReadonlyMap<MetadataEntry, readonly VmDevicesError[]> = new Map();
+  /** ...and at the VM level. */
+  private domainProblems: Problem[] = [];
 
   private constructor(dom: DomainDescriptor, store: DescriptorStore, xmlpickle: MetadataEntry[]) {
     this.dom = dom;
@@ -114,10 +137,14 @@ export class Domain {
       });
     }
     const groups = dom.metadataGroups;
-    const domain = new Domain(
-      dom,
-      loadDescriptorStore(groups.descriptor, options.source),
-      loadXmlpickleEntries(groups.xmlpickle, options.source),
+    // Recover reads leniently: a value it cannot read is a problem, not a VM it cannot manage.
+    const read = { source: options.source, lenient: options.strict !== true };
+    const descriptor = loadDescriptorStore(groups.descriptor, read);
+    const xmlpickle = loadXmlpickleEntries(groups.xmlpickle, read);
+    const domain = new Domain(dom, descriptor.store, xmlpickle.entries);
+    domain.unread = new Map([...descriptor.problems.entries, ...xmlpickle.problems.entries]);
+    domain.domainProblems = [...descriptor.problems.vm, ...xmlpickle.problems.vm].map((e) =>
+      unreadProblem(e),
     );
     domain.rebind({ strict: options.strict === true });
     return domain;
@@ -171,12 +198,55 @@ export class Domain {
     return this.slotOf(device).problems;
   }
 
+  /** The device with this alias, or undefined. An absent or empty alias names no device: NoSuchDeviceError. */
   deviceByAlias(alias: string): Device | undefined {
-    return this.slots.find((s) => s.device.alias === alias)?.device;
+    const wanted = this.lookupValue(alias, 'alias');
+    return this.slots.find((s) => s.device.alias === wanted)?.device;
   }
 
+  /** The device with this id (its `ua-<id>` alias, or its metadata's deviceId), or undefined. */
   deviceById(deviceId: string): Device | undefined {
-    return this.slots.find((s) => s.device.deviceId === deviceId)?.device;
+    const wanted = this.lookupValue(deviceId, 'device id');
+    return this.slots.find((s) => s.device.deviceId === wanted)?.device;
+  }
+
+  /** The disk with this target dev (`vda`), or undefined. */
+  deviceByTargetDev(dev: string): Device | undefined {
+    return this.deviceByPart('disk', 'name', this.lookupValue(dev, 'target dev'));
+  }
+
+  /**
+   * The interface with this MAC (any case), or undefined. Interfaces may share a MAC (failover
+   * pairs): then this is a DuplicateDeviceError naming them, never one of them by chance.
+   */
+  deviceByMac(mac: string): Device | undefined {
+    return this.deviceByPart('interface', 'mac_address', this.lookupValue(mac, 'MAC').toLowerCase());
+  }
+
+  private deviceByPart(kind: string, part: string, value: string): Device | undefined {
+    const found = this.slots.filter(
+      (s) => s.device.kind === kind && s.device.identity().keys[part] === value,
+    );
+    if (found.length > 1) {
+      throw new DuplicateDeviceError(
+        `${String(found.length)} devices have the ${part} ${value}: ${found.map((s) => `${s.device.kind} ${s.device.path}`).join(', ')}`,
+        { source: this.dom.source },
+      );
+    }
+    return found[0]?.device;
+  }
+
+  /** A lookup value as given: undefined or '' (an alias-less device's `alias`) is an error, never "any". */
+  private lookupValue(value: string | undefined, what: string): string {
+    if (typeof value !== 'string' || value === '') {
+      throw new NoSuchDeviceError(
+        `no device has ${value === '' ? 'an empty' : 'no'} ${what}: give a ${what} to look up`,
+        {
+          source: this.dom.source,
+        },
+      );
+    }
+    return value;
   }
 
   /** The `<devices>` element. */
@@ -204,6 +274,7 @@ export class Domain {
 
   private bindSlots(slots: Slot[], strict: boolean): void {
     const identities = slots.map((s) => s.device.identity());
+    markTwins(identities);
     // Paths made once, on the first message: one by one, each counts its siblings.
     let paths: Map<Element, string> | undefined;
     const label = (i: number): string => {
@@ -232,27 +303,178 @@ export class Domain {
       if (rule === undefined) return;
       slot.binding = { rule, descriptor: d?.entry, xmlpickle: x?.entry };
       fillMeta(slot.device, [x?.entry, d?.entry]);
+      slot.problems.push(...this.unreadIn([d?.entry, x?.entry], i));
     });
+    if (!strict) this.reportUnclaimed(slots, identities, label);
   }
 
   /**
-   * Takes libvirt's live XML (after start or hotplug: aliases and addresses assigned) and binds its
-   * devices to this domain's metadata as it is in memory now. The live XML's own `<metadata>` is
-   * replaced by ours on save.
+   * A device left without an entry while entries of its kind are left without a device (nothing
+   * tells which is its, or whether one is: two identical devices, an alias libvirt renumbered) is a
+   * problem on the device: its metadata may be there, and never silently lost. O(n).
+   */
+  private reportUnclaimed(
+    slots: readonly Slot[],
+    identities: readonly DeviceIdentity[],
+    label: (i: number) => string,
+  ): void {
+    const orphansByKind = new Map<string, MetadataEntry[]>();
+    for (const e of this.orphanEntries) {
+      const kind = entryIdentity(e).kind;
+      if (kind === undefined) continue;
+      const list = orphansByKind.get(kind);
+      if (list === undefined) orphansByKind.set(kind, [e]);
+      else list.push(e);
+    }
+    if (orphansByKind.size === 0) return;
+    slots.forEach((slot, i) => {
+      if (slot.binding !== NONE || slot.problems.length > 0) return;
+      const kind = (identities[i] as DeviceIdentity).kind;
+      const orphans = orphansByKind.get(kind);
+      if (orphans === undefined) return;
+      slot.problems.push({
+        code: 'UNIDENTIFIABLE_DEVICE',
+        message: `${label(i)}: no entry binds it, and ${String(orphans.length)} ${kind} ${orphans.length === 1 ? 'entry binds' : 'entries bind'} no device (${orphans
+          .slice(0, 3)
+          .map(describeEntry)
+          .join('; ')}${orphans.length > 3 ? '; ...' : ''}): nothing tells whether one is its`,
+        device: i,
+      });
+    });
+  }
+
+  /** The values of these entries that recover could not read, as problems of device `i`. */
+  private unreadIn(entries: (MetadataEntry | undefined)[], i?: number): Problem[] {
+    return entries.flatMap((e) =>
+      e === undefined ? [] : (this.unread.get(e) ?? []).map((p) => unreadProblem(p, i)),
+    );
+  }
+
+  /**
+   * Takes libvirt's live XML (after start or hotplug: aliases and addresses assigned). Each device
+   * the domain holds is found in it by its identity (user alias, alias, guest address, its kind's
+   * keys; a device hot-plugged since, as the element sent plus alias and address) and keeps its
+   * object, metadata and binding: the object now views the live element, so what an agent holds
+   * stays the domain's device. Devices new in the live XML are bound to the orphan entries; devices
+   * gone from it leave the domain, and their entries stay as orphans. The live XML's own
+   * `<metadata>` is replaced by ours on save.
    */
   refresh(liveXml: string, options: ParseOptions = {}): void {
     const dom = DomainDescriptor.parse(liveXml, options);
-    if (dom.devicesElement === undefined)
+    const devicesEl = dom.devicesElement;
+    if (devicesEl === undefined)
       throw new InvalidDomainError('the live XML has no <devices>', { source: options.source });
+    const live = deviceElementsOf(devicesEl).map((el) => buildDevice(el, dict()));
+    const liveIds = live.map((d) => d.identity());
+    const held = this.slots;
+    const heldIds: EntryIdentity[] = held.map((s) => heldIdentity(s));
+    const found = match(
+      liveIds,
+      heldIds,
+      (i) => `live ${(live[i] as Device).kind} #${i}`,
+      (j) => `held ${(held[j] as Slot).device.kind} #${j}`,
+    );
+    const heldAt = new Array<number | undefined>(live.length);
+    const taken = new Array<boolean>(held.length).fill(false);
+    found.bindings.forEach((b, i) => {
+      if (b === undefined) return;
+      heldAt[i] = b.entry;
+      taken[b.entry] = true;
+    });
+    // A hot-plugged device the keys did not find: the live element is the one sent, plus alias and address.
+    held.forEach((s, j) => {
+      if (taken[j] === true || s.sent === undefined) return;
+      const sent = s.sent;
+      const i = live.findIndex(
+        (d, k) => heldAt[k] === undefined && sameElementWithout(sent, d.element, ASSIGNED),
+      );
+      if (i < 0) return;
+      heldAt[i] = j;
+      taken[j] = true;
+    });
     this.dom = dom;
-    this.rebind();
+    const slots: Slot[] = live.map((device, i) => {
+      const j = heldAt[i];
+      if (j === undefined) return { device, binding: NONE, problems: [] };
+      const slot = held[j] as Slot;
+      slot.device.adopt(device.element);
+      delete slot.sent;
+      return slot;
+    });
+    this.slots = slots;
+    this.slotIndex = undefined;
+    this.lastBind = undefined;
+    this.bindNew(slots.filter((s) => s.binding === NONE && s.problems.length === 0));
+  }
+
+  /** How the rules would bind the devices as they are now to every entry (for explain). */
+  private bindNow(): NonNullable<Domain['lastBind']> {
+    const identities = this.slots.map((s) => s.device.identity());
+    markTwins(identities);
+    const label = (i: number): string => `${(this.slots[i] as Slot).device.kind} #${i}`;
+    return {
+      identities,
+      results: (['descriptor', 'xmlpickle'] as const).map((layout) => ({
+        layout,
+        result: bind(identities, this.entriesOf(layout), label),
+      })),
+    };
+  }
+
+  /** Binds devices new to the domain (refresh) to the entries no device holds. */
+  private bindNew(fresh: Slot[]): void {
+    const held = new Set<MetadataEntry>();
+    for (const s of this.slots) {
+      if (s.binding.descriptor !== undefined) held.add(s.binding.descriptor);
+      if (s.binding.xmlpickle !== undefined) held.add(s.binding.xmlpickle);
+    }
+    const free = (layout: Layout): MetadataEntry[] => this.entriesOf(layout).filter((e) => !held.has(e));
+    const all = new Map(this.slots.map((s) => [s, s.device.identity()]));
+    markTwins([...all.values()]);
+    const identities = fresh.map((s) => all.get(s) as DeviceIdentity);
+    const label = (i: number): string =>
+      `${(fresh[i] as Slot).device.kind} ${(fresh[i] as Slot).device.path}`;
+    const d = bind(identities, free('descriptor'), label);
+    const x = bind(identities, free('xmlpickle'), label);
+    const ambiguities = [...d.ambiguities, ...x.ambiguities];
+    for (const a of ambiguities) {
+      for (const i of a.devices)
+        (fresh[i] as Slot).problems.push({ code: 'AMBIGUOUS_BINDING', message: a.message });
+    }
+    fresh.forEach((slot, i) => {
+      const de = d.bindings[i];
+      const xe = x.bindings[i];
+      const rule = de?.rule ?? xe?.rule;
+      if (rule === undefined) return;
+      slot.binding = { rule, descriptor: de?.entry, xmlpickle: xe?.entry };
+      fillMeta(slot.device, [xe?.entry, de?.entry]);
+      slot.problems.push(...this.unreadIn([de?.entry, xe?.entry]));
+    });
+    this.ambiguities = ambiguities;
+    this.recountOrphans();
+  }
+
+  /** The entries no device holds and no ambiguity names: reported and kept. */
+  private recountOrphans(): void {
+    const held = new Set<MetadataEntry>();
+    for (const s of this.slots) {
+      if (s.binding.descriptor !== undefined) held.add(s.binding.descriptor);
+      if (s.binding.xmlpickle !== undefined) held.add(s.binding.xmlpickle);
+    }
+    for (const a of this.ambiguities) for (const e of a.entries) held.add(e);
+    this.orphanEntries = [...this.store.entries, ...this.xmlpickle].filter((e) => !held.has(e));
   }
 
   /**
    * Hotplug: `<hotplug><devices><X/></devices><metadata>...</metadata></hotplug>` gives one device and
-   * its metadata. The device joins `<devices>` (disks after the last disk), its metadata entries join
-   * the domain's descriptor, and it is bound by the usual rules. Returns the new device, whose
-   * `toXml()` is what to attach.
+   * its metadata (at most one entry per layout, in our namespaces only). The device joins
+   * `<devices>` (disks after the last disk) and is bound to the envelope's entry by the usual rules,
+   * or as the one entry nothing contradicts. When the domain still holds an orphan entry of the same
+   * identity (the device was here before), the envelope's values are merged into it: one entry per
+   * device. Refused, with nothing changed: an entry that contradicts the device (another MAC, target
+   * dev...), a second device with the same target dev, MAC or alias, metadata in another namespace.
+   * Returns the new device, whose `toXml()` is what to attach; after libvirt attached it,
+   * `refresh(liveXml)` finds it again, as the same object.
    */
   hotplug(envelopeXml: string, options: ParseOptions = {}): Device {
     const env = DomainDescriptor.parse(envelopeXml, {
@@ -273,48 +495,74 @@ export class Domain {
         path: `/${env.root.nodeName}/devices`,
       });
     }
+    refuseForeignMetadata(env);
     const groups = env.metadataGroups;
-    const envStore = loadDescriptorStore(groups.descriptor, env.source);
-    const envPickle = loadXmlpickleEntries(groups.xmlpickle, env.source);
+    // Strict: what the agent hands over now must be readable.
+    const envEntries = loadDescriptorStore(groups.descriptor, { source: env.source }).store.entries;
+    const envPickle = loadXmlpickleEntries(groups.xmlpickle, { source: env.source }).entries;
+    for (const [layout, list] of [
+      ['descriptor', envEntries],
+      ['xmlpickle', envPickle],
+    ] as const) {
+      if (list.length > 1) {
+        throw new InvalidDomainError(
+          `the hotplug envelope holds ${String(list.length)} ${layout} entries for one device`,
+          { source: env.source },
+        );
+      }
+    }
 
     const element = cloneInto(source, this.dom.document);
     insertDevice(this.devicesElement, element);
-    const slot: Slot = { device: buildDevice(element, dict()), binding: NONE, problems: [] };
-    const identity = [slot.device.identity()];
-    const label = (): string => `${slot.device.kind} (hotplug)`;
-    const d = bind(identity, envStore.entries, label);
-    const x = bind(identity, envPickle, label);
-    const ambiguities = [...d.ambiguities, ...x.ambiguities];
-    if (ambiguities.length > 0) {
+    const slot: Slot = {
+      device: buildDevice(element, dict()),
+      binding: NONE,
+      problems: [],
+      sent: cloneInto(source),
+    };
+    try {
+      const id = slot.device.identity();
+      const dEntry = envelopeEntry(id, envEntries, env.source);
+      const xEntry = envelopeEntry(id, envPickle, env.source);
+      this.slots.push(slot);
+      this.slotIndex = undefined;
+      this.sortSlots();
+      this.refuseDuplicates(slot);
+      // The domain's orphan of the same identity (the device was here before) takes the envelope's values.
+      const previous = this.orphanOf(id);
+      let stored = previous;
+      if (dEntry !== undefined && previous !== undefined) {
+        const data = previous.data;
+        for (const [k, v] of dictEntries(dEntry.entry.data)) dictSet(data, k, v);
+        this.store.update(previous, { ...previous.attrs, ...dEntry.entry.attrs }, data);
+      } else if (dEntry !== undefined) stored = this.store.add(dEntry.entry.attrs ?? {}, dEntry.entry.data);
+      const rule = dEntry?.rule ?? xEntry?.rule ?? (previous !== undefined ? 'key' : undefined);
+      if (rule !== undefined) slot.binding = { rule, descriptor: stored, xmlpickle: undefined };
+      fillMeta(slot.device, [xEntry?.entry, stored]);
+    } catch (e) {
       removeIndented(element);
-      throw ambiguityError(ambiguities);
+      this.slots = this.slots.filter((x) => x !== slot);
+      this.slotIndex = undefined;
+      throw e;
     }
-    const dBound = d.bindings[0];
-    const xBound = x.bindings[0];
-    // The envelope pairs the device with its metadata: a lone entry that no rule contradicts is it.
-    const lone =
-      dBound === undefined && d.orphans.length === 1 && envStore.entries.length === 1
-        ? d.orphans[0]
-        : undefined;
-    const dEntry = dBound?.entry ?? lone;
-    // Every entry of the envelope joins the domain's metadata (an unbound one stays an orphan).
-    let stored: MetadataEntry | undefined;
-    for (const e of envStore.entries) {
-      const added = this.store.add(e.attrs ?? {}, e.data);
-      if (e === dEntry) stored = added;
-    }
-    if (dEntry !== undefined || xBound !== undefined) {
-      slot.binding = {
-        rule: dBound?.rule ?? xBound?.rule ?? 'key',
-        descriptor: stored,
-        xmlpickle: undefined,
-      };
-    }
-    fillMeta(slot.device, [xBound?.entry, dEntry]);
-    this.slots.push(slot);
-    this.slotIndex = undefined;
-    this.sortSlots();
+    this.lastBind = undefined;
+    this.recountOrphans();
     return slot.device;
+  }
+
+  /** The orphan descriptor entry the binder gives this identity, if exactly one. */
+  private orphanOf(id: DeviceIdentity): MetadataEntry | undefined {
+    const orphans = this.orphanEntries.filter((e) => e.layout === 'descriptor');
+    return bind([id], orphans, () => `${id.kind} (hotplug)`).bindings[0]?.entry;
+  }
+
+  /** Duplicates that create refuses (validate's DUPLICATE_DEVICE) and that involve this new slot. */
+  private refuseDuplicates(slot: Slot): void {
+    const index = this.slots.indexOf(slot);
+    const dup = this.validate().find(
+      (p) => p.code === 'DUPLICATE_DEVICE' && p.devices?.includes(index) === true,
+    );
+    if (dup !== undefined) throw new DuplicateDeviceError(dup.message, { source: this.dom.source });
   }
 
   /** Puts the slots back in document order after an insertion. */
@@ -329,24 +577,37 @@ export class Domain {
     this.slotIndex = undefined;
   }
 
-  /** Unplug by alias: removes the device element and its descriptor entry. */
-  unplug(alias: string): Device {
-    const slot = this.slots.find((s) => s.device.alias === alias);
-    if (slot === undefined)
-      throw new NoSuchDeviceError(`no device has alias "${alias}"`, { source: this.dom.source });
+  /**
+   * Unplug: removes the device (given as the object, or by its alias) and its descriptor entry.
+   * An absent or empty alias, or a device of another domain, is a NoSuchDeviceError.
+   */
+  unplug(target: Device | string): Device {
+    let slot: Slot | undefined;
+    if (typeof target === 'object' && target !== null) slot = this.slotOf(target);
+    else {
+      const alias = this.lookupValue(target, 'alias');
+      slot = this.slots.find((s) => s.device.alias === alias);
+      if (slot === undefined)
+        throw new NoSuchDeviceError(`no device has alias "${alias}"`, { source: this.dom.source });
+    }
     removeIndented(slot.device.element);
     if (slot.binding.descriptor !== undefined) this.store.remove(slot.binding.descriptor);
     this.slots = this.slots.filter((s) => s !== slot);
     this.slotIndex = undefined;
+    this.lastBind = undefined;
+    this.recountOrphans();
     return slot.device;
   }
 
-  /** Per device, per layout, every rule tried and why it matched or not (as of the last binding). */
+  /**
+   * Per device, per layout, every rule tried and why it matched or not: as of the binding of load,
+   * or, after hotplug, unplug or refresh changed the devices, as the rules would bind them now.
+   */
   explain(): { device: Device; layouts: { layout: Layout; rules: RuleTrace[] }[] }[] {
-    const last = this.lastBind;
-    const traces = (last?.results ?? []).map((r) => ({
+    const last = this.lastBind ?? this.bindNow();
+    const traces = last.results.map((r) => ({
       layout: r.layout,
-      rules: explainBinding(last?.identities ?? [], this.entriesOf(r.layout), r.result),
+      rules: explainBinding(last.identities, this.entriesOf(r.layout), r.result),
     }));
     return this.slots.map((s, i) => ({
       device: s.device,
@@ -356,7 +617,7 @@ export class Domain {
 
   /** What libvirt would refuse or an agent would trip on. */
   validate(): Problem[] {
-    const problems: Problem[] = [];
+    const problems: Problem[] = [...this.domainProblems];
     const byTarget = new Map<string, number[]>();
     const byAlias = new Map<string, number[]>();
     const byMac = new Map<string, number[]>();
@@ -375,7 +636,8 @@ export class Domain {
       if (id.kind === 'disk' && id.keys.name !== undefined) push(byTarget, id.keys.name, i);
       // libvirt gives a serial console the alias of the serial port it shows (`serial0` twice).
       if (id.alias !== undefined && id.kind !== 'console') push(byAlias, id.alias, i);
-      if (id.kind === 'interface' && id.keys.mac !== undefined) push(byMac, id.keys.mac, i);
+      if (id.kind === 'interface' && id.keys['mac_address'] !== undefined)
+        push(byMac, id.keys['mac_address'], i);
       const alias = d.alias;
       if (alias?.startsWith(USER_ALIAS_PREFIX) === true && !USER_ALIAS_PATTERN.test(alias)) {
         problems.push({
@@ -404,46 +666,119 @@ export class Domain {
 
   /**
    * Writes every device's metadata into the descriptor group: bound entries are updated (their
-   * data replaced by what the device persists: keys it did not read are kept; `alias` added once
-   * known), devices without an entry get one keyed by their natural identifying attributes, orphans
-   * stay. A device that only libvirt's own alias identifies also keeps its guest address, as Vdsm's
-   * `address` key: libvirt numbers those aliases by position, and the binder's alias rule refuses
-   * an entry whose address is another device's. Only our group changes in `<metadata>`.
+   * data replaced by what the device persists: keys it did not read are kept), devices without an
+   * entry get one under the attributes their class's identity saves, orphans stay. The guest
+   * address is recorded where the entry needs it to be found again: under a libvirt-assigned alias
+   * (libvirt numbers those by position; "none" when the device has no address, as libvirt assigns
+   * addresses before aliases), and for a device whose keys another device shares or that has no key.
+   * Every entry is then bound again to the devices as they are: an entry that would not find its
+   * own device is a problem returned (UNIDENTIFIABLE_DEVICE), never a silent loss at the next
+   * recover. Only our group changes in `<metadata>`.
    */
   save(): Problem[] {
     const problems: Problem[] = [];
+    const identities = this.slots.map((s) => s.device.identity());
+    markTwins(identities);
+    // A lookup several devices share finds none of them alone.
+    const lookupCount = new Map<string, number>();
+    const kindLookup = (id: DeviceIdentity, l: string): string => `${id.kind}\u0000${l}`;
+    for (const id of identities)
+      for (const l of id.lookups)
+        lookupCount.set(kindLookup(id, l), (lookupCount.get(kindLookup(id, l)) ?? 0) + 1);
+    const written: (MetadataEntry | undefined)[] = new Array<MetadataEntry | undefined>(this.slots.length);
     this.slots.forEach((s, i) => {
       const data = s.device.metadataToSave();
       if (dictKeys(data).length === 0) return;
+      const id = identities[i] as DeviceIdentity;
       const entry = s.binding.descriptor;
-      // The attributes the entry is saved under: its own, then those the device adds, and the
-      // device's alias as it is now (libvirt may have numbered its aliases again).
-      const attrs: Record<string, string> = { ...(entry?.attrs ?? {}) };
-      for (const [k, v] of Object.entries(saveAttrs(s.device))) if (attrs[k] === undefined) attrs[k] = v;
-      if (s.device.alias !== undefined && s.device.alias !== '') attrs['alias'] = s.device.alias;
-      const address = positionalAliasAddress(s.device, attrs);
-      if (address !== undefined) {
-        dictSet(data, 'address', address);
-        s.device.meta.set('address', address);
+      if (entry === undefined && s.problems.some((p) => p.code === 'AMBIGUOUS_BINDING')) {
+        // A new entry beside the ones that claim it would be a third claimant at the next recover.
+        problems.push({
+          code: 'AMBIGUOUS_BINDING',
+          message: `${s.device.kind} #${i} (${s.device.path}): not saved while several entries claim it`,
+          device: i,
+        });
+        return;
+      }
+      // The entry's own attributes, with the device's identity as it is now (libvirt may have
+      // numbered its aliases again, the agent may have changed a MAC).
+      const attrs: Record<string, string> = { ...(entry?.attrs ?? {}), ...saveAttrs(s.device) };
+      delete attrs['address'];
+      if (id.twin === true) {
+        // Its libvirt alias is a position that the other twin may hold after the next restart: an
+        // entry under it could bind the wrong twin then. Without it, the two entries stay ambiguous
+        // (reported) until something tells the devices apart.
+        delete attrs['alias'];
+        if (!id.spec.namesAPart) delete attrs['name'];
+      }
+      const keyed =
+        id.lookups.length > 0 && id.lookups.every((l) => lookupCount.get(kindLookup(id, l)) === 1);
+      const positional = id.alias !== undefined && id.userAliasId === undefined;
+      if (positional || (id.userAliasId === undefined && !keyed) || hasKey(data, 'address')) {
+        const address = s.device.address;
+        if (address !== undefined) {
+          const recorded = dict(Object.entries(address));
+          dictSet(data, 'address', recorded);
+          s.device.meta.set('address', recorded);
+        } else if (positional) {
+          // libvirt named it without an address: it has none for good.
+          if (hasKey(data, 'address')) {
+            dictDelete(data, 'address');
+            s.device.meta.delete('address');
+          }
+          attrs['address'] = NO_ADDRESS;
+        }
       }
       // What is saved is what the device holds from now on (e.g. the deviceId of a ua- alias).
       for (const [k, v] of dictEntries(data)) if (!s.device.meta.has(k)) s.device.meta.set(k, v);
       leaveToXmlpickle(data, s.binding.xmlpickle, this.dom.document);
       if (entry !== undefined) {
         this.store.update(entry, attrs, data);
+        written[i] = entry;
         return;
       }
-      if (Object.keys(attrs).length === 0) {
+      if (id.alias === undefined && !hasKey(data, 'address') && id.lookups.length === 0) {
         problems.push({
-          code: 'INVALID_DOMAIN',
-          message: `${s.device.kind} #${i} (${s.device.path}): nothing identifies it (no alias, no natural key): its metadata cannot be saved`,
+          code: 'UNIDENTIFIABLE_DEVICE',
+          message: `${s.device.kind} #${i} (${s.device.path}): nothing identifies it (no alias, guest address or key of its kind): its metadata cannot be saved`,
           device: i,
         });
         return;
       }
-      s.binding = { ...s.binding, descriptor: this.store.add(attrs, data) };
+      const added = this.store.add(attrs, data);
+      s.binding = { ...s.binding, descriptor: added };
+      written[i] = added;
     });
+    problems.push(...this.unfindable(identities, written));
     this.store.writeInto(this.dom.document);
+    return problems;
+  }
+
+  /**
+   * The entries save wrote that the binder would not bind back to their own device, as problems:
+   * what the next recover of this very XML would lose or give to another device.
+   */
+  private unfindable(
+    identities: readonly DeviceIdentity[],
+    written: readonly (MetadataEntry | undefined)[],
+  ): Problem[] {
+    const problems: Problem[] = [];
+    const label = (i: number): string => {
+      const d = (this.slots[i] as Slot).device;
+      return `${d.kind} #${i} (${d.path})`;
+    };
+    const again = bind(identities, this.store.entries, label);
+    written.forEach((entry, i) => {
+      if (entry === undefined || again.bindings[i]?.entry === entry) return;
+      const other = again.bindings.findIndex((b) => b?.entry === entry);
+      problems.push({
+        code: 'UNIDENTIFIABLE_DEVICE',
+        message: `${label(i)}: its saved entry would not find it again${
+          other >= 0 ? `: it binds ${label(other)}` : ': nothing tells it apart from another device'
+        }`,
+        device: i,
+      });
+    });
     return problems;
   }
 
@@ -490,7 +825,13 @@ function dup(what: string, list: number[], devs: Device[]): Problem {
     code: 'DUPLICATE_DEVICE',
     message: `${what}: ${list.map((i) => `${devs[i]?.kind ?? ''} #${i} (${devs[i]?.path ?? ''})`).join(', ')}`,
     device: list[1],
+    devices: list,
   };
+}
+
+/** A value recover kept unread, as a problem of device `device` (none: of the domain). */
+function unreadProblem(e: VmDevicesError, device?: number): Problem {
+  return { code: e.code, message: e.message, device, path: e.path, line: e.line, column: e.column };
 }
 
 function ambiguityError(ambiguities: readonly Ambiguity[]): AmbiguousBindingError {
@@ -523,51 +864,22 @@ function fillMeta(device: Device, entries: (MetadataEntry | undefined)[]): void 
   }
 }
 
-/**
- * The guest address of a device whose entry (saved under `attrs`) nothing but a libvirt-assigned
- * alias identifies (no user alias, no natural key in the attributes), as a metadata dict; undefined
- * for every other device.
- */
-function positionalAliasAddress(device: Device, attrs: Record<string, string>): Dict | undefined {
-  const alias = attrs['alias'];
-  if (alias === undefined || alias.startsWith(USER_ALIAS_PREFIX)) return undefined;
-  if (hasNaturalKey(descriptorIdentity(attrs, dict()).keys)) return undefined;
-  const address = device.address;
-  return address === undefined ? undefined : dict(Object.entries(address));
-}
-
 /** Vdsm's device class name for a tag, as written in `devtype`. */
 function devtype(kind: string): string {
   return kind === 'memballoon' ? 'balloon' : kind;
 }
 
-/** The descriptor attributes that identify a device (design: natural keys, plus alias). */
+/**
+ * The descriptor attributes that identify a device: its kind (`devtype`), the parts its class saves,
+ * and its alias, also as `name` for the kinds whose `name` is not a part (Vdsm looks those up by
+ * devtype and name = alias).
+ */
 export function saveAttrs(device: Device): Record<string, string> {
   const id = device.identity();
-  const attrs: Record<string, string> = {};
-  switch (id.kind) {
-    case 'disk':
-      if (id.keys.name !== undefined) Object.assign(attrs, { devtype: 'disk', name: id.keys.name });
-      break;
-    case 'interface': {
-      const mac = (device.toJSON().fields as { mac?: unknown }).mac;
-      if (typeof mac === 'string' && mac !== '') attrs['mac_address'] = mac;
-      else if (id.keys.mac !== undefined) attrs['mac_address'] = id.keys.mac;
-      break;
-    }
-    case 'graphics':
-      if (id.keys.type !== undefined) Object.assign(attrs, { devtype: 'graphics', name: id.keys.type });
-      break;
-    case 'lease':
-      if (id.keys.leaseKey !== undefined) Object.assign(attrs, { devtype: 'lease', name: id.keys.leaseKey });
-      break;
-    default:
-      if (id.keys.uuid !== undefined) Object.assign(attrs, { devtype: devtype(id.kind), uuid: id.keys.uuid });
-      else if (id.alias !== undefined) Object.assign(attrs, { devtype: devtype(id.kind), name: id.alias });
-  }
+  const attrs: Record<string, string> = { devtype: devtype(id.kind), ...id.spec.attributesOf(device) };
   if (id.alias !== undefined) {
-    attrs['devtype'] ??= devtype(id.kind);
     attrs['alias'] = id.alias;
+    if (!id.spec.namesAPart) attrs['name'] = id.alias;
   }
   return attrs;
 }
@@ -589,4 +901,80 @@ function diskInsertionPoint(devices: Element): Element | null {
     if (n === 'disk' || (n === 'emulator' && after === undefined)) after = c;
   }
   return (after !== undefined ? nextElementSibling(after) : firstElementChild(devices)) ?? null;
+}
+
+/** What libvirt adds to a device it attaches. */
+const ASSIGNED: ReadonlySet<string> = new Set(['alias', 'address']);
+
+/** The device elements under `<devices>`, in document order. */
+function deviceElementsOf(devices: Element): Element[] {
+  return childElements(devices).filter((el) => !NON_DEVICE_TAGS.has(localNameOf(el)));
+}
+
+/**
+ * A device the domain holds, as the binder's "entry" when refresh looks for it in the live XML.
+ * A device that has a libvirt alias and no address never gets one (libvirt assigns addresses
+ * first); a hot-plugged one may still get both.
+ */
+function heldIdentity(slot: Slot): EntryIdentity {
+  const id = slot.device.identity();
+  const settled = slot.sent === undefined && id.alias !== undefined;
+  return {
+    kind: id.kind,
+    alias: id.alias,
+    deviceId: id.userAliasId,
+    address: id.address ?? (settled ? NO_ADDRESS : undefined),
+    keys: id.keys,
+    lookups: id.lookups,
+  };
+}
+
+/**
+ * The envelope's entry of one layout for its device: bound by the rules, or the one entry that
+ * nothing contradicts (the envelope pairs them). An entry that contradicts the device is refused:
+ * the binder would never give it to this device, and it would be lost at the next recover.
+ */
+function envelopeEntry(
+  id: DeviceIdentity,
+  entries: readonly MetadataEntry[],
+  source: string | undefined,
+): { entry: MetadataEntry; rule: Rule } | undefined {
+  const entry = entries[0];
+  if (entry === undefined) return undefined;
+  const r = bind([id], entries, () => `${id.kind} (hotplug)`);
+  const bound = r.bindings[0];
+  if (bound !== undefined) return bound;
+  const why = contradiction(entryIdentity(entry), id);
+  if (why !== undefined) {
+    throw new MetadataError(
+      'METADATA_MISMATCH',
+      `${describeEntry(entry)} is not for the ${id.kind} it comes with: ${why}`,
+      {
+        source,
+      },
+    );
+  }
+  return { entry, rule: 'envelope' };
+}
+
+/**
+ * The envelope's `<metadata>` may hold our two groups only: anything else would be dropped
+ * without a word (the domain's own foreign groups are kept, but an envelope's are not merged).
+ */
+function refuseForeignMetadata(env: DomainDescriptor): void {
+  const md = env.metadataElement;
+  if (md === undefined) return;
+  for (const el of childElements(md)) {
+    const ns = el.namespaceURI ?? null;
+    if (
+      (ns === NS['ovirt-vm'] && localNameOf(el) === 'vm') ||
+      (ns === NS['ovirt-instance'] && localNameOf(el) === 'instance')
+    )
+      continue;
+    throw new MetadataError(
+      'METADATA_SHAPE',
+      `the hotplug envelope's <metadata> holds <${el.nodeName}> in namespace ${ns ?? '(none)'}: only the ovirt-vm group (${NS['ovirt-vm']}) and the ovirt-instance group (${NS['ovirt-instance']}) are read`,
+      { source: env.source, ...positionOf(el) },
+    );
+  }
 }

@@ -1,12 +1,14 @@
 /**
  * The domain's metadata as binder entries: the descriptor group (read and written) and the
- * xmlpickle `instance` group's `devices` list (input only: never rewritten).
+ * xmlpickle `instance` group's `devices` list (input only: never rewritten). Read leniently, a value
+ * that cannot be read is kept as written (UnreadableValue) and reported where it is: on its entry,
+ * or at the VM level.
  */
 import type { MetadataEntry } from '../binding/entry.js';
 import { MetadataError } from '../errors.js';
 import { Descriptor } from '../metadata/descriptor.js';
 import type { Dict } from '../metadata/value.js';
-import { hasKey, isDict } from '../metadata/value.js';
+import { freezeValue, hasKey, isDict } from '../metadata/value.js';
 import { decodeXmlpickle } from '../metadata/xmlpickle.js';
 import type { Document, Element } from '../xml/dom.js';
 import { positionOf } from '../xml/dom.js';
@@ -21,9 +23,35 @@ export interface DescriptorStore {
   writeInto(doc: Document): void;
 }
 
-export function loadDescriptorStore(group: Element | undefined, source?: string): DescriptorStore {
-  const descriptor = group === undefined ? new Descriptor() : Descriptor.fromNode(group, { source });
-  return new DescriptorEntries(descriptor);
+/** The values lenient reading kept unread, as the errors strict reading throws, by where they are. */
+export interface ReadProblems {
+  /** Those in a device entry, by entry. */
+  readonly entries: ReadonlyMap<MetadataEntry, readonly MetadataError[]>;
+  /** Those outside the device entries: VM-level values and `custom` (xmlpickle: outside `devices`). */
+  readonly vm: readonly MetadataError[];
+}
+
+/** How to read: strictly (a value that cannot be read is an error), or leniently. */
+export interface ReadOptions {
+  source?: string;
+  lenient?: boolean;
+}
+
+export function loadDescriptorStore(
+  group: Element | undefined,
+  options: ReadOptions = {},
+): { store: DescriptorStore; problems: ReadProblems } {
+  const byIndex = new Map<number | undefined, MetadataError[]>();
+  const descriptor =
+    group === undefined
+      ? new Descriptor()
+      : Descriptor.fromNode(group, {
+          source: options.source,
+          onUnreadable:
+            options.lenient === true ? (problem, entry) => addTo(byIndex, entry, problem) : undefined,
+        });
+  const store = new DescriptorEntries(descriptor);
+  return { store, problems: readProblems(byIndex, store.entries) };
 }
 
 class DescriptorEntries implements DescriptorStore {
@@ -64,11 +92,25 @@ class DescriptorEntries implements DescriptorStore {
   }
 }
 
-/** The dicts of the xmlpickle instance's `devices` list, as entries (none without the group). */
-export function loadXmlpickleEntries(group: Element | undefined, source?: string): MetadataEntry[] {
-  if (group === undefined) return [];
-  const value = decodeXmlpickle(group, { source });
-  if (!isDict(value) || !hasKey(value, 'devices')) return [];
+/**
+ * The dicts of the xmlpickle instance's `devices` list, as entries (none without the group). The
+ * values are read-only: the group is never rewritten, so an edit in place would be lost.
+ */
+export function loadXmlpickleEntries(
+  group: Element | undefined,
+  options: ReadOptions = {},
+): { entries: MetadataEntry[]; problems: ReadProblems } {
+  const { source } = options;
+  const unread: MetadataError[] = [];
+  const none = { entries: [], problems: { entries: new Map(), vm: unread } };
+  if (group === undefined) return none;
+  const value = freezeValue(
+    decodeXmlpickle(group, {
+      source,
+      onUnreadable: options.lenient === true ? (problem) => unread.push(problem) : undefined,
+    }),
+  );
+  if (!isDict(value) || !hasKey(value, 'devices')) return none;
   const devices = value['devices'];
   if (!Array.isArray(devices)) {
     throw new MetadataError('METADATA_SHAPE', 'the instance\'s "devices" is not a list', {
@@ -77,7 +119,7 @@ export function loadXmlpickleEntries(group: Element | undefined, source?: string
       ...positionOf(group),
     });
   }
-  return devices.map((d, index) => {
+  const entries = devices.map((d, index): MetadataEntry => {
     if (!isDict(d)) {
       throw new MetadataError('METADATA_SHAPE', 'a device of the instance is not a dict', {
         source,
@@ -87,4 +129,36 @@ export function loadXmlpickleEntries(group: Element | undefined, source?: string
     }
     return { layout: 'xmlpickle', index, data: d };
   });
+  const byIndex = new Map<number | undefined, MetadataError[]>();
+  for (const problem of unread) addTo(byIndex, deviceIndexOf(problem.path), problem);
+  return { entries, problems: readProblems(byIndex, entries) };
+}
+
+/** The index of the `devices` item a value path of the instance is in (`devices[2].path`: 2). */
+function deviceIndexOf(path: string | undefined): number | undefined {
+  const m = /^devices\[(\d+)\]/.exec(path ?? '');
+  return m === null ? undefined : Number(m[1]);
+}
+
+function addTo(
+  byIndex: Map<number | undefined, MetadataError[]>,
+  index: number | undefined,
+  p: MetadataError,
+): void {
+  const list = byIndex.get(index);
+  if (list === undefined) byIndex.set(index, [p]);
+  else list.push(p);
+}
+
+/** Problems by entry index as problems by entry (undefined: the VM level). */
+function readProblems(
+  byIndex: ReadonlyMap<number | undefined, MetadataError[]>,
+  entries: readonly MetadataEntry[],
+): ReadProblems {
+  const byEntry = new Map<MetadataEntry, MetadataError[]>();
+  for (const [index, list] of byIndex) {
+    const entry = index === undefined ? undefined : entries[index];
+    if (entry !== undefined) byEntry.set(entry, list);
+  }
+  return { entries: byEntry, vm: byIndex.get(undefined) ?? [] };
 }

@@ -2,7 +2,9 @@
  * Reading the `ovirt-vm` group (see descriptor-layout.ts for the grammar). Unlike Vdsm: an empty
  * typed leaf, a bad int/float/bool text, an unknown type hint and a `file` without `path` are errors
  * with the value path and line:column; a duplicate key is an error (Vdsm kept the last one);
- * nested elements no rule knows are kept as RawXml, not dropped.
+ * nested elements no rule knows are kept as RawXml, not dropped. Leniently (`onUnreadable`), a bad
+ * typed leaf is kept as an UnreadableValue and reported instead: one bad value must not make a
+ * whole VM unreadable.
  */
 import { MetadataError, XmlLimitError } from '../errors.js';
 import type { Document, Element, Node } from '../xml/dom.js';
@@ -33,6 +35,7 @@ import {
   parseFloatText,
   parseIntText,
   RawXml,
+  UnreadableValue,
 } from './value.js';
 
 /** A device entry's identifying attributes: ordered, prototype-free. */
@@ -47,6 +50,13 @@ export interface DecodedGroup {
 export interface DescriptorDecodeOptions {
   /** Name of the input, carried by every error. */
   source?: string;
+  /**
+   * Lenient decoding: a typed leaf that cannot be read (bad or empty text, unknown type hint) is
+   * kept as an UnreadableValue and reported here, with the error strict decoding throws and the
+   * index of the device entry it is in (undefined: a VM-level value or `custom`). Errors of
+   * structure still throw.
+   */
+  onUnreadable?: (problem: MetadataError, entry: number | undefined) => void;
 }
 
 /**
@@ -80,11 +90,17 @@ export function findGroup(
 
 /** Decodes a group element (namespaced or bare). */
 export function decodeGroup(group: Element, options: DescriptorDecodeOptions = {}): DecodedGroup {
-  return new Decoder(options.source).group(group);
+  return new Decoder(options.source, options.onUnreadable).group(group);
 }
 
 class Decoder {
-  constructor(private readonly source: string | undefined) {}
+  /** The device entry being read; undefined for the VM level. */
+  private entryIndex: number | undefined;
+
+  constructor(
+    private readonly source: string | undefined,
+    private readonly onUnreadable: DescriptorDecodeOptions['onUnreadable'],
+  ) {}
 
   private fail(code: 'METADATA_VALUE' | 'METADATA_SHAPE', detail: string, node: Node, path?: string): never {
     throw new MetadataError(code, detail, { source: this.source, path, ...positionOf(node) });
@@ -102,7 +118,9 @@ class Decoder {
     for (const child of childElements(group)) {
       const key = keyOfElement(child);
       if (key === 'device') {
+        this.entryIndex = entries.length;
         entries.push(this.entry(child, indexPath('devices', entries.length)));
+        this.entryIndex = undefined;
       } else if (key === 'custom') {
         if (custom !== undefined) this.fail('METADATA_SHAPE', 'a second <custom> block', child, 'custom');
         if (!fitsContainer(child)) {
@@ -213,18 +231,25 @@ class Decoder {
     const text = textOf(el);
     if (type === undefined || type === 'str') return text;
     if (type !== 'int' && type !== 'float' && type !== 'bool') {
-      this.fail('METADATA_VALUE', `unknown type hint type="${type}"`, el, keyPath(base, key));
+      return this.unreadable(el, base, key, `unknown type hint type="${type}"`);
     }
-    if (text === '') this.fail('METADATA_VALUE', `empty leaf with type="${type}"`, el, keyPath(base, key));
+    if (text === '') return this.unreadable(el, base, key, `empty leaf with type="${type}"`);
     const value =
       type === 'int'
         ? parseIntText(text)
         : type === 'bool'
           ? parseBoolText(text)
           : floatOf(parseFloatText(text));
-    if (value === undefined)
-      this.fail('METADATA_VALUE', `${JSON.stringify(text)} is not a valid ${type}`, el, keyPath(base, key));
-    return value;
+    return value ?? this.unreadable(el, base, key, `${JSON.stringify(text)} is not a valid ${type}`);
+  }
+
+  /** A typed leaf that cannot be read: an error, or leniently a value kept as written. */
+  private unreadable(el: Element, base: string, key: string, reason: string): UnreadableValue {
+    const path = keyPath(base, key);
+    if (this.onUnreadable === undefined) this.fail('METADATA_VALUE', reason, el, path);
+    const at = { source: this.source, path, ...positionOf(el) };
+    this.onUnreadable(new MetadataError('METADATA_VALUE', reason, at), this.entryIndex);
+    return new UnreadableValue(textOf(el), getAttr(el, 'type') ?? '', reason, at);
   }
 
   /** Nested sub-keys (diskReplicate in diskReplicate...) recurse: bound it whatever the parser allowed. */

@@ -5,6 +5,7 @@
  *
  * Unlike Vdsm, empty sub-keys are written (`<address/>` reads back as `{}`: absent and empty stay
  * apart), and what the layout cannot hold is an error naming its value path, never a silent drop.
+ * A leaf lenient decoding could not read (UnreadableValue) is written with its text and type hint.
  */
 import { MetadataError } from '../errors.js';
 import type { Document, Element } from '../xml/dom.js';
@@ -28,6 +29,7 @@ import {
   Float,
   RawXml,
   Tuple,
+  UnreadableValue,
   dictEntries,
   dictKeys,
   formatFloat,
@@ -238,7 +240,11 @@ class Encoder {
     if (typeof v === 'string') return this.textElement(key, v, path);
     let type: string;
     let text: string;
-    if (typeof v === 'boolean') {
+    if (v instanceof UnreadableValue) {
+      // Written back as it was read.
+      type = this.text(v.type, path);
+      text = v.text;
+    } else if (typeof v === 'boolean') {
       type = 'bool';
       text = v ? 'True' : 'False';
     } else if (typeof v === 'bigint') {

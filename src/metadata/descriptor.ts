@@ -5,7 +5,7 @@
  * - lookups never create entries, more than one match is an error listing them, and entries are
  *   set, replaced and removed explicitly;
  * - nested data no rule knows is kept (RawXml) and written back unchanged; bad leaves are errors
- *   with a value path and line:column;
+ *   with a value path and line:column (read leniently, `onUnreadable`: kept as written, reported);
  * - writing replaces only this group inside `<metadata>`; every other child stays as it was. The
  *   group itself is ours and written afresh: comments inside it are not kept.
  * The grammar is in descriptor-layout.ts, reading in descriptor-decode.ts, writing in

@@ -2,6 +2,7 @@
  * Typed JSON: the value model as JSON, lossless. JSON scalars where that is lossless; otherwise
  * `{"$float": 4}` (integral float), `{"$float": "nan"|"inf"|"-inf"|"-0.0"}`, `{"$int": "123..."}`
  * (beyond 2^53), `{"$tuple": [..]}`, `{"$set": [..]}`, `{"$xml": "<...>"}` (a kept element),
+ * `{"$unreadable": {"type": "int", "text": "abc"}}` (a leaf lenient decoding kept as written),
  * `{"$dict": {..}}` for a dict that has a key starting with `$`, and `{"$dict": [[key, value], ..]}`
  * for a dict whose order a JSON object would change: objects (`JSON.parse`'s included) list
  * integer-like keys first, so `{"b": 1, "2": 2}` is written `{"$dict": [["b", 1], ["2", 2]]}`.
@@ -25,6 +26,7 @@ import {
   objectKeepsOrder,
   RawXml,
   Tuple,
+  UnreadableValue,
 } from './value.js';
 
 export type TypedJson = null | boolean | number | string | TypedJson[] | { [key: string]: TypedJson };
@@ -50,6 +52,7 @@ function toJson(v: unknown, path: string, open: Set<object>): TypedJson {
   if (typeof v === 'bigint') return { $int: v.toString() };
   if (v instanceof Float) return v.toJSON() as TypedJson;
   if (v instanceof RawXml) return { $xml: v.xml };
+  if (v instanceof UnreadableValue) return v.toJSON() as TypedJson;
   if (typeof v !== 'object' || v === null || !(Array.isArray(v) || v instanceof Set || isDict(v))) {
     return fail(path, `${describe(v)} is not a metadata value`);
   }
@@ -87,7 +90,7 @@ function describe(v: unknown): string {
 }
 
 const FLOAT_WORDS: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity, '-0.0': -0 };
-const TAGS = new Set(['$float', '$int', '$tuple', '$set', '$xml', '$dict']);
+const TAGS = new Set(['$float', '$int', '$tuple', '$set', '$xml', '$unreadable', '$dict']);
 
 /** Decodes typed JSON (as parsed by JSON.parse) into the value model. */
 export function fromTypedJson(j: unknown, path = ''): Value {
@@ -138,6 +141,15 @@ export function fromTypedJson(j: unknown, path = ''): Value {
           ReturnType<typeof parseXml>['documentElement']
         >,
       );
+    case '$unreadable': {
+      const u = (typeof inner === 'object' && inner !== null ? inner : {}) as Record<string, unknown>;
+      const { type, text } = u;
+      if (typeof type !== 'string' || typeof text !== 'string' || Object.keys(u).length !== 2)
+        return fail(path, '$unreadable takes {"type": "...", "text": "..."}');
+      return new UnreadableValue(text, type, `${JSON.stringify(text)} was kept unread as type="${type}"`, {
+        path: displayPath(path),
+      });
+    }
     default:
       if (Array.isArray(inner)) return pairsDict(inner, path);
       if (typeof inner !== 'object' || inner === null)

@@ -10,14 +10,17 @@
  * - `dict` → a prototype-free object ({@link Dict}) whose key order is the document's, kept
  *   explicitly (plain objects would move integer-like keys first).
  * Descriptor entries may also hold {@link RawXml}: a nested element no sub-key rule knows, kept
- * verbatim.
+ * verbatim. Lenient decoding keeps a leaf it cannot read as an {@link UnreadableValue}.
  */
+import type { ErrorLocation } from '../errors.js';
 import type { Element } from '../xml/dom.js';
 import { serialize } from '../xml/dom.js';
 
 /** A Python float that a JS number would not keep apart from an int: `4.0`, `-0.0`, `nan`, `inf`. */
 export class Float {
-  constructor(readonly value: number) {}
+  constructor(readonly value: number) {
+    Object.freeze(this);
+  }
   valueOf(): number {
     return this.value;
   }
@@ -58,7 +61,32 @@ export class RawXml {
   }
 }
 
-export type Scalar = string | number | boolean | bigint | Float;
+/**
+ * A typed leaf lenient decoding could not read (`<leaseOffset type="int">abc</leaseOffset>`): kept
+ * as written, so that encoding writes the same text and type hint back, and reported. Frozen.
+ */
+export class UnreadableValue {
+  /**
+   * @param text the leaf's text, as written
+   * @param type its type hint, as written (the xmlpickle type in lower case, as that layout reads it)
+   * @param reason why it could not be read (`"abc" is not a valid int`)
+   * @param at where it was read: source, value path, line:column
+   */
+  constructor(
+    readonly text: string,
+    readonly type: string,
+    readonly reason: string,
+    readonly at: Readonly<ErrorLocation> = {},
+  ) {
+    Object.freeze(at);
+    Object.freeze(this);
+  }
+  toJSON(): unknown {
+    return { $unreadable: { type: this.type, text: this.text } };
+  }
+}
+
+export type Scalar = string | number | boolean | bigint | Float | UnreadableValue;
 export type Value = Scalar | Value[] | Tuple | Set<Value> | Dict | RawXml;
 export interface Dict {
   [key: string]: Value;
@@ -170,7 +198,8 @@ export function isScalar(v: unknown): v is Scalar {
     typeof v === 'number' ||
     typeof v === 'boolean' ||
     typeof v === 'bigint' ||
-    v instanceof Float
+    v instanceof Float ||
+    v instanceof UnreadableValue
   );
 }
 
@@ -195,6 +224,11 @@ export function valueEquals(a: Value, b: Value): boolean {
   if (a instanceof Float || b instanceof Float) {
     return a instanceof Float && b instanceof Float && Object.is(a.value, b.value);
   }
+  if (a instanceof UnreadableValue || b instanceof UnreadableValue) {
+    return (
+      a instanceof UnreadableValue && b instanceof UnreadableValue && a.text === b.text && a.type === b.type
+    );
+  }
   if (a instanceof RawXml || b instanceof RawXml) {
     return a instanceof RawXml && b instanceof RawXml && a.xml === b.xml;
   }
@@ -216,6 +250,116 @@ export function valueEquals(a: Value, b: Value): boolean {
   return (
     ka.length === kb.length && ka.every((k, i) => k === kb[i] && valueEquals(a[k] as Value, b[k] as Value))
   );
+}
+
+/** A set that refuses changes, as frozen arrays and objects do: with a TypeError. */
+class ReadOnlySet extends Set<Value> {
+  override add(v: Value): this {
+    // The Set constructor fills the set through add: refused only once frozen.
+    if (Object.isFrozen(this)) throw new TypeError('Cannot add to a read-only set');
+    return super.add(v);
+  }
+  override delete(): boolean {
+    throw new TypeError('Cannot delete from a read-only set');
+  }
+  override clear(): void {
+    throw new TypeError('Cannot clear a read-only set');
+  }
+}
+
+function readOnlySet(v: Value): Value {
+  return v instanceof Set && !(v instanceof ReadOnlySet) ? new ReadOnlySet(v) : v;
+}
+
+/** A value read-only through and through (see freezeValue). */
+export type ReadOnlyValue =
+  Scalar | RawXml | readonly ReadOnlyValue[] | ReadonlySet<ReadOnlyValue> | ReadOnlyDict;
+export interface ReadOnlyDict {
+  readonly [key: string]: ReadOnlyValue;
+}
+
+/** `T` read-only through and through, as frozenCopy and freezeValue make a value (unknown stays unknown). */
+export type ReadOnly<T> = unknown extends T
+  ? T
+  : [T] extends [Value]
+    ? [Value] extends [T]
+      ? ReadOnlyValue
+      : DeepReadOnly<T>
+    : DeepReadOnly<T>;
+
+/** ReadOnly of a type narrower than Value (a decoded dict, list, set): member by member. */
+export type DeepReadOnly<T> = T extends Scalar | RawXml
+  ? T
+  : T extends ReadonlySet<infer M>
+    ? ReadonlySet<ReadOnly<M>>
+    : T extends readonly (infer I)[]
+      ? readonly ReadOnly<I>[]
+      : { readonly [K in keyof T]: ReadOnly<T[K]> };
+
+/**
+ * Makes `v` read-only through and through, in place: arrays, tuples and dicts (their key order too)
+ * are frozen, sets replaced by read-only copies. Returns `v`, or its replacement when `v` is a set.
+ * An edit in place then throws (ES modules are strict) instead of going to an object nobody saves.
+ * A frozen container is taken as read-only through. Iterative: nesting may be deep.
+ */
+export function freezeValue(v: Value): Value {
+  const top = readOnlySet(v);
+  const todo: unknown[] = [top];
+  while (todo.length > 0) {
+    const x = todo.pop();
+    if (typeof x !== 'object' || x === null || x instanceof RawXml || Object.isFrozen(x)) continue;
+    if (x instanceof Set) {
+      for (const m of x) todo.push(m);
+    } else if (Array.isArray(x)) {
+      for (let i = 0; i < x.length; i++) todo.push((x[i] = readOnlySet(x[i] as Value)));
+    } else if (isDict(x)) {
+      for (const k of Object.keys(x)) todo.push((x[k] = readOnlySet(x[k] as Value)));
+      const order = (x as Ordered)[KEY_ORDER];
+      if (order !== undefined) Object.freeze(order);
+    }
+    Object.freeze(x);
+  }
+  return top;
+}
+
+/**
+ * A read-only copy of `v` (see freezeValue): new containers, the same scalars. What a reader may
+ * hold without being able to change `v`, or to believe it did.
+ */
+export function frozenCopy<T>(v: T): T {
+  if (typeof v !== 'object' || v === null) return v;
+  let copy: unknown;
+  if (Array.isArray(v)) {
+    const items = v.map((x: unknown) => frozenCopy(x) as Value);
+    copy = v instanceof Tuple ? Tuple.of_(items) : items;
+  } else if (v instanceof Set) {
+    copy = new Set([...v].map((x: unknown) => frozenCopy(x) as Value));
+  } else if (isDict(v)) {
+    copy = dict(dictEntries(v).map(([k, x]) => [k, frozenCopy(x)] as const));
+  } else {
+    return v;
+  }
+  return freezeValue(copy as Value) as T;
+}
+
+/** The first unreadable value in `v` (a depth-first walk) and its path from `base`; undefined when none. */
+export function findUnreadable(v: Value, base = ''): { value: UnreadableValue; path: string } | undefined {
+  if (typeof v !== 'object') return undefined;
+  const todo: [unknown, string][] = [[v, base]];
+  const seen = new Set<object>();
+  while (todo.length > 0) {
+    const [x, path] = todo.pop() as [unknown, string];
+    if (x instanceof UnreadableValue) return { value: x, path };
+    if (typeof x !== 'object' || x === null || seen.has(x)) continue;
+    seen.add(x);
+    const children: [unknown, string][] = [];
+    if (Array.isArray(x) || x instanceof Set)
+      [...x].forEach((c, i) => children.push([c, indexPath(path, i)]));
+    else if (isDict(x)) for (const [k, c] of dictEntries(x)) children.push([c, keyPath(path, k)]);
+    // Reversed onto the stack: the first child is looked at first.
+    for (let i = children.length - 1; i >= 0; i--) todo.push(children[i] as [unknown, string]);
+  }
+  return undefined;
 }
 
 /** Python's `repr(float)`: `4.0`, `0.0001`, `1e-05`, `1e+16`, `nan`, `inf`, `-0.0`. */

@@ -2,13 +2,36 @@
  * A device's bound metadata, decoded lazily: a key is decoded through the class's codec the first
  * time the device asks for it; keys nobody asks for (and keys no class knows) stay as they came and
  * are written back unchanged.
+ *
+ * What `get` returns can never be edited in vain: a value the class decodes is a read-only copy (an
+ * edit in place throws), any other value is the stored one itself (an edit in place is saved). What
+ * `set` stores for a key the class knows must decode, or nothing is stored.
  */
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { ConfError, MetadataError } from '../errors.js';
 import type { MetaSchema, MetaTypeOf } from './schema.js';
 import { reportErrors } from './schema.js';
-import type { Dict, Value } from './value.js';
-import { dict, dictDelete, dictEntries, dictKeys, dictSet, hasKey } from './value.js';
+import type { Dict, ReadOnly, Value } from './value.js';
+import {
+  dict,
+  dictDelete,
+  dictEntries,
+  dictKeys,
+  dictSet,
+  findUnreadable,
+  frozenCopy,
+  hasKey,
+  keyPath,
+} from './value.js';
+
+/** What a key holds: its decoded type for a key of the schema, any value for another key. */
+export type MetaValueOf<S extends MetaSchema, K extends string> = K extends keyof S
+  ? MetaTypeOf<S, K>
+  : Value;
+/** What get() gives for a key: a read-only decoded value for a key of the schema, the stored value for another. */
+export type MetaGot<S extends MetaSchema, K extends string> = K extends keyof S
+  ? ReadOnly<MetaTypeOf<S, K>>
+  : Value;
 
 export class DeviceMeta<S extends MetaSchema = MetaSchema> {
   private readonly data: Dict;
@@ -41,24 +64,40 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
     return dictKeys(this.data);
   }
 
-  /** The decoded value of `key`, or undefined when absent. A wrongly typed value is an error. */
-  get<K extends keyof S & string>(key: K): MetaTypeOf<S, K> | undefined {
+  /**
+   * The value of `key`, or undefined when absent: decoded by the class's codec (a read-only copy)
+   * for a key of its schema, the stored value itself for any other key. A wrongly typed value, or
+   * one that could not be read from the document (kept as written), is a METADATA_VALUE error
+   * naming the device and the value's path.
+   */
+  get<K extends string>(key: K): MetaGot<S, K> | undefined {
     if (!hasKey(this.data, key)) return undefined;
-    if (this.cache?.has(key) === true) return this.cache.get(key) as MetaTypeOf<S, K>;
-    const raw = this.data[key];
-    const codec = this.schema[key];
-    if (codec === undefined) return raw as MetaTypeOf<S, K>;
+    if (this.cache?.has(key) === true) return this.cache.get(key) as MetaGot<S, K>;
+    const raw = this.data[key] as Value;
+    const unreadable = findUnreadable(raw, keyPath('', key));
+    if (unreadable !== undefined) {
+      const { value, path } = unreadable;
+      throw new MetadataError('METADATA_VALUE', `${this.owner}: ${value.reason}`, {
+        source: value.at.source,
+        path,
+        line: value.at.line,
+        column: value.at.column,
+      });
+    }
+    const codec = Object.prototype.hasOwnProperty.call(this.schema, key) ? this.schema[key] : undefined;
+    if (codec === undefined) return raw as MetaGot<S, K>;
     const r = codec.decode(raw);
     if (isLeft(r)) {
       // The report names each bad value's path from the key (`volumeChain[1].leaseOffset`).
       throw new MetadataError('METADATA_VALUE', `${this.owner}: ${reportErrors(r.left, key).join('; ')}`);
     }
-    (this.cache ??= new Map()).set(key, r.right);
-    return r.right as MetaTypeOf<S, K>;
+    const value: unknown = frozenCopy(r.right);
+    (this.cache ??= new Map()).set(key, value);
+    return value as MetaGot<S, K>;
   }
 
   /** Like get, but a missing key is a CONF_MISSING_KEY error naming the device and the key. */
-  require<K extends keyof S & string>(key: K): MetaTypeOf<S, K> {
+  require<K extends string>(key: K): MetaGot<S, K> {
     const v = this.get(key);
     if (v === undefined)
       throw new ConfError('CONF_MISSING_KEY', `${this.owner}: metadata key "${key}" is missing`, {
@@ -72,9 +111,24 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
     return hasKey(this.data, key) ? this.data[key] : undefined;
   }
 
-  set(key: string, value: Value): void {
+  /**
+   * Stores `value` under `key` (a new key goes last, an existing one keeps its place). For a key of
+   * the class's schema the value must be of its type: one that does not decode is a METADATA_VALUE
+   * error naming the device and the key, and nothing is stored.
+   */
+  set<K extends string>(key: K, value: MetaValueOf<S, K>): void {
+    const codec = Object.prototype.hasOwnProperty.call(this.schema, key) ? this.schema[key] : undefined;
+    if (codec !== undefined) {
+      const r = codec.decode(value);
+      if (isLeft(r)) {
+        throw new MetadataError(
+          'METADATA_VALUE',
+          `${this.owner}: cannot set ${reportErrors(r.left, key).join('; ')}`,
+        );
+      }
+    }
     this.cache?.delete(key);
-    dictSet(this.data, key, value);
+    dictSet(this.data, key, value as Value);
   }
 
   delete(key: string): void {
@@ -96,3 +150,10 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
     return dictKeys(this.data).length;
   }
 }
+
+/**
+ * The metadata view of a device of any class, as the Device base holds it: every class's typed view
+ * is one. Typed per key only through the class (`declare readonly meta: DeviceMeta<typeof schema>`).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyDeviceMeta = DeviceMeta<any>;

@@ -18,7 +18,8 @@
  * and its line:column, never a silent default (a missing `key`/`index`/`type`, an unknown type, bad
  * int/float/bool text, indexes other than 0..n-1 in order, duplicate dict keys or set members,
  * unhashable set members, elements other than `<item>` or text inside containers, elements inside
- * scalars). Output is deterministic: dict keys in dict order, set members sorted by type, then text.
+ * scalars); read leniently (`onUnreadable`), an int/float/bool whose text cannot be read is kept as
+ * written and reported instead. Output is deterministic: dict keys in dict order, set members sorted by type, then text.
  * Decoding and encoding walk the tree with explicit stacks, so nesting depth is bounded only by the
  * parser's limit, never by the call stack.
  */
@@ -53,6 +54,7 @@ import {
   parseBoolText,
   parseFloatText,
   parseIntText,
+  UnreadableValue,
 } from './value.js';
 
 export interface XmlpickleDecodeOptions {
@@ -62,6 +64,12 @@ export interface XmlpickleDecodeOptions {
   source?: string;
   /** Local name of the root element. Default: `instance`, or `pyxmlpickle` when `namespace` is null. */
   root?: string;
+  /**
+   * Lenient decoding: an int, float or bool whose text cannot be read is kept as an
+   * UnreadableValue and reported here, with the error strict decoding throws. Errors of structure
+   * still throw.
+   */
+  onUnreadable?: (problem: MetadataError) => void;
 }
 
 export interface XmlpickleEncodeOptions {
@@ -136,6 +144,7 @@ class XmlpickleDecoder implements XmlHandler {
     private readonly ns: string | null,
     private readonly rootName: string,
     private readonly source: string | undefined,
+    private readonly onUnreadable: XmlpickleDecodeOptions['onUnreadable'],
   ) {}
 
   begin(events: XmlEventSource): void {
@@ -327,18 +336,26 @@ class XmlpickleDecoder implements XmlHandler {
       case 'float':
       case 'bool': {
         const { text, type } = f;
-        if (text === '') this.fail('METADATA_VALUE', `empty ${type}`, f.path, f.mark);
+        if (text === '') return this.unreadable(f, `empty ${type}`);
         const parsed =
           type === 'int' ? parseIntText(text) : type === 'float' ? parseFloatText(text) : parseBoolText(text);
         if (parsed === undefined) {
           const expected = type === 'bool' ? ': expected true or false (in any case)' : '';
-          this.fail('METADATA_VALUE', `bad ${type} ${JSON.stringify(text)}${expected}`, f.path, f.mark);
+          return this.unreadable(f, `bad ${type} ${JSON.stringify(text)}${expected}`);
         }
         return typeof parsed === 'number' && type === 'float' ? floatValue(parsed) : parsed;
       }
       case 'root':
         throw new Error('the root has no value of its own');
     }
+  }
+
+  /** A scalar whose text cannot be read: an error, or leniently a value kept as written. */
+  private unreadable(f: DecodeFrame, reason: string): UnreadableValue {
+    if (this.onUnreadable === undefined) this.fail('METADATA_VALUE', reason, f.path, f.mark);
+    const at = { path: displayPath(f.path), source: this.source, ...this.events.positionOf(f.mark) };
+    this.onUnreadable(new MetadataError('METADATA_VALUE', reason, at));
+    return new UnreadableValue(f.text, f.type, reason, at);
   }
 
   /** Checks an item's key or index and returns its value path. */
@@ -424,7 +441,12 @@ function isContainer(type: DecodeFrame['type']): type is ContainerType {
  */
 export function decodeXmlpickle(input: Element | string, options: XmlpickleDecodeOptions = {}): Value {
   const ns = namespaceOf(options);
-  const decoder = new XmlpickleDecoder(ns, options.root ?? defaultRoot(ns), options.source);
+  const decoder = new XmlpickleDecoder(
+    ns,
+    options.root ?? defaultRoot(ns),
+    options.source,
+    options.onUnreadable,
+  );
   if (typeof input === 'string') readXml(input, decoder, { source: options.source });
   else walkXml(input, decoder);
   if (decoder.error !== undefined) throw decoder.error;
@@ -453,6 +475,7 @@ function scalarKey(v: unknown): string | undefined {
   if (typeof v === 'bigint') return `int:${v.toString()}`;
   if (typeof v === 'number') return Number.isSafeInteger(v) ? `int:${v}` : `float:${formatFloat(v)}`;
   if (v instanceof Float) return `float:${formatFloat(v.value)}`;
+  if (v instanceof UnreadableValue) return `unreadable:${v.type}:${JSON.stringify(v.text)}`;
   return undefined;
 }
 
@@ -627,13 +650,11 @@ function encodeNode(el: Element, v: unknown, path: string, ctx: EncodeContext): 
   return { container: v, el, entries, next: 0 };
 }
 
-function encodeScalar(v: unknown, path: string): { type: XmlpickleType; text: string } | undefined {
+/** The type and text of a scalar; an unreadable value's type may be none of the layout's types. */
+function encodeScalar(v: unknown, path: string): { type: string; text: string } | undefined {
   switch (typeof v) {
-    case 'string': {
-      const at = findInvalidXmlChar(v);
-      if (at >= 0) throw encodeError(`the string holds ${codePoint(v, at)}, which XML cannot carry`, path);
-      return { type: 'str', text: v };
-    }
+    case 'string':
+      return { type: 'str', text: xmlText(v, path) };
     case 'boolean':
       return { type: 'bool', text: v ? 'True' : 'False' };
     case 'bigint':
@@ -648,8 +669,15 @@ function encodeScalar(v: unknown, path: string): { type: XmlpickleType; text: st
       }
       return { type: 'float', text: formatFloat(v) };
     default:
+      if (v instanceof UnreadableValue) return { type: xmlText(v.type, path), text: xmlText(v.text, path) };
       return v instanceof Float ? { type: 'float', text: formatFloat(v.value) } : undefined;
   }
+}
+
+function xmlText(s: string, path: string): string {
+  const at = findInvalidXmlChar(s);
+  if (at >= 0) throw encodeError(`the string holds ${codePoint(s, at)}, which XML cannot carry`, path);
+  return s;
 }
 
 function setEntries(s: Set<unknown>, path: string): Entry[] {

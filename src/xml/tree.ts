@@ -428,3 +428,24 @@ export function walkXml(root: Element, handler: XmlHandler): void {
     node = up === root ? null : up.nextSibling;
   }
 }
+
+/**
+ * Whether two elements hold the same XML, leaving out the direct children named in `skip`, white
+ * space between elements and attribute order (libvirt gives back what it was sent, re-indented and
+ * with what it assigned added). The parser's depth limit bounds the recursion.
+ */
+export function sameElementWithout(a: Element, b: Element, skip: ReadonlySet<string> = NO_NAMES): boolean {
+  if (localNameOf(a) !== localNameOf(b) || (a.namespaceURI ?? null) !== (b.namespaceURI ?? null))
+    return false;
+  const attrsA = attributesOf(a);
+  if (attrsA.length !== attributesOf(b).length) return false;
+  for (const [name, value] of attrsA) if (getAttr(b, name) !== value) return false;
+  const kids = (el: Element): Element[] => childElements(el).filter((c) => !skip.has(localNameOf(c)));
+  const ka = kids(a);
+  const kb = kids(b);
+  if (ka.length !== kb.length) return false;
+  if (ka.length === 0 && textOf(a).trim() !== textOf(b).trim()) return false;
+  return ka.every((c, i) => sameElementWithout(c, kb[i] as Element));
+}
+
+const NO_NAMES: ReadonlySet<string> = new Set();

@@ -123,12 +123,14 @@ describe('bench workloads', () => {
     const created = domain.devices.filter((dev) => domain.bindingOf(dev).rule === 'created');
     expect(created.map((dev) => dev.identity().keys.name).sort()).to.deep.equal(['hdc', 'sda', 'vda']);
     const byKey = domain.devices.filter((dev) => domain.bindingOf(dev).rule === 'key').map((dev) => dev.kind);
-    // MAC, graphics type, and the instance's controller dicts (type:index).
+    // MAC, graphics type, the instance's controller dicts (type, index), sound and video by model.
     expect(byKey.sort()).to.deep.equal([
       ...Array<string>(5).fill('controller'),
       'graphics',
       'graphics',
       'interface',
+      'sound',
+      'video',
     ]);
     expect(recover(xml).devices).to.have.length(domain.devices.length);
   });

@@ -11,9 +11,9 @@ describe('bind', () => {
   it('applies the rules in order and each device keeps the rule that decided', () => {
     const devices = [
       dev('disk', { alias: 'ua-d1', userAliasId: 'd1', keys: { name: 'vda' } }),
-      dev('interface', { alias: 'net0', keys: { mac: '52:54:00:00:00:01' } }),
+      dev('interface', { alias: 'net0', keys: { mac_address: '52:54:00:00:00:01' } }),
       dev('rng', { alias: 'rng0', address: 'slot=7,type=pci' }),
-      dev('graphics', { keys: { type: 'vnc' } }),
+      dev('graphics', { keys: { name: 'vnc' } }),
       dev('watchdog', { alias: 'watchdog0' }),
     ];
     const entries = [
@@ -48,9 +48,9 @@ describe('bind', () => {
 
   it('never binds an entry whose keys contradict the device', () => {
     const devices = [
-      dev('interface', { alias: 'net0', keys: { mac: '52:54:00:00:00:01' } }),
+      dev('interface', { alias: 'net0', keys: { mac_address: '52:54:00:00:00:01' } }),
       dev('disk', { alias: 'virtio-disk0', keys: { name: 'vda' } }),
-      dev('interface', { alias: 'ua-a', userAliasId: 'a', keys: { mac: '52:54:00:00:00:09' } }),
+      dev('interface', { alias: 'ua-a', userAliasId: 'a', keys: { mac_address: '52:54:00:00:00:09' } }),
     ];
     const entries = [
       desc(0, { mac_address: '52:54:00:00:00:02', alias: 'net0' }), // another MAC
@@ -72,8 +72,8 @@ describe('bind', () => {
 
   it('reports an entry claiming two devices, and two entries claiming one, naming the key; binds neither', () => {
     const devices = [
-      dev('interface', { keys: { mac: '52:54:00:00:00:05' } }),
-      dev('interface', { keys: { mac: '52:54:00:00:00:05' } }),
+      dev('interface', { keys: { mac_address: '52:54:00:00:00:05' } }),
+      dev('interface', { keys: { mac_address: '52:54:00:00:00:05' } }),
       dev('disk', { keys: { name: 'vda' } }),
       dev('disk', { keys: { name: 'vdb' } }),
     ];
@@ -90,7 +90,7 @@ describe('bind', () => {
       ['key', [2], [1, 2]],
     ]);
     expect(r.ambiguities[0]!.message).to.match(
-      /matches 2 devices by mac=52:54:00:00:00:05: device #0, device #1/,
+      /matches 2 devices by mac_address=52:54:00:00:00:05: device #0, device #1/,
     );
     expect(r.ambiguities[1]!.message).to.match(/2 entries claim device #2/);
     // Ambiguous entries are reported as such, not as orphans.
@@ -99,8 +99,8 @@ describe('bind', () => {
 
   it('binds a controller by type and index from an xmlpickle dict', () => {
     const devices = [
-      dev('controller', { keys: { controller: 'usb:0' } }),
-      dev('controller', { keys: { controller: 'scsi:0' } }),
+      dev('controller', { keys: { type: 'usb', index: '0' } }),
+      dev('controller', { keys: { type: 'scsi', index: '0' } }),
     ];
     const r = bind(devices, [pickle(0, { type: 'controller', device: 'scsi', index: 0 })], label);
     expect(rules(r)).to.deep.equal(['none', 'key:0']);
@@ -109,7 +109,7 @@ describe('bind', () => {
   it('tells USB companion controllers (one type and index) apart by model', () => {
     const models = ['ich9-ehci1', 'ich9-uhci1', 'ich9-uhci2', 'ich9-uhci3'];
     const devices = models.map((model) =>
-      dev('controller', { alias: 'usb', keys: { controller: 'usb:0', model } }),
+      dev('controller', { alias: 'usb', keys: { type: 'usb', index: '0', model } }),
     );
     // Engine's dicts, in another order than the XML's.
     const order = [2, 0, 3, 1];
@@ -122,7 +122,7 @@ describe('bind', () => {
     // libvirt names them all "usb": the alias alone would be ambiguous, the model still decides.
     const byAlias = bind(
       devices,
-      [desc(0, { devtype: 'controller', alias: 'usb' }, dict([['model', 'ich9-uhci2']]))],
+      [desc(0, { devtype: 'controller', alias: 'usb', model: 'ich9-uhci2' })],
       label,
     );
     expect(rules(byAlias)).to.deep.equal(['none', 'none', 'alias:0', 'none']);
@@ -168,13 +168,100 @@ describe('bind', () => {
     expect(rules(byUserAlias)).to.deep.equal(['user-alias:0']);
   });
 
+  describe('after a restart renumbered the libvirt aliases (issue 12)', () => {
+    const ps2 = (type: string, alias: string) => dev('input', { alias, keys: { type, bus: 'ps2' } });
+    const inputEntry = (i: number, type: string, bus: string, alias: string) =>
+      desc(i, { devtype: 'input', type, bus, alias, address: 'none' });
+
+    it('a PS/2 keyboard renamed input1 does not take the PS/2 mouse entry; each is found by type and bus', () => {
+      // Saved as tablet input0, mouse input1, keyboard input2; the tablet was unplugged.
+      const devices = [ps2('mouse', 'input0'), ps2('keyboard', 'input1')];
+      const entries = [
+        inputEntry(0, 'tablet', 'usb', 'input0'),
+        inputEntry(1, 'mouse', 'ps2', 'input1'),
+        inputEntry(2, 'keyboard', 'ps2', 'input2'),
+      ];
+      const r = bind(devices, entries, label);
+      expect(rules(r)).to.deep.equal(['key:1', 'key:2']);
+      expect(r.orphans.map((o) => o.index)).to.deep.equal([0]);
+      expect(r.ambiguities).to.deep.equal([]);
+    });
+
+    it('virtio consoles whose aliases shifted by one are found by their ports', () => {
+      const console = (port: number, alias: string) =>
+        dev('console', { alias, keys: { target_type: 'virtio', port: String(port) } });
+      // console1 (port 1) was unplugged: ports 2 and 3 are now console1 and console2.
+      const devices = [console(0, 'console0'), console(2, 'console1'), console(3, 'console2')];
+      const entries = [0, 1, 2, 3].map((port) =>
+        desc(port, {
+          devtype: 'console',
+          target_type: 'virtio',
+          port: String(port),
+          alias: `console${port}`,
+        }),
+      );
+      const r = bind(devices, entries, label);
+      expect(rules(r)).to.deep.equal(['alias:0', 'key:2', 'key:3']);
+      expect(r.orphans.map((o) => o.index)).to.deep.equal([1]);
+    });
+
+    it('an entry that recorded address="none" refuses a channel with an address, under any alias', () => {
+      const spiceport = dev('channel', {
+        alias: 'channel1',
+        address: 'bus=0,controller=0,port=1,type=virtio-serial',
+      });
+      // Saved from a guestfwd channel, which has no guest address, under the alias channel1.
+      const guestfwd = desc(0, { devtype: 'channel', alias: 'channel1', address: 'none' });
+      expect(rules(bind([spiceport], [guestfwd], label))).to.deep.equal(['none']);
+      // The address-less device under that alias is the one it was saved from.
+      expect(rules(bind([dev('channel', { alias: 'channel1' })], [guestfwd], label))).to.deep.equal([
+        'alias:0',
+      ]);
+    });
+
+    it('two NICs sharing a MAC are paired by the guest address each entry recorded', () => {
+      const mac = '52:54:00:00:00:07';
+      const nic = (alias: string, slot: number) =>
+        dev('interface', { alias, address: `slot=${slot},type=pci`, keys: { mac_address: mac } });
+      const slot = (n: number) =>
+        dict([
+          ['type', 'pci'],
+          ['slot', `0x0${n}`],
+        ]);
+      // net0 (slot 3) and net1 (slot 4), saved; after a restart libvirt named them the other way.
+      const devices = [nic('net1', 3), nic('net0', 4)];
+      const entries = [
+        desc(0, { mac_address: mac, alias: 'net0' }, { address: slot(3) }),
+        desc(1, { mac_address: mac, alias: 'net1' }, { address: slot(4) }),
+      ];
+      const r = bind(devices, entries, label);
+      expect(rules(r)).to.deep.equal(['address:0', 'address:1']);
+      expect(r.ambiguities).to.deep.equal([]);
+    });
+
+    it('in the key pass, an entry that recorded "none" is the NIC sharing its MAC that has no address', () => {
+      const mac = '52:54:00:00:00:07';
+      // A hot-plugged NIC with the same MAC has no entry yet; its address refuses the saved one.
+      const devices = [
+        dev('interface', { address: 'slot=4,type=pci', keys: { mac_address: mac } }),
+        dev('interface', { keys: { mac_address: mac } }),
+      ];
+      const saved = desc(0, { mac_address: mac, address: 'none' });
+      expect(rules(bind(devices, [saved], label))).to.deep.equal(['none', 'key:0']);
+      // Without the recorded "none", nothing tells them apart: reported, neither bound.
+      const bare = bind(devices, [desc(0, { mac_address: mac })], label);
+      expect(rules(bare)).to.deep.equal(['none', 'none']);
+      expect(bare.ambiguities.map((a) => a.devices)).to.deep.equal([[0, 1]]);
+    });
+  });
+
   it('binds a thousand devices by each rule, each to its own entry', () => {
     const n = 1000;
     const devices = Array.from({ length: n }, (_, i) =>
       dev('interface', {
         alias: i % 2 === 0 ? `ua-id${i}` : `net${i}`,
         userAliasId: i % 2 === 0 ? `id${i}` : undefined,
-        keys: { mac: `mac${i}` },
+        keys: { mac_address: `mac${i}` },
       }),
     );
     const entries = Array.from({ length: n }, (_, i) =>

@@ -53,6 +53,20 @@ describe('vmdevices CLI', () => {
     );
   });
 
+  it('inspect prints a VM with a value it cannot read, names the problem and exits 1', () => {
+    const device = run('inspect', fixturePath('domains/lenient/device-values.xml'));
+    expect(device.code).to.equal(1);
+    for (const kind of ['disk', 'interface', 'input', 'graphics', 'memballoon'])
+      expect(device.out).to.contain(kind);
+    expect(device.err).to.contain(
+      'problem: device #0: devices[0].volumeChain[0].leaseOffset: "abc & 1" is not a valid int',
+    );
+    const vm = run('inspect', fixturePath('domains/lenient/vm-values.xml'));
+    expect(vm.code).to.equal(1);
+    expect(vm.out).to.contain('interface');
+    expect(vm.err).to.contain('problem: launchPaused: "maybe" is not a valid bool');
+  });
+
   it('prints FILE:LINE:COL: CODE: message for a parse error, exit 1', () => {
     const r = run('inspect', fixturePath('seed/seed1-verbatim.xml'));
     expect(r.code).to.equal(1);

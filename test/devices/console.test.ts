@@ -33,8 +33,8 @@ describe('Console', () => {
       '/var/run/ovirt-vmconsole-console/ccd945c8-8069-4f31-8471-bbb58e9dd6ea.sock',
     );
     expect(c.deviceId).to.equal('5b0c4bb4-50ef-4ad4-8dc4-4d5a8e0a7f3c');
-    // No natural key: a console binds by alias, address or device id.
-    expect(c.identity().keys).to.deep.equal({});
+    // Found by its target type and port, which a restart does not renumber as it does the alias.
+    expect(c.identity().keys).to.deep.equal({ target_type: 'serial', port: '0' });
   });
 
   it('reads a tcp backend with protocol, reconnect and log', () => {

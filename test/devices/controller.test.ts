@@ -34,7 +34,7 @@ describe('Controller', () => {
       c.virtio.pagePerVq,
     ]).to.deep.equal([true, true, false, true, false]);
     expect(c.deviceId).to.equal('3a7c1f0e-5d1b-4c55-9a0e-6f0f2b8d7c41');
-    expect(c.identity().keys).to.deep.equal({ controller: 'scsi:0', model: 'virtio-scsi' });
+    expect(c.identity().keys).to.deep.equal({ type: 'scsi', index: '0', model: 'virtio-scsi' });
   });
 
   it('keeps what Vdsm dropped: ports, vectors and the USB master', () => {
@@ -99,7 +99,9 @@ describe('Controller', () => {
     expect(e.message).to.contain('"x" is not an unsigned integer');
     expect([e.line, e.column]).to.deep.equal([3, 1]);
     expect(() => bad.toJSON()).to.throw(XmlValueError, /controller\/@index/);
-    expect(() => bad.identity()).to.throw(XmlValueError);
+    expect(() => bad.fieldValues()).to.throw(XmlValueError, /controller\/@index/);
+    // Identity reads raw text and never throws: binding goes on, the bad value is reported above.
+    expect(bad.identity().keys).to.deep.equal({ type: 'scsi', index: 'x' });
 
     const driver = deviceInDomain(
       Controller,
@@ -130,8 +132,8 @@ describe('Controller', () => {
     );
     expect([empty.type, empty.model, empty.serial, empty.modelName]).to.deep.equal(['', '', '', '']);
     expect(empty.toJSON().fields).to.deep.equal({ type: '', index: 0, model: '', modelName: '', serial: '' });
-    // An empty type identifies nothing.
-    expect(empty.identity().keys).to.deep.equal({});
+    // An empty type identifies nothing: the index alone finds no controller.
+    expect([empty.identity().keys, empty.identity().lookups]).to.deep.equal([{ index: '0' }, []]);
     const absent = deviceInDomain(Controller, `<controller/>`);
     expect([absent.type, absent.index, absent.model, absent.serial, absent.masterStartport]).to.deep.equal([
       undefined,
@@ -142,7 +144,7 @@ describe('Controller', () => {
     ]);
     expect(absent.pcihole64KiB).to.equal(undefined);
     expect(absent.toJSON().fields).to.deep.equal({});
-    expect(absent.identity().keys).to.deep.equal({});
+    expect([absent.identity().keys, absent.identity().lookups]).to.deep.equal([{}, []]);
   });
 
   it('accepts types and models libvirt may add later', () => {
@@ -151,7 +153,7 @@ describe('Controller', () => {
       `<controller type='cxl' index='0' model='cxl-root'><model name='pxb-cxl'/></controller>`,
     );
     expect([c.type, c.model, c.modelName]).to.deep.equal(['cxl', 'cxl-root', 'pxb-cxl']);
-    expect(c.identity().keys).to.deep.equal({ controller: 'cxl:0', model: 'cxl-root' });
+    expect(c.identity().keys).to.deep.equal({ type: 'cxl', index: '0', model: 'cxl-root' });
   });
 
   it('adds a driver before the alias and address, changing nothing else', () => {

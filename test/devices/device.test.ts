@@ -124,30 +124,34 @@ describe('Device base (device.ts)', () => {
   });
 
   describe('identity', () => {
-    it('gives kind, alias, user alias id, the normalized address and natural keys', () => {
+    it('gives kind, alias, user alias id, the normalized address and the keys of its class', () => {
       const g = deviceInDomain(
         Generic,
         '<shmem><alias name="ua-7"/><address type="pci" slot="0x0003" bus="0x00" domain=""/></shmem>',
       );
-      expect(g.identity()).to.deep.equal({
+      expect(g.identity()).to.deep.include({
         kind: 'shmem',
         alias: 'ua-7',
         userAliasId: '7',
         address: 'bus=0,slot=3,type=pci',
         keys: {},
+        lookups: [],
       });
-      expect(deviceInDomain(Generic, '<shmem><alias name=""/></shmem>').identity()).to.deep.equal({
+      expect(deviceInDomain(Generic, '<shmem><alias name=""/></shmem>').identity()).to.deep.include({
         kind: 'shmem',
         alias: undefined,
         userAliasId: undefined,
         address: undefined,
         keys: {},
+        lookups: [],
       });
       const c = deviceInDomain(
         Controller,
         '<controller type="scsi" index="1"><alias name="scsi1"/></controller>',
       );
-      expect(c.identity().keys).to.deep.equal({ controller: 'scsi:1' });
+      expect(c.identity().keys).to.deep.equal({ type: 'scsi', index: '1' });
+      // Type and index; type alone, for a controller written without its index.
+      expect(c.identity().lookups).to.deep.equal(['type=scsi\u0000index=1', 'type=scsi']);
     });
   });
 

@@ -82,13 +82,15 @@ describe('Drive', () => {
         function: '0x0',
       });
       expect(d.backingStore).to.deep.equal([]);
-      expect(d.identity()).to.deep.equal({
+      expect(d.identity()).to.deep.include({
         kind: 'disk',
         alias: 'ua-66441539-f7ac-4946-8a25-75e422f939d4',
         userAliasId: '66441539-f7ac-4946-8a25-75e422f939d4',
         address: 'bus=0,domain=0,function=0,slot=5,type=pci',
         keys: { name: 'vda', serial: '66441539-f7ac-4946-8', path: d.sourcePath },
       });
+      // Found by each: target dev, serial, source path.
+      expect(d.identity().lookups).to.have.length(3);
     });
 
     it('a block lun: sgio, rawio, shareable, the dev as source path', () => {

@@ -44,7 +44,8 @@ describe('Graphics', () => {
     ]);
     expect(g.displayNetwork).to.equal('ovirtmgmt');
     expect(g.displayIp).to.equal('192.168.1.53');
-    expect(g.identity().keys).to.deep.equal({ type: 'vnc' });
+    // Vdsm saves a graphics device's type as its `name`.
+    expect(g.identity().keys).to.deep.equal({ name: 'vnc' });
   });
 
   it('never prints the password, only that one is set', () => {

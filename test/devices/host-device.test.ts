@@ -61,7 +61,11 @@ describe('HostDevice', () => {
         HostDevice,
         `<hostdev mode='subsystem' type='pci'><source><address type='pci' domain='0' bus='6' slot='18' function='5'/></source></hostdev>`,
       );
-      expect(hex.identity().keys).to.deep.equal({ hostSource: 'pci:bus=6,domain=0,function=5,slot=18' });
+      expect(hex.identity().keys).to.deep.equal({
+        mode: 'subsystem',
+        type: 'pci',
+        source: 'pci:bus=6,domain=0,function=5,slot=18',
+      });
       expect(dec.identity().keys).to.deep.equal(hex.identity().keys);
     });
 
@@ -83,22 +87,26 @@ describe('HostDevice', () => {
 
     it('keys an mdev by its uuid, lower-cased', () => {
       const d = withMeta('devices/hostdev/mdev-vfio-pci.xml');
-      expect(d.identity().keys).to.deep.equal({ uuid: '53764d0e-85a0-42b4-af5c-2046b460b1dc' });
+      // Written 53764D0E-...: found by the uuid alone, not by the mode and type every mdev shares.
+      expect(d.identity().keys).to.deep.equal({
+        uuid: '53764d0e-85a0-42b4-af5c-2046b460b1dc',
+        mode: 'subsystem',
+        type: 'mdev',
+      });
+      expect(d.identity().lookups).to.have.length(1);
       expect([d.model, d.display, d.ramfb]).to.deep.equal(['vfio-pci', true, false]);
       expect(d.mdevType).to.equal('nvidia-11');
       expect(d.nodedevName).to.equal(undefined);
     });
 
-    it('offers no key when the source names nothing', () => {
-      expect(
-        deviceInDomain(HostDevice, `<hostdev mode='subsystem' type='pci'/>`).identity().keys,
-      ).to.deep.equal({});
-      expect(
-        deviceInDomain(
-          HostDevice,
-          `<hostdev type='mdev'><source><address uuid=''/></source></hostdev>`,
-        ).identity().keys,
-      ).to.deep.equal({});
+    it('is found by no key when the source names nothing', () => {
+      const pci = deviceInDomain(HostDevice, `<hostdev mode='subsystem' type='pci'/>`).identity();
+      expect([pci.keys, pci.lookups]).to.deep.equal([{ mode: 'subsystem', type: 'pci' }, []]);
+      const mdev = deviceInDomain(
+        HostDevice,
+        `<hostdev type='mdev'><source><address uuid=''/></source></hostdev>`,
+      ).identity();
+      expect([mdev.keys, mdev.lookups]).to.deep.equal([{ type: 'mdev' }, []]);
     });
   });
 
@@ -143,7 +151,7 @@ describe('HostDevice', () => {
         `<hostdev mode='subsystem' type='cxl' model='vfio-cxl'><source><address id='7'/></source></hostdev>`,
       );
       expect([d.type, d.model]).to.deep.equal(['cxl', 'vfio-cxl']);
-      expect(d.identity().keys).to.deep.equal({ hostSource: 'cxl:id=7' });
+      expect(d.identity().keys).to.deep.equal({ mode: 'subsystem', type: 'cxl', source: 'cxl:id=7' });
     });
   });
 

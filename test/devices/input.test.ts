@@ -21,7 +21,7 @@ describe('Input', () => {
   it('reads type, bus and alias of the seed mouse', () => {
     const i = fromFixture('devices/input/ps2-mouse.xml');
     expect([i.type, i.bus, i.model, i.alias]).to.deep.equal(['mouse', 'ps2', undefined, 'input0']);
-    expect(i.identity().keys).to.deep.equal({});
+    expect(i.identity().keys).to.deep.equal({ type: 'mouse', bus: 'ps2' });
   });
 
   it('reads passthrough and evdev sources', () => {

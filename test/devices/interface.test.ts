@@ -55,15 +55,16 @@ describe('Interface', () => {
 
   it('offers the MAC, lower-cased, as its natural key', () => {
     const nic = fromFixture('devices/interface/bridge-ovirtmgmt.xml');
-    expect(nic.identity()).to.deep.equal({
+    expect(nic.identity()).to.deep.include({
       kind: 'interface',
       alias: 'ua-0b3fd3c5-0a0e-4bba-a6d9-2e9a8a4ad0a0',
       userAliasId: '0b3fd3c5-0a0e-4bba-a6d9-2e9a8a4ad0a0',
       address: 'bus=0,domain=0,function=0,slot=3,type=pci',
-      keys: { mac: '00:1a:4a:16:01:51' },
+      keys: { mac_address: '00:1a:4a:16:01:51' },
     });
+    expect(nic.identity().lookups).to.have.length(1);
     const empty = fromFixture('devices/interface/empty-values.xml');
-    expect(empty.identity().keys).to.deep.equal({});
+    expect([empty.identity().keys, empty.identity().lookups]).to.deep.equal([{}, []]);
   });
 
   it('keeps every metadata key on save, also those it never read', () => {

@@ -22,13 +22,16 @@ describe('Lease', () => {
   });
 
   it('offers its key to the binder', () => {
-    expect(fromFixture('devices/lease/volume-lease.xml').identity()).to.deep.equal({
+    const lease = fromFixture('devices/lease/volume-lease.xml').identity();
+    expect(lease).to.deep.include({
       kind: 'lease',
       alias: undefined,
       userAliasId: undefined,
       address: undefined,
-      keys: { leaseKey: '5c4eeed4-f2a7-490a-ab57-a0d6f3a711cc' },
+      // Vdsm saves the lease key as `name`.
+      keys: { name: '5c4eeed4-f2a7-490a-ab57-a0d6f3a711cc' },
     });
+    expect(lease.lookups).to.have.length(1);
     // An empty or missing key never matches anything.
     expect(
       deviceInDomain(Lease, `<lease><lockspace>a</lockspace><key/></lease>`).identity().keys,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import {
+  Audio,
   Balloon,
   buildDevice,
   buildDevices,
@@ -18,6 +19,8 @@ import {
   Lease,
   Memory,
   NON_DEVICE_TAGS,
+  Panic,
+  Parallel,
   Redir,
   Rng,
   Serial,
@@ -39,6 +42,7 @@ const EXPECTED: [string, unknown][] = [
   ['controller', Controller],
   ['console', Console],
   ['serial', Serial],
+  ['parallel', Parallel],
   ['channel', Channel],
   ['input', Input],
   ['sound', Sound],
@@ -47,6 +51,8 @@ const EXPECTED: [string, unknown][] = [
   ['rng', Rng],
   ['tpm', Tpm],
   ['watchdog', Watchdog],
+  ['panic', Panic],
+  ['audio', Audio],
   ['smartcard', Smartcard],
   ['redirdev', Redir],
   ['hostdev', HostDevice],
@@ -72,19 +78,7 @@ describe('registry', () => {
   });
 
   it('gives Generic to every other tag, including the names Vdsm used instead of libvirt`s', () => {
-    for (const tag of [
-      'panic',
-      'vsock',
-      'iommu',
-      'shmem',
-      'hub',
-      'parallel',
-      'redir',
-      'balloon',
-      'general',
-      'nvram',
-      'x-new',
-    ]) {
+    for (const tag of ['vsock', 'iommu', 'shmem', 'hub', 'redir', 'balloon', 'general', 'nvram', 'x-new']) {
       expect(classForTag(tag), tag).to.equal(Generic);
     }
   });
@@ -98,7 +92,7 @@ describe('registry', () => {
         <?hint keep?>
         <redirdev bus='usb' type='spicevmc'/>
         <memballoon model='virtio'/>
-        <panic model='isa'/>
+        <vsock model='virtio'/>
         <rng model='virtio'><backend model='random'/></rng>
       </devices></domain>`),
     );
@@ -106,7 +100,7 @@ describe('registry', () => {
       ['disk', 'Drive'],
       ['redirdev', 'Redir'],
       ['memballoon', 'Balloon'],
-      ['panic', 'Generic'],
+      ['vsock', 'Generic'],
       ['rng', 'Rng'],
     ]);
     expect(NON_DEVICE_TAGS.has('emulator')).to.equal(true);

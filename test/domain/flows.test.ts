@@ -243,7 +243,9 @@ describe('hotplug, unplug, refresh, save', () => {
     d.refresh(live);
     const again = d.deviceByAlias('ua-a0000000-0000-4000-8000-0000000000a2')!;
     expect(again.address?.['slot']).to.equal('0x08');
-    expect(d.bindingOf(again).rule).to.equal('user-alias');
+    // The same object, still bound as the envelope bound it (by MAC), now with libvirt's address.
+    expect(again).to.equal(nic);
+    expect(d.bindingOf(again).rule).to.equal('key');
     expect(toTypedJson(again.meta.toDict())).to.deep.include({
       network: 'ovirtmgmt',
       portMirroring: ['mirror1'],

@@ -31,3 +31,20 @@ export function expectInvalidFixture(rel: string, decode: (text: string, source:
   expect(e.source).to.equal(rel);
   expect(e.format()).to.match(new RegExp(`^${rel.replace(/[.]/g, '\\.')}:${line}:\\d+: ${e.code}: .+`));
 }
+
+/**
+ * Checks a METADATA_VALUE fixture (see expectInvalidFixture) read leniently: `lenient` reads it
+ * without throwing and reports exactly the error strict reading throws. Returns that error.
+ */
+export function expectLenientFixture(
+  rel: string,
+  strict: (text: string, source: string) => unknown,
+  lenient: (text: string, source: string) => readonly VmDevicesError[],
+): VmDevicesError {
+  const text = readFixture(rel);
+  const e = thrown(() => strict(text, rel));
+  expect(e.code).to.equal('METADATA_VALUE');
+  const where = (p: VmDevicesError): unknown[] => [p.code, p.message, p.path, p.source, p.line, p.column];
+  expect(lenient(text, rel).map(where)).to.deep.equal([where(e)]);
+  return e;
+}

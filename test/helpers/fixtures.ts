@@ -18,6 +18,21 @@ export const FIXTURES = join(ROOT, 'fixtures');
 /** The shared corpus of real libvirt domain XMLs, beside the checkout. */
 export const CORPUS = resolve(ROOT, '..', 'shared', 'corpus', 'libvirt');
 
+/**
+ * For a mocha `before` hook of tests over the shared corpus: returns when it is there. Otherwise,
+ * under CI=true, throws (those tests must run there); elsewhere prints one line saying how to
+ * enable them and skips.
+ */
+export function requireCorpus(ctx: Mocha.Context): void {
+  if (existsSync(CORPUS)) return;
+  const why = `the shared corpus is not at ${CORPUS}`;
+  if (process.env['CI'] === 'true') throw new Error(`${why}: the corpus tests must run under CI`);
+  console.log(
+    `    skipping corpus tests: ${why} (enable them by putting the shared checkout, with corpus/libvirt, at ../shared)`,
+  );
+  ctx.skip();
+}
+
 export function fixturePath(rel: string): string {
   return join(FIXTURES, rel);
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { expectInvalidFixture, thrown } from '../helpers/errors.js';
+import { expectInvalidFixture, expectLenientFixture, thrown } from '../helpers/errors.js';
 import fc from 'fast-check';
 import { basename } from 'node:path';
 import {
@@ -13,19 +13,30 @@ import {
 import { DESCRIPTOR_URI, Descriptor, DescriptorEntry } from '../../src/metadata/descriptor.js';
 import type { DescriptorJson } from '../../src/metadata/descriptor.js';
 import type { Dict, Value } from '../../src/metadata/value.js';
-import { Float, RawXml, Tuple, dict, dictSet, floatValue, intValue } from '../../src/metadata/value.js';
+import {
+  Float,
+  RawXml,
+  Tuple,
+  UnreadableValue,
+  dict,
+  dictSet,
+  floatValue,
+  intValue,
+} from '../../src/metadata/value.js';
 import type { Document, Element } from '../../src/xml/index.js';
 import {
   canonicalDiff,
   childElements,
   findInvalidXmlChar,
   firstChild,
+  getAttr,
   parseXml,
   removeNode,
   serialize,
+  textOf,
 } from '../../src/xml/index.js';
 import { expectGolden, expectJsonGolden, listFixtures, readFixture } from '../helpers/fixtures.js';
-import { assertXmlEqual } from '../helpers/xml-assert.js';
+import { assertXmlEqual, elementAt } from '../helpers/xml-assert.js';
 
 const NUM_RUNS = process.env['CI'] ? 1000 : 200;
 const VM = DESCRIPTOR_URI;
@@ -137,6 +148,73 @@ describe('Descriptor', () => {
       const name = basename(rel, '.xml');
       it(name, () => expectInvalidFixture(rel, (text, source) => Descriptor.fromXml(text, { source })));
     }
+  });
+
+  describe('lenient reading (onUnreadable)', () => {
+    /** Reads leniently: the descriptor, the problems, and the entry index each was reported with. */
+    function lenient(text: string, source: string) {
+      const problems: MetadataError[] = [];
+      const entries: (number | undefined)[] = [];
+      const descriptor = Descriptor.fromNode(parseXml(text, { source }), {
+        source,
+        onUnreadable: (p, entry) => {
+          problems.push(p);
+          entries.push(entry);
+        },
+      });
+      return { descriptor, problems, entries };
+    }
+    const leaf = (el: Element): unknown[] => [el.localName, getAttr(el, 'type'), textOf(el)];
+
+    for (const rel of listFixtures('metadata/descriptor/invalid').filter((f) =>
+      basename(f).startsWith('METADATA_VALUE--'),
+    )) {
+      it(`${basename(rel, '.xml')}: kept as written and reported, with the strict error`, () => {
+        const e = expectLenientFixture(
+          rel,
+          (text, source) => Descriptor.fromXml(text, { source }),
+          (text, source) => lenient(text, source).problems,
+        );
+        const { descriptor } = lenient(readFixture(rel), rel);
+        // Written back with its text and type hint, it is kept unread again, at the same path.
+        const written = descriptor.toXml();
+        const again = lenient(written, 'written').problems;
+        expect(again.map((p) => p.path)).to.deep.equal([e.path]);
+        expect(leaf(elementAt(parseXml(written), again[0]!))).to.deep.equal(
+          leaf(elementAt(parseXml(readFixture(rel)), e)),
+        );
+        // Typed JSON carries it too.
+        const json = JSON.parse(JSON.stringify(descriptor.toJSON())) as unknown;
+        expect(Descriptor.fromJSON(json).toXml()).to.equal(written);
+      });
+    }
+
+    it('reports the device entry a value is in, none for VM-level values and custom', () => {
+      const entriesOf = (rel: string): (number | undefined)[] => lenient(readFixture(rel), rel).entries;
+      expect(entriesOf('domains/lenient/device-values.xml')).to.deep.equal([0, 1, 2]);
+      expect(entriesOf('domains/lenient/vm-values.xml')).to.deep.equal([undefined, undefined]);
+    });
+
+    it('keeps the value as an UnreadableValue, frozen, and reads every other value', () => {
+      const { descriptor } = lenient(readFixture('domains/lenient/vm-values.xml'), 'vm-values.xml');
+      const paused = descriptor.values['launchPaused'];
+      expect(paused).to.be.instanceOf(UnreadableValue);
+      expect([(paused as UnreadableValue).text, (paused as UnreadableValue).type]).to.deep.equal([
+        'maybe',
+        'bool',
+      ]);
+      expect(Object.isFrozen(paused)).to.equal(true);
+      expect(descriptor.values['clusterVersion']).to.equal('4.7');
+      expect(descriptor.entries().map((e) => e.data['network'] ?? e.data['displayNetwork'])).to.deep.equal([
+        'ovirtmgmt',
+        'ovirtmgmt',
+      ]);
+    });
+
+    it('still throws on errors of structure', () => {
+      const rel = 'metadata/descriptor/invalid/METADATA_SHAPE--duplicate-key.xml';
+      expect(thrown(() => lenient(readFixture(rel), rel)).code).to.equal('METADATA_SHAPE');
+    });
   });
 
   describe('reading', () => {

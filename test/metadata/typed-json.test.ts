@@ -4,7 +4,15 @@ import { MetadataError, XmlParseError } from '../../src/errors.js';
 import type { TypedJson } from '../../src/metadata/typed-json.js';
 import { fromTypedJson, toTypedJson } from '../../src/metadata/typed-json.js';
 import type { Dict, Value } from '../../src/metadata/value.js';
-import { Float, RawXml, Tuple, dict, dictKeys, valueEquals } from '../../src/metadata/value.js';
+import {
+  Float,
+  RawXml,
+  Tuple,
+  UnreadableValue,
+  dict,
+  dictKeys,
+  valueEquals,
+} from '../../src/metadata/value.js';
 import { parseXml } from '../../src/xml/index.js';
 import { thrown } from '../helpers/errors.js';
 import { NUM_RUNS, valueArb } from '../helpers/value-arbitrary.js';
@@ -31,6 +39,11 @@ describe('typed JSON', () => {
       ['a negative int beyond 2^53', -(2n ** 53n), { $int: '-9007199254740992' }],
       ['a list', [1, 'a'], [1, 'a']],
       ['a tuple', Tuple.of_([80, 443]), { $tuple: [80, 443] }],
+      [
+        'a leaf kept unread',
+        new UnreadableValue('abc', 'int', '"abc" is not a valid int'),
+        { $unreadable: { type: 'int', text: 'abc' } },
+      ],
       ['a set', new Set<Value>(['a', 1]), { $set: ['a', 1] }],
       ['a dict', dict([['a', 1]]), { a: 1 }],
       ['a dict with a $ key', dict([['$float', 1]]), { $dict: { $float: 1 } }],
@@ -143,6 +156,13 @@ describe('typed JSON', () => {
       ['a $set string', { s: { $set: 'ab' } }, 's', '$set takes a list'],
       ['a set member twice', { s: { $set: [1, 'a', { $int: '1' }] } }, 's[2]', 'twice'],
       ['a $xml number', { x: { $xml: 1 } }, 'x', '$xml takes a string'],
+      ['a $unreadable without text', { u: { $unreadable: { type: 'int' } } }, 'u', '$unreadable takes'],
+      [
+        'a $unreadable with more',
+        { u: { $unreadable: { type: 'int', text: '', at: 1 } } },
+        'u',
+        '$unreadable takes',
+      ],
       ['a $dict number', { d: { $dict: 5 } }, 'd', '$dict takes an object or a list of [key, value] pairs'],
       ['a $dict pair of one', { d: { $dict: [['a']] } }, 'd[0]', 'pairs are [key, value] lists'],
       ['a $dict pair with a number key', { d: { $dict: [[1, 2]] } }, 'd[0]', 'with a string key'],

@@ -5,14 +5,18 @@ import {
   Float,
   RawXml,
   Tuple,
+  UnreadableValue,
   dict,
   dictDelete,
   dictEntries,
   dictKeys,
   dictSet,
   displayPath,
+  findUnreadable,
   floatValue,
   formatFloat,
+  freezeValue,
+  frozenCopy,
   hasKey,
   indexPath,
   intValue,
@@ -309,7 +313,8 @@ describe('value model', () => {
     });
 
     it('isScalar', () => {
-      for (const v of ['', 1, 1.5, true, 1n, new Float(4)]) expect(isScalar(v)).to.equal(true);
+      for (const v of ['', 1, 1.5, true, 1n, new Float(4), new UnreadableValue('x', 'int', 'bad')])
+        expect(isScalar(v)).to.equal(true);
       for (const v of [[], dict(), new Set(), null, undefined]) expect(isScalar(v)).to.equal(false);
     });
   });
@@ -359,6 +364,50 @@ describe('value model', () => {
       expect(valueEquals(a, b)).to.equal(true);
       expect(valueEquals(a, c)).to.equal(false);
       expect(valueEquals(a, '<x a="1"/>')).to.equal(false);
+    });
+  });
+
+  describe('values kept unread, and read-only values', () => {
+    it('an unreadable value is frozen and equals another of the same text and type', () => {
+      const v = new UnreadableValue('abc', 'int', '"abc" is not a valid int', { line: 3, column: 5 });
+      expect(Object.isFrozen(v)).to.equal(true);
+      expect(Object.isFrozen(v.at)).to.equal(true);
+      expect(valueEquals(v, new UnreadableValue('abc', 'int', 'another reason'))).to.equal(true);
+      expect(valueEquals(v, new UnreadableValue('abc', 'float', ''))).to.equal(false);
+      expect(valueEquals(v, 'abc')).to.equal(false);
+    });
+
+    it('findUnreadable gives the first one and its path', () => {
+      const bad = new UnreadableValue('x', 'bool', 'bad');
+      const v = dict([
+        ['a', [1, dict([['b', bad]])]],
+        ['c', new UnreadableValue('y', 'int', 'bad')],
+      ]);
+      expect(findUnreadable(v, 'top')).to.deep.equal({ value: bad, path: 'top.a[1].b' });
+      expect(findUnreadable(dict([['a', [1]]]))).to.equal(undefined);
+    });
+
+    it('freezeValue makes a value read-only through, in place; sets become read-only sets', () => {
+      const tuple = Tuple.of_([1]);
+      const inner = dict([['k', tuple]]);
+      const v = freezeValue(dict([['0', 'index-like key first']])) as Dict;
+      expect(() => dictSet(v, 'z', 1)).to.throw(TypeError);
+      const w = freezeValue([inner, new Set<Value>(['a'])]) as Value[];
+      expect(w[0]).to.equal(inner);
+      expect(() => tuple.push(2)).to.throw(TypeError);
+      expect(() => (w[1] as Set<Value>).add('b')).to.throw(TypeError);
+      expect(() => (w[1] as Set<Value>).clear()).to.throw(TypeError);
+      expect(valueEquals(w[1]!, new Set<Value>(['a']))).to.equal(true);
+    });
+
+    it('frozenCopy leaves the original as it is', () => {
+      const original = dict([['list', [1, dict([['a', 'b']])]]]);
+      const copy = frozenCopy(original);
+      expect(valueEquals(copy, original)).to.equal(true);
+      expect(() => (copy['list'] as Value[]).push(2)).to.throw(TypeError);
+      (original['list'] as Value[]).push(2);
+      expect(Object.isFrozen(original['list'])).to.equal(false);
+      expect((copy['list'] as Value[]).length).to.equal(2);
     });
   });
 

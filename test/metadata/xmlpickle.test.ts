@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { expectInvalidFixture, thrown } from '../helpers/errors.js';
+import { expectInvalidFixture, expectLenientFixture, thrown } from '../helpers/errors.js';
 import fc from 'fast-check';
 import { basename } from 'node:path';
 import { MetadataError, VmDevicesError, XmlLimitError, XmlParseError } from '../../src/errors.js';
@@ -262,6 +262,51 @@ describe('xmlpickle', () => {
           expect(thrown(() => decodeXmlpickle(root, { source: rel })).format(), rel).to.equal(fromText);
         }
       });
+    });
+  });
+
+  describe('lenient reading (onUnreadable)', () => {
+    function lenient(input: string | Element, source: string): { value: Value; problems: MetadataError[] } {
+      const problems: MetadataError[] = [];
+      const value = decodeXmlpickle(input, { source, onUnreadable: (p) => problems.push(p) });
+      return { value, problems };
+    }
+
+    for (const rel of listFixtures('metadata/xmlpickle/invalid').filter((f) =>
+      basename(f).startsWith('METADATA_VALUE--'),
+    )) {
+      it(`${basename(rel, '.xml')}: kept as written and reported, with the strict error, from text or element`, () => {
+        const e = expectLenientFixture(
+          rel,
+          (text, source) => decodeXmlpickle(text, { source }),
+          (text, source) => lenient(text, source).problems,
+        );
+        const text = readFixture(rel);
+        const root = parseXml(text, { source: rel }).documentElement as Element;
+        expect(lenient(root, rel).problems.map((p) => p.format())).to.deep.equal([e.format()]);
+        // Encoded again, the value is the same text and type, kept unread again at the same path.
+        const { value } = lenient(text, rel);
+        const again = lenient(encodeXmlpickleText(value), 'again');
+        expect(again.problems.map((p) => p.path)).to.deep.equal([e.path]);
+        expectValue(again.value, value);
+      });
+    }
+
+    it('keeps an unreadable set member, as a member like any other', () => {
+      const { value, problems } = lenient(
+        doc('set', '<oi:item index="0" type="int">x</oi:item><oi:item index="1" type="int">1</oi:item>'),
+        'set.xml',
+      );
+      expect(problems.map((p) => p.path)).to.deep.equal(['[0]']);
+      expect([...(value as Set<Value>)].map((m) => JSON.stringify(toTypedJson(m)))).to.deep.equal([
+        '{"$unreadable":{"type":"int","text":"x"}}',
+        '1',
+      ]);
+    });
+
+    it('still throws on errors of structure', () => {
+      const rel = 'metadata/xmlpickle/invalid/METADATA_SHAPE--unknown-type.xml';
+      expect(thrown(() => lenient(readFixture(rel), rel)).code).to.equal('METADATA_SHAPE');
     });
   });
 
