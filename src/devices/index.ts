@@ -2,6 +2,17 @@ export * from './device.js';
 export * from './field.js';
 export * from './address.js';
 export * from './registry.js';
+export {
+  IdentitySpec,
+  identifiedBy,
+  key,
+  describeLookup,
+  type KeySpec,
+  type KeyOptions,
+  type KeyValues,
+  type PartSource,
+  type HasElement,
+} from './identity.js';
 export { Part } from './part.js';
 export { Generic } from './generic.js';
 export { Audio } from './audio.js';

@@ -302,7 +302,7 @@ export class Domain {
       const rule = d?.rule ?? x?.rule;
       if (rule === undefined) return;
       slot.binding = { rule, descriptor: d?.entry, xmlpickle: x?.entry };
-      fillMeta(slot.device, [x?.entry, d?.entry]);
+      slot.device.meta.bindTo(d?.entry.data ?? dict(), x?.entry.data);
       slot.problems.push(...this.unreadIn([d?.entry, x?.entry], i));
     });
     if (!strict) this.reportUnclaimed(slots, identities, label);
@@ -447,7 +447,7 @@ export class Domain {
       const rule = de?.rule ?? xe?.rule;
       if (rule === undefined) return;
       slot.binding = { rule, descriptor: de?.entry, xmlpickle: xe?.entry };
-      fillMeta(slot.device, [xe?.entry, de?.entry]);
+      slot.device.meta.bindTo(de?.entry.data ?? dict(), xe?.entry.data);
       slot.problems.push(...this.unreadIn([de?.entry, xe?.entry]));
     });
     this.ambiguities = ambiguities;
@@ -538,7 +538,7 @@ export class Domain {
       } else if (dEntry !== undefined) stored = this.store.add(dEntry.entry.attrs ?? {}, dEntry.entry.data);
       const rule = dEntry?.rule ?? xEntry?.rule ?? (previous !== undefined ? 'key' : undefined);
       if (rule !== undefined) slot.binding = { rule, descriptor: stored, xmlpickle: undefined };
-      fillMeta(slot.device, [xEntry?.entry, stored]);
+      slot.device.meta.bindTo(stored?.data ?? dict(), xEntry?.entry.data);
     } catch (e) {
       removeIndented(element);
       this.slots = this.slots.filter((x) => x !== slot);
@@ -716,28 +716,23 @@ export class Domain {
       const positional = id.alias !== undefined && id.userAliasId === undefined;
       if (positional || (id.userAliasId === undefined && !keyed) || hasKey(data, 'address')) {
         const address = s.device.address;
-        if (address !== undefined) {
-          const recorded = dict(Object.entries(address));
-          dictSet(data, 'address', recorded);
-          s.device.meta.set('address', recorded);
-        } else if (positional) {
+        if (address !== undefined) dictSet(data, 'address', dict(Object.entries(address)));
+        else if (positional) {
           // libvirt named it without an address: it has none for good.
-          if (hasKey(data, 'address')) {
-            dictDelete(data, 'address');
-            s.device.meta.delete('address');
-          }
+          dictDelete(data, 'address');
           attrs['address'] = NO_ADDRESS;
         }
       }
-      // What is saved is what the device holds from now on (e.g. the deviceId of a ua- alias).
-      for (const [k, v] of dictEntries(data)) if (!s.device.meta.has(k)) s.device.meta.set(k, v);
       leaveToXmlpickle(data, s.binding.xmlpickle, this.dom.document);
+      // One representation: the device's metadata is the entry's data from now on (the deviceId of
+      // a ua- alias, the xmlpickle values, the address included), the same dict.
+      const own = s.device.meta.commit(data);
       if (entry !== undefined) {
-        this.store.update(entry, attrs, data);
+        this.store.update(entry, attrs, own);
         written[i] = entry;
         return;
       }
-      if (id.alias === undefined && !hasKey(data, 'address') && id.lookups.length === 0) {
+      if (id.alias === undefined && !hasKey(own, 'address') && id.lookups.length === 0) {
         problems.push({
           code: 'UNIDENTIFIABLE_DEVICE',
           message: `${s.device.kind} #${i} (${s.device.path}): nothing identifies it (no alias, guest address or key of its kind): its metadata cannot be saved`,
@@ -745,7 +740,7 @@ export class Domain {
         });
         return;
       }
-      const added = this.store.add(attrs, data);
+      const added = this.store.add(attrs, own);
       s.binding = { ...s.binding, descriptor: added };
       written[i] = added;
     });
@@ -852,15 +847,6 @@ function leaveToXmlpickle(data: Dict, xmlpickle: MetadataEntry | undefined, doc:
   for (const [k, v] of dictEntries(data)) {
     if (isScalar(v) || !hasKey(xmlpickle.data, k)) continue;
     if (valueEquals(xmlpickle.data[k] as Value, v) && !descriptorCanHold(k, v, doc)) dictDelete(data, k);
-  }
-}
-
-/** Fills a device's (empty) metadata dict from its entries, later ones winning. */
-function fillMeta(device: Device, entries: (MetadataEntry | undefined)[]): void {
-  const target = device.meta.toDict();
-  for (const e of entries) {
-    if (e === undefined) continue;
-    for (const k of dictKeys(e.data)) dictSet(target, k, e.data[k] as Value);
   }
 }
 

@@ -6,6 +6,10 @@
  * What `get` returns can never be edited in vain: a value the class decodes is a read-only copy (an
  * edit in place throws), any other value is the stored one itself (an edit in place is saved). What
  * `set` stores for a key the class knows must decode, or nothing is stored.
+ *
+ * One representation: the view's own data is the bound descriptor entry's data itself (what save
+ * writes), with the bound xmlpickle entry's values as a read-only layer beneath it (that group is
+ * input only; its values are frozen). A key of both reads from the entry.
  */
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { ConfError, MetadataError } from '../errors.js';
@@ -34,7 +38,9 @@ export type MetaGot<S extends MetaSchema, K extends string> = K extends keyof S
   : Value;
 
 export class DeviceMeta<S extends MetaSchema = MetaSchema> {
-  private readonly data: Dict;
+  private data: Dict;
+  /** The xmlpickle entry's values, beneath `data` (frozen: that group is never rewritten). */
+  private base: Dict | undefined;
   /** Decoded values by key, made on the first decode: most devices of a recovered domain never ask. */
   private cache: Map<string, unknown> | undefined;
 
@@ -56,12 +62,37 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
     return this.ownerName();
   }
 
-  has(key: string): boolean {
-    return hasKey(this.data, key);
+  /**
+   * @internal The binding: `own` is the descriptor entry's data (edited in place from now on),
+   * `base` the xmlpickle entry's, read beneath it.
+   */
+  bindTo(own: Dict, base: Dict | undefined): void {
+    this.data = own;
+    this.base = base;
+    this.cache = undefined;
   }
 
+  /**
+   * @internal save: `data` becomes the view's own data, in place (the entry keeps this object), and
+   * the live dict is returned.
+   */
+  commit(data: Dict): Dict {
+    for (const k of dictKeys(this.data)) if (!hasKey(data, k)) dictDelete(this.data, k);
+    for (const [k, v] of dictEntries(data)) dictSet(this.data, k, v);
+    this.cache = undefined;
+    return this.data;
+  }
+
+  has(key: string): boolean {
+    return hasKey(this.data, key) || (this.base !== undefined && hasKey(this.base, key));
+  }
+
+  /** Every key, in order: the xmlpickle layer's first (as Vdsm's conf had them), then the entry's own. */
   keys(): string[] {
-    return dictKeys(this.data);
+    if (this.base === undefined) return dictKeys(this.data);
+    const out = dictKeys(this.base);
+    for (const k of dictKeys(this.data)) if (!hasKey(this.base, k)) out.push(k);
+    return out;
   }
 
   /**
@@ -71,9 +102,9 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
    * naming the device and the value's path.
    */
   get<K extends string>(key: K): MetaGot<S, K> | undefined {
-    if (!hasKey(this.data, key)) return undefined;
+    const raw = this.raw(key);
+    if (raw === undefined) return undefined;
     if (this.cache?.has(key) === true) return this.cache.get(key) as MetaGot<S, K>;
-    const raw = this.data[key] as Value;
     const unreadable = findUnreadable(raw, keyPath('', key));
     if (unreadable !== undefined) {
       const { value, path } = unreadable;
@@ -106,9 +137,10 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
     return v;
   }
 
-  /** The raw (undecoded) value of any key. */
+  /** The raw (undecoded) value of any key: the entry's, else the xmlpickle layer's (frozen). */
   raw(key: string): Value | undefined {
-    return hasKey(this.data, key) ? this.data[key] : undefined;
+    if (hasKey(this.data, key)) return this.data[key];
+    return this.base !== undefined && hasKey(this.base, key) ? this.base[key] : undefined;
   }
 
   /**
@@ -131,23 +163,40 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
     dictSet(this.data, key, value as Value);
   }
 
+  /**
+   * Removes `key`. A key the xmlpickle layer holds cannot go (that group is never rewritten, and
+   * its value would be read again): a METADATA_SHAPE error, not a delete that comes undone.
+   */
   delete(key: string): void {
+    if (this.base !== undefined && hasKey(this.base, key)) {
+      throw new MetadataError(
+        'METADATA_SHAPE',
+        `${this.owner}: "${key}" comes from the xmlpickle instance group, which is never rewritten: it cannot be deleted (set another value instead)`,
+        { path: key },
+      );
+    }
     this.cache?.delete(key);
     dictDelete(this.data, key);
   }
 
-  /** The whole entry, every key kept, in order (the live dict: callers must not keep it). */
+  /**
+   * Every key and value, in order, as one read-only dict (frozen: an edit goes through `set`, or
+   * in place on a value `get` returns live).
+   */
   toDict(): Dict {
-    return this.data;
+    return Object.freeze(this.copy());
   }
 
-  /** A shallow copy of the entry, in order. */
+  /** A shallow copy of every key and value, in order. */
   copy(): Dict {
-    return dict(dictEntries(this.data));
+    if (this.base === undefined) return dict(dictEntries(this.data));
+    const out = dict(dictEntries(this.base));
+    for (const [k, v] of dictEntries(this.data)) dictSet(out, k, v);
+    return out;
   }
 
   get size(): number {
-    return dictKeys(this.data).length;
+    return this.keys().length;
   }
 }
 

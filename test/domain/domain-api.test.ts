@@ -13,6 +13,8 @@ import {
 } from '../../src/index.js';
 import type { Domain } from '../../src/index.js';
 import { appendChild, createElement, firstChild, parseXml, serialize, setAttr } from '../../src/xml/index.js';
+import type { Drive } from '../../src/devices/index.js';
+import { dict, dictSet } from '../../src/metadata/value.js';
 import { readFixture } from '../helpers/fixtures.js';
 
 const DOMAIN = 'domains/api/alias-less.xml';
@@ -40,6 +42,35 @@ function attached(domain: Domain, tag: string, alias: string, slot: string): str
   appendChild(el, address);
   return serialize(doc);
 }
+
+describe('one representation of an entry', () => {
+  it("a device's metadata is its entry's data: an edit through either handle is the one saved", () => {
+    const d = recover(readFixture(DOMAIN));
+    const nic = d.deviceByMac('52:54:00:aa:00:02')!;
+    const entry = d.bindingOf(nic).descriptor!;
+    nic.meta.set('network', 'green');
+    expect(entry.data['network']).to.equal('green');
+    dictSet(entry.data, 'mtu', 1400);
+    expect(nic.meta.raw('mtu')).to.equal(1400);
+    d.save();
+    const again = recover(d.toXml()).deviceByMac('52:54:00:aa:00:02')!;
+    expect([again.meta.raw('network'), again.meta.raw('mtu')]).to.deep.equal(['green', 1400]);
+  });
+
+  it('a new entry save makes is the device metadata dict itself, and a decoded value is read-only', () => {
+    const d = recover(readFixture(DOMAIN));
+    const disk = d.deviceByTargetDev('vda') as Drive;
+    disk.meta.set('volumeChain', [dict([['path', '/v/1']])]);
+    d.save();
+    const entry = d.bindingOf(disk).descriptor!;
+    disk.meta.set('imageID', 'img-1');
+    expect(entry.data['imageID']).to.equal('img-1');
+    const chain = disk.meta.get('volumeChain')!;
+    expect(() => {
+      (chain as { path?: string }[]).push({ path: '/v/2' });
+    }).to.throw(TypeError);
+  });
+});
 
 describe('Domain API edges', () => {
   describe('lookups', () => {

@@ -122,7 +122,8 @@ describe('DeviceMeta (view.ts)', () => {
     m.set('c', 'new');
     expect(m.keys()).to.deep.equal(['a', 'port', 'b', 'c']);
     expect(dictKeys(data)).to.deep.equal(['a', 'port', 'b', 'c']);
-    expect(m.toDict()).to.equal(data);
+    expect(m.toDict()).to.deep.equal(data);
+    expect(Object.isFrozen(m.toDict())).to.equal(true);
     expect(m.get('port')).to.equal(9);
     m.delete('port');
     expect(m.get('port')).to.equal(undefined);
@@ -130,6 +131,37 @@ describe('DeviceMeta (view.ts)', () => {
     expect(m.size).to.equal(3);
     m.delete('missing');
     expect(m.size).to.equal(3);
+  });
+
+  it('reads the xmlpickle layer beneath the entry; writes go to the entry; a layer key cannot be deleted', () => {
+    const own = dict([
+      ['port', 7],
+      ['b', 'entry'],
+    ]);
+    const base = Object.freeze(
+      dict([
+        ['a', 'pickle'],
+        ['port', 2],
+      ]),
+    );
+    const m = view(dict());
+    m.bindTo(own, base);
+    expect(m.keys()).to.deep.equal(['a', 'port', 'b']);
+    expect([m.get('a'), m.get('port'), m.raw('b'), m.size]).to.deep.equal(['pickle', 7, 'entry', 3]);
+    m.set('a', 'edited');
+    expect([own['a'], base['a']]).to.deep.equal(['edited', 'pickle']);
+    expect(() => m.delete('port')).to.throw(MetadataError, /never rewritten/);
+    expect(m.get('port')).to.equal(7);
+    m.delete('b');
+    expect(m.has('b')).to.equal(false);
+  });
+
+  it('commit() makes the given data its own in place: the entry holding the dict sees it', () => {
+    const own = dict([['old', 1]]);
+    const m = view(own);
+    expect(m.commit(dict([['new', 2]]))).to.equal(own);
+    expect(own).to.deep.equal(dict([['new', 2]]));
+    expect(m.get('old')).to.equal(undefined);
   });
 
   it('copy() is a shallow, ordered copy that later edits do not change', () => {
