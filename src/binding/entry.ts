@@ -5,7 +5,7 @@
 import { addressKey } from '../devices/address.js';
 import type { IdentitySpec, KeyValues } from '../devices/identity.js';
 import { NO_IDENTITY } from '../devices/identity.js';
-import { classForTag } from '../devices/registry.js';
+import { classForTag, kindOfName } from '../devices/registry.js';
 import type { Dict, Value } from '../metadata/value.js';
 import { hasKey, isDict } from '../metadata/value.js';
 
@@ -42,40 +42,9 @@ export interface EntryIdentity {
  */
 export const NO_ADDRESS = 'none';
 
-/** Vdsm's device class names that differ from libvirt tags. */
-const KIND_ALIASES: ReadonlyMap<string, string> = new Map([
-  ['balloon', 'memballoon'],
-  ['redir', 'redirdev'],
-  ['nic', 'interface'],
-  ['bridge', 'interface'],
-  ['drive', 'disk'],
-]);
-
-/** xmlpickle dicts without `type`: the kind follows from `device` (the sub-type). */
-const KIND_OF_DEVICE: ReadonlyMap<string, string> = new Map([
-  ['disk', 'disk'],
-  ['cdrom', 'disk'],
-  ['floppy', 'disk'],
-  ['lun', 'disk'],
-  ['vnc', 'graphics'],
-  ['spice', 'graphics'],
-  ['memballoon', 'memballoon'],
-  ['balloon', 'memballoon'],
-  ['bridge', 'interface'],
-  ['interface', 'interface'],
-  ['hostdev', 'hostdev'],
-  ['console', 'console'],
-  ['rng', 'rng'],
-  ['smartcard', 'smartcard'],
-  ['tpm', 'tpm'],
-  ['watchdog', 'watchdog'],
-  ['lease', 'lease'],
-  ['redir', 'redirdev'],
-  ['redirdev', 'redirdev'],
-]);
-
+/** The kind a descriptor's `devtype` or a conf dict's `type` names: a tag, Vdsm's name for one, or a tag no class has. */
 export function normalizeKind(kind: string): string {
-  return KIND_ALIASES.get(kind) ?? kind;
+  return kindOfName(kind) ?? kind;
 }
 
 /** The identity spec of a kind (none for an entry that names no kind). */
@@ -107,8 +76,9 @@ function xmlpickleIdentity(d: Dict): EntryIdentity {
   const type = text(get(d, 'type'));
   const device = text(get(d, 'device'));
   let kind: string | undefined;
-  if (type !== undefined) kind = KIND_OF_DEVICE.get(type) ?? normalizeKind(type);
-  else if (device !== undefined) kind = KIND_OF_DEVICE.get(device);
+  if (type !== undefined) kind = normalizeKind(type);
+  // Without `type`, `device` is a sub-type (`cdrom`, `spice`) or the kind itself.
+  else if (device !== undefined) kind = kindOfName(device);
   if (kind === undefined && text(get(d, 'macAddr')) !== undefined) kind = 'interface';
   const spec = specOf(kind);
   return identityOf(

@@ -23,6 +23,8 @@ const F = {
 /** `<memballoon>`: the memory balloon (Vdsm's `balloon`). */
 export class Balloon extends Device {
   static override readonly tag = 'memballoon';
+  static override readonly vdsmNames = ['balloon'];
+  static override readonly vdsmDevtype = 'balloon';
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({ model: '@model' }));
   static override readonly fields = F;

@@ -71,6 +71,8 @@ export interface DeviceClass<D extends Device = Device> {
   readonly nestedOrder: NestedOrder;
   readonly metaSchema: MetaSchema;
   readonly identifiedBy: IdentitySpec;
+  readonly vdsmNames: readonly string[];
+  readonly vdsmDevtype: string | undefined;
   readonly name: string;
   fromXmlTree(element: Element, meta?: Dict): D;
 }
@@ -98,6 +100,10 @@ export abstract class Device {
   static readonly metaSchema: MetaSchema = baseMetaSchema;
   /** The keys that tell a device of the kind apart (see identity.ts); none by default. */
   static readonly identifiedBy: IdentitySpec = NO_IDENTITY;
+  /** Vdsm's other names for the kind (in a descriptor's `devtype`, a conf dict's `type` or `device`). */
+  static readonly vdsmNames: readonly string[] = [];
+  /** The `devtype` save writes, where Vdsm's device class is not the tag (`balloon`). */
+  static readonly vdsmDevtype: string | undefined = undefined;
 
   /** The element the device is a view over (the live one after a refresh: see `adopt`). */
   #element: Element;

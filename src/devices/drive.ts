@@ -365,6 +365,7 @@ const AUTH_CONF = metaDict('auth', {
 
 export class Drive extends Device {
   static override readonly tag = 'disk';
+  static override readonly vdsmNames = ['drive', 'cdrom', 'floppy', 'lun'];
   /**
    * The target dev (Vdsm saves it as `name`; its conf may give it as iface + index). Serial and
    * source path find a disk but never refuse one: a snapshot changes the path.

@@ -139,6 +139,7 @@ export function stripVdsmPrefix(network: string): string {
 
 export class Graphics extends Device {
   static override readonly tag = 'graphics';
+  static override readonly vdsmNames = ['vnc', 'spice'];
   /** One graphics device per type (Vdsm saves the type as `name`). */
   static override readonly identifiedBy = identifiedBy(
     key({ name: '@type' }, { conf: (c) => ({ name: confGraphicsType(c) }) }),

@@ -233,6 +233,7 @@ const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
 
 export class Interface extends Device {
   static override readonly tag = 'interface';
+  static override readonly vdsmNames = ['nic', 'bridge'];
   /** The MAC (shared by failover pairs, where the guest address tells them apart). */
   static override readonly identifiedBy = identifiedBy(
     key(

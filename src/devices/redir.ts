@@ -17,6 +17,7 @@ const F = {
  */
 export class Redir extends ChardevBackedDevice {
   static override readonly tag = 'redirdev';
+  static override readonly vdsmNames = ['redir'];
   static override readonly identifiedBy = identifiedBy(key({ bus: '@bus', type: '@type' }));
   static override readonly fields = F;
   static override readonly childOrder = ['source', 'protocol', 'boot', 'alias', 'acpi', 'address'];

@@ -10,23 +10,31 @@ import { Balloon } from './balloon.js';
 import { Channel } from './channel.js';
 import { Console } from './console.js';
 import { Controller } from './controller.js';
+import { Crypto } from './crypto.js';
 import { Drive } from './drive.js';
 import { Filesystem } from './filesystem.js';
 import { Graphics } from './graphics.js';
 import { HostDevice } from './host-device.js';
+import { Hub } from './hub.js';
 import { Input } from './input.js';
 import { Interface } from './interface.js';
+import { Iommu } from './iommu.js';
 import { Lease } from './lease.js';
 import { Memory } from './memory.js';
+import { Nvram } from './nvram.js';
 import { Panic } from './panic.js';
 import { Parallel } from './parallel.js';
+import { Pstore } from './pstore.js';
 import { Redir } from './redir.js';
+import { Redirfilter } from './redirfilter.js';
 import { Rng } from './rng.js';
 import { Serial } from './serial.js';
+import { Shmem } from './shmem.js';
 import { Smartcard } from './smartcard.js';
 import { Sound } from './sound.js';
 import { Tpm } from './tpm.js';
 import { Video } from './video.js';
+import { Vsock } from './vsock.js';
 import { Watchdog } from './watchdog.js';
 
 /** Every class that models one libvirt device element. */
@@ -36,27 +44,50 @@ export const DEVICE_CLASSES: readonly DeviceClass[] = [
   Channel,
   Console,
   Controller,
+  Crypto,
   Drive,
   Filesystem,
   Graphics,
   HostDevice,
+  Hub,
   Input,
   Interface,
+  Iommu,
   Lease,
   Memory,
+  Nvram,
   Panic,
   Parallel,
+  Pstore,
   Redir,
+  Redirfilter,
   Rng,
   Serial,
+  Shmem,
   Smartcard,
   Sound,
   Tpm,
   Video,
+  Vsock,
   Watchdog,
 ];
 
 const BY_TAG: ReadonlyMap<string, DeviceClass> = new Map(DEVICE_CLASSES.map((c) => [c.tag, c]));
+
+/** Tag and Vdsm name (`balloon`, `nic`, `cdrom`...) → the libvirt tag of the kind. */
+const KIND_OF_NAME: ReadonlyMap<string, string> = new Map(
+  DEVICE_CLASSES.flatMap((c) => [[c.tag, c.tag] as const, ...c.vdsmNames.map((n) => [n, c.tag] as const)]),
+);
+
+/** The libvirt tag a tag or Vdsm name stands for (`balloon` → `memballoon`); undefined for a name no class has. */
+export function kindOfName(name: string): string | undefined {
+  return KIND_OF_NAME.get(name);
+}
+
+/** What save writes as an entry's `devtype`: Vdsm's device class (`balloon`), else the tag. */
+export function devtypeOf(kind: string): string {
+  return classForTag(kind).vdsmDevtype ?? kind;
+}
 
 /** The class for a device tag (`disk` → Drive), Generic when there is none. */
 export function classForTag(tag: string): DeviceClass {

@@ -10,7 +10,7 @@ import type { EntryIdentity, Layout, MetadataEntry } from '../binding/entry.js';
 import { NO_ADDRESS, describeEntry, entryIdentity } from '../binding/entry.js';
 import type { Device, DeviceIdentity } from '../devices/device.js';
 import { USER_ALIAS_PATTERN, USER_ALIAS_PREFIX } from '../devices/device.js';
-import { NON_DEVICE_TAGS, buildDevice } from '../devices/registry.js';
+import { NON_DEVICE_TAGS, buildDevice, devtypeOf } from '../devices/registry.js';
 import type { ErrorCode, VmDevicesError } from '../errors.js';
 import {
   AmbiguousBindingError,
@@ -850,11 +850,6 @@ function leaveToXmlpickle(data: Dict, xmlpickle: MetadataEntry | undefined, doc:
   }
 }
 
-/** Vdsm's device class name for a tag, as written in `devtype`. */
-function devtype(kind: string): string {
-  return kind === 'memballoon' ? 'balloon' : kind;
-}
-
 /**
  * The descriptor attributes that identify a device: its kind (`devtype`), the parts its class saves,
  * and its alias, also as `name` for the kinds whose `name` is not a part (Vdsm looks those up by
@@ -862,7 +857,7 @@ function devtype(kind: string): string {
  */
 export function saveAttrs(device: Device): Record<string, string> {
   const id = device.identity();
-  const attrs: Record<string, string> = { devtype: devtype(id.kind), ...id.spec.attributesOf(device) };
+  const attrs: Record<string, string> = { devtype: devtypeOf(id.kind), ...id.spec.attributesOf(device) };
   if (id.alias !== undefined) {
     attrs['alias'] = id.alias;
     if (!id.spec.namesAPart) attrs['name'] = id.alias;

