@@ -2,9 +2,9 @@ import type { DeviceMeta } from '../metadata/view.js';
 import { Device, baseMetaSchema } from './device.js';
 
 /**
- * Every device element without a class of its own (`vsock`, `iommu`, `shmem`, `hub`, a tag
- * libvirt adds tomorrow): its alias, guest address, boot order and the element itself. Unlike
- * Vdsm's SkipDevice, such a device is never dropped; its metadata binds by alias or address.
+ * Every device element without a class of its own (a tag libvirt adds tomorrow): its alias,
+ * guest address, boot order and the element itself. Unlike Vdsm's SkipDevice, such a device is
+ * never dropped; its metadata binds by alias or address.
  */
 export class Generic extends Device {
   static override readonly tag = '';

@@ -22,6 +22,7 @@ export { CharDevice, ChardevBackedDevice, ChardevSource } from './chardev.js';
 export type { ChardevType } from './chardev-type.js';
 export { Console } from './console.js';
 export { Controller, type ControllerType } from './controller.js';
+export { Crypto } from './crypto.js';
 export {
   Drive,
   BackingStore,
@@ -46,18 +47,25 @@ export {
   stripVdsmPrefix,
 } from './graphics.js';
 export { HostDevice, pciAddressOfNodedev } from './host-device.js';
+export { Hub } from './hub.js';
 export { Input } from './input.js';
 export { Interface, InterfaceFilterParameter, InterfaceSource, InterfaceVlanTag } from './interface.js';
+export { Iommu } from './iommu.js';
 export { Lease, type LeaseOffsetPlaceholder } from './lease.js';
 export { Memory } from './memory.js';
+export { Nvram } from './nvram.js';
 export { Panic } from './panic.js';
 export { Parallel } from './parallel.js';
+export { Pstore } from './pstore.js';
 export { Redir } from './redir.js';
+export { Redirfilter, RedirfilterUsbdev } from './redirfilter.js';
 export { Rng } from './rng.js';
 export { Serial } from './serial.js';
+export { Shmem } from './shmem.js';
 export { Smartcard } from './smartcard.js';
 export { Sound, SoundCodec } from './sound.js';
 export { Tpm } from './tpm.js';
 export { Video } from './video.js';
 export { VirtioOptions } from './virtio.js';
+export { Vsock } from './vsock.js';
 export { Watchdog } from './watchdog.js';

@@ -55,12 +55,12 @@ describe('Generic', () => {
 
   it('is what the registry gives every tag without a class', () => {
     const doc = parseXml(
-      `<domain><devices><vsock model='virtio'/><hub type='usb'/><future-thing/></devices></domain>`,
+      `<domain><devices><vsock model='virtio'/><x-vendor-hub type='usb'/><future-thing/></devices></domain>`,
     );
     const devices = buildDevices(firstChild(doc.documentElement!, 'devices')!);
     expect(devices.map((d) => [d.kind, d.className])).to.deep.equal([
-      ['vsock', 'Generic'],
-      ['hub', 'Generic'],
+      ['vsock', 'Vsock'],
+      ['x-vendor-hub', 'Generic'],
       ['future-thing', 'Generic'],
     ]);
   });

@@ -8,23 +8,31 @@ import {
   Channel,
   Console,
   Controller,
+  Crypto,
   Drive,
   Filesystem,
   Graphics,
   HostDevice,
+  Hub,
   Input,
   Interface,
+  Iommu,
   Lease,
   Memory,
+  Nvram,
   Panic,
   Parallel,
+  Pstore,
   Redir,
+  Redirfilter,
   Rng,
   Serial,
+  Shmem,
   Smartcard,
   Sound,
   Tpm,
   Video,
+  Vsock,
   Watchdog,
 } from '../../src/devices/index.js';
 import { field, readField, writeField } from '../../src/devices/field.js';
@@ -32,11 +40,13 @@ import type { HasElement } from '../../src/devices/identity.js';
 import { NO_IDENTITY, confText, identifiedBy, key } from '../../src/devices/identity.js';
 import { DEVICE_CLASSES } from '../../src/devices/registry.js';
 import { XmlValueError } from '../../src/errors.js';
+import { recover } from '../../src/index.js';
 import { dict } from '../../src/metadata/value.js';
 import { str, uint } from '../../src/xml/codecs.js';
 import { parseXml } from '../../src/xml/index.js';
 import { desc } from '../helpers/entries.js';
 import { deviceFromFixture } from '../helpers/device-fixtures.js';
+import { deviceMark, markDevices } from '../helpers/marks.js';
 
 /** An element to read parts from, as a device would hold it. */
 const holder = (xml: string): HasElement => ({ element: parseXml(xml).documentElement! });
@@ -253,6 +263,18 @@ const ROWS: Row[] = [
     foundWithout: ['index'],
   },
   {
+    cls: Crypto,
+    fixture: 'devices/crypto/builtin.xml',
+    keys: { model: 'virtio', type: 'qemu', backend: 'builtin' },
+    refuseOnly: ['backend'],
+    foundWithout: ['model', 'type'],
+    edits: [
+      ['@model', 'virtio-ccw', { model: 'virtio-ccw' }],
+      ['@type', 'vhost-user', { type: 'vhost-user' }],
+      ['backend/@model', 'lkcf', { backend: 'lkcf' }],
+    ],
+  },
+  {
     cls: Drive,
     fixture: 'devices/disk/network-rbd.xml',
     keys: { name: 'vdb', serial: '5f8a1b2c', path: 'volumes/volume-5f8a1b2c' },
@@ -299,6 +321,12 @@ const ROWS: Row[] = [
     ],
   },
   {
+    cls: Hub,
+    fixture: 'devices/hub/usb-port.xml',
+    keys: { type: 'usb' },
+    edits: [['@type', 'usb3', { type: 'usb3' }]],
+  },
+  {
     cls: Input,
     fixture: 'devices/input/ps2-mouse.xml',
     keys: { type: 'mouse', bus: 'ps2' },
@@ -329,6 +357,16 @@ const ROWS: Row[] = [
     edits: [['mac/@address', '00:1A:4A:16:01:52', { mac_address: '00:1a:4a:16:01:52' }]],
   },
   {
+    cls: Iommu,
+    fixture: 'devices/iommu/smmuv3-pci-bus.xml',
+    keys: { model: 'smmuv3', pci_bus: '1' },
+    refuseOnly: ['pci_bus'],
+    edits: [
+      ['@model', 'virtio', { model: 'virtio' }],
+      ['driver/@pciBus', '2', { pci_bus: '2' }],
+    ],
+  },
+  {
     cls: Lease,
     fixture: 'devices/lease/volume-lease.xml',
     keys: { name: '5c4eeed4-f2a7-490a-ab57-a0d6f3a711cc' },
@@ -344,6 +382,7 @@ const ROWS: Row[] = [
       ['address/@slot', '2', { slot: '2' }],
     ],
   },
+  { cls: Nvram, fixture: 'devices/nvram/spapr-vio.xml', keys: {}, edits: [] },
   {
     cls: Panic,
     fixture: 'devices/panic/isa-iobase.xml',
@@ -356,6 +395,7 @@ const ROWS: Row[] = [
     keys: { port: '1' },
     edits: [['target/@port', '0', { port: '0' }]],
   },
+  { cls: Pstore, fixture: 'devices/pstore/live-alias.xml', keys: {}, edits: [] },
   {
     cls: Redir,
     fixture: 'devices/redirdev/spicevmc-boot.xml',
@@ -365,6 +405,7 @@ const ROWS: Row[] = [
       ['@type', 'tcp', { type: 'tcp' }],
     ],
   },
+  { cls: Redirfilter, fixture: 'devices/redirfilter/any-device.xml', keys: {}, edits: [] },
   {
     cls: Rng,
     fixture: 'devices/rng/random-urandom.xml',
@@ -384,6 +425,12 @@ const ROWS: Row[] = [
       ['target/@type', 'pci-serial', { target_type: 'pci-serial' }],
       ['target/@port', '1', { port: '1' }],
     ],
+  },
+  {
+    cls: Shmem,
+    fixture: 'devices/shmem/plain-pci.xml',
+    keys: { shmem_name: 'shmem2' },
+    edits: [['@name', 'shmem3', { shmem_name: 'shmem3' }]],
   },
   {
     cls: Smartcard,
@@ -409,6 +456,7 @@ const ROWS: Row[] = [
     keys: { model: 'qxl' },
     edits: [['model/@type', 'virtio', { model: 'virtio' }]],
   },
+  { cls: Vsock, fixture: 'devices/vsock/pci-fixed-cid.xml', keys: {}, edits: [] },
   {
     cls: Watchdog,
     fixture: 'devices/watchdog/i6300esb-pci.xml',
@@ -513,5 +561,27 @@ describe('identity of every device class', () => {
     writeField(modelOnly.element, field('@index', str), undefined, []);
     expect(modelOnly.identity().keys).to.deep.equal({ model: 'ich9-uhci2' });
     expect(modelOnly.identity().lookups).to.deep.equal([]);
+  });
+
+  it('a kind libvirt allows once per domain is found by its kind alone, never by another such kind', () => {
+    expect([key({}).single, key({ model: '@model' }).single]).to.deep.equal([true, false]);
+    // The inactive config: no alias, no address; only the kind tells each device.
+    const domain = recover(`<domain type='kvm'><name>once</name><devices>
+      <vsock model='virtio'><cid auto='yes'/></vsock>
+      <pstore backend='acpi-erst'><size unit='KiB'>8</size></pstore>
+      <nvram/>
+      <redirfilter><usbdev allow='no'/></redirfilter>
+    </devices></domain>`);
+    markDevices(domain);
+    expect(domain.save()).to.deep.equal([]);
+    const again = recover(domain.toXml());
+    expect(
+      again.devices.map((d) => [d.className, d.meta.get('mark'), again.bindingOf(d).rule]),
+    ).to.deep.equal([
+      ['Vsock', deviceMark(0), 'key'],
+      ['Pstore', deviceMark(1), 'key'],
+      ['Nvram', deviceMark(2), 'key'],
+      ['Redirfilter', deviceMark(3), 'key'],
+    ]);
   });
 });
