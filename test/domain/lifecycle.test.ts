@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { Descriptor, recover } from '../../src/index.js';
 import type { Domain } from '../../src/index.js';
 import { childElements, firstChild, parseXml, serialize } from '../../src/xml/index.js';
-import { CORPUS, xmlFilesUnder } from '../helpers/fixtures.js';
+import { CORPUS, requireCorpus, xmlFilesUnder } from '../helpers/fixtures.js';
 import { deviceMark, markDevices } from '../helpers/marks.js';
 
 /** What libvirt does when the domain starts: every device without an alias gets one. */
@@ -29,7 +29,11 @@ function foundAgain(domain: Domain): string[] {
 }
 
 describe('every corpus device finds its metadata again after a restart', () => {
-  const corpus = xmlFilesUnder(CORPUS);
+  let corpus: string[] = [];
+  before(function () {
+    requireCorpus(this);
+    corpus = xmlFilesUnder(CORPUS);
+  });
 
   it('saved from live XML (libvirt named every device): by its alias or user alias; twins reported', () => {
     let devices = 0;
@@ -93,7 +97,8 @@ describe('every corpus device hot-plugs with its metadata', () => {
     "<domain type='kvm'>\n  <name>hotplug</name>\n  <uuid>0d5e7c3b-8f6a-4c1e-9b2d-3a4f5e6d7c80</uuid>\n" +
     '  <memory>1048576</memory>\n  <devices>\n    <emulator>/usr/bin/qemu-kvm</emulator>\n  </devices>\n</domain>\n';
 
-  it('binds it by its user alias, keeps it across a restart, and unplugs it with its entry', () => {
+  it('binds it by its user alias, keeps it across a restart, and unplugs it with its entry', function () {
+    requireCorpus(this);
     let plugged = 0;
     for (const f of xmlFilesUnder(CORPUS)) {
       const doc = parseXml(readFileSync(f, 'utf8'), { source: f });
