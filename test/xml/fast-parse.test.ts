@@ -14,10 +14,11 @@ import { canonicalDiff, NODE, parseXml, serialize } from '../../src/xml/index.js
 import type { Document, Element, Node } from '../../src/xml/index.js';
 import {
   CORPUS,
-  FIXTURES,
   expectGolden,
+  FIXTURES,
   listFixtures,
   readFixture,
+  requireCorpus,
   xmlFilesUnder,
 } from '../helpers/fixtures.js';
 import { wellFormedDocument } from '../helpers/xml-arbitrary.js';
@@ -206,7 +207,8 @@ describe('fast parse engine', () => {
           .filter((f) => f.endsWith('.xml'))
           .sort()
       : [];
-    it('has the corpus to compare on', () => {
+    it('has the corpus to compare on', function () {
+      requireCorpus(this);
       expect(corpus.length).to.be.greaterThan(100);
     });
     for (const f of corpus) {
@@ -338,7 +340,8 @@ describe('fast parse engine', () => {
           .sort()
           .map((f) => readFileSync(join(CORPUS, f), 'utf8'))
       : [];
-    it('garbled corpus documents: the fast engine refuses whatever xmldom refuses, else both agree', () => {
+    it('garbled corpus documents: the fast engine refuses whatever xmldom refuses, else both agree', function () {
+      requireCorpus(this);
       expect(corpusTexts.length).to.be.greaterThan(100);
       const outcomes = new Map<string, number>();
       fc.assert(
@@ -361,7 +364,8 @@ describe('fast parse engine', () => {
       expect(outcomes.get('refused')).to.be.greaterThan(numRuns / 20);
     });
 
-    it('DOM mutations act the same on both engines’ documents', () => {
+    it('DOM mutations act the same on both engines’ documents', function () {
+      requireCorpus(this);
       // The largest domain of the corpus.
       const text = readFileSync(join(CORPUS, 'pcie-expander-bus.xml'), 'utf8');
       fc.assert(
