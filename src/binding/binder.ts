@@ -44,6 +44,10 @@ export function contradiction(e: EntryIdentity, d: DeviceIdentity): string | und
   if (e.deviceId !== undefined && d.userAliasId !== undefined && e.deviceId !== d.userAliasId) {
     return `its deviceId is ${e.deviceId}, the device's user alias says ${d.userAliasId}`;
   }
+  // The id the device's other entry gives it (the xmlpickle layer binds after the descriptor's).
+  if (e.deviceId !== undefined && d.deviceId !== undefined && e.deviceId !== d.deviceId) {
+    return `its deviceId is ${e.deviceId}, the device's entry says ${d.deviceId}`;
+  }
   return d.spec.refusal(e.keys, d.keys);
 }
 

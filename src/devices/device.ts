@@ -48,6 +48,11 @@ export interface DeviceIdentity {
   /** The class's declaration, which says what refuses an entry. */
   spec: IdentitySpec;
   /**
+   * The id the device's bound descriptor entry gives it, set by the domain before it binds the
+   * xmlpickle layer: an xmlpickle entry of another id is not this device's.
+   */
+  deviceId?: string;
+  /**
    * Set by the binder's `markTwins`: another device of the kind has the same keys and guest
    * address, so that only a libvirt alias (a position) tells the two apart.
    */

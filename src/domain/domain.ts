@@ -282,10 +282,7 @@ export class Domain {
       paths ??= childElementPaths(this.devicesElement);
       return `${d.kind} #${i} (${paths.get(d.element) ?? d.path})`;
     };
-    const results = (['descriptor', 'xmlpickle'] as const).map((layout) => ({
-      layout,
-      result: bind(identities, layout === 'descriptor' ? this.store.entries : this.xmlpickle, label),
-    }));
+    const results = bindLayouts(identities, this.store.entries, this.xmlpickle, label);
     this.lastBind = { identities, results };
     this.ambiguities = results.flatMap((r) => r.result.ambiguities);
     if (strict && this.ambiguities.length > 0) {
@@ -412,13 +409,7 @@ export class Domain {
     const identities = this.slots.map((s) => s.device.identity());
     markTwins(identities);
     const label = (i: number): string => `${(this.slots[i] as Slot).device.kind} #${i}`;
-    return {
-      identities,
-      results: (['descriptor', 'xmlpickle'] as const).map((layout) => ({
-        layout,
-        result: bind(identities, this.entriesOf(layout), label),
-      })),
-    };
+    return { identities, results: bindLayouts(identities, this.store.entries, this.xmlpickle, label) };
   }
 
   /** Binds devices new to the domain (refresh) to the entries no device holds. */
@@ -434,8 +425,9 @@ export class Domain {
     const identities = fresh.map((s) => all.get(s) as DeviceIdentity);
     const label = (i: number): string =>
       `${(fresh[i] as Slot).device.kind} ${(fresh[i] as Slot).device.path}`;
-    const d = bind(identities, free('descriptor'), label);
-    const x = bind(identities, free('xmlpickle'), label);
+    const [d, x] = bindLayouts(identities, free('descriptor'), free('xmlpickle'), label).map(
+      (r) => r.result,
+    ) as [BindResult, BindResult];
     const ambiguities = [...d.ambiguities, ...x.ambiguities];
     for (const a of ambiguities) {
       for (const i of a.devices)
@@ -958,4 +950,28 @@ function refuseForeignMetadata(env: DomainDescriptor): void {
       { source: env.source, ...positionOf(el) },
     );
   }
+}
+
+/**
+ * Binds both layouts: the descriptor's entries first, then the xmlpickle's, each device carrying the
+ * deviceId its descriptor entry gives it, so that an xmlpickle entry of another device (one unplugged
+ * since: that group is never rewritten) is refused.
+ */
+function bindLayouts(
+  identities: DeviceIdentity[],
+  descriptor: readonly MetadataEntry[],
+  xmlpickle: readonly MetadataEntry[],
+  label: (i: number) => string,
+): { layout: Layout; result: BindResult }[] {
+  const d = bind(identities, descriptor, label);
+  if (xmlpickle.length > 0) {
+    d.bindings.forEach((b, i) => {
+      const id = b === undefined || !hasKey(b.entry.data, 'deviceId') ? undefined : b.entry.data['deviceId'];
+      if (typeof id === 'string' && id !== '') (identities[i] as DeviceIdentity).deviceId = id;
+    });
+  }
+  return [
+    { layout: 'descriptor', result: d },
+    { layout: 'xmlpickle', result: bind(identities, xmlpickle, label) },
+  ];
 }

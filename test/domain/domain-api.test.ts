@@ -72,6 +72,19 @@ describe('one representation of an entry', () => {
   });
 });
 
+describe('the xmlpickle group after an unplug', () => {
+  it("an unplugged device's instance entry never binds a device its own entry names otherwise", () => {
+    const d = recover(readFixture('domains/api/xmlpickle-of-unplugged.xml'));
+    const card = d.devices[0]!;
+    expect([card.deviceId, card.meta.raw('note')]).to.deep.equal([
+      '00000000-0000-4000-8000-000000000007',
+      undefined,
+    ]);
+    expect(d.bindingOf(card).xmlpickle).to.equal(undefined);
+    expect(d.orphans.map((e) => e.layout)).to.deep.equal(['xmlpickle']);
+  });
+});
+
 describe('Domain API edges', () => {
   describe('lookups', () => {
     it('refuse an absent or empty alias, id, target dev or MAC instead of returning some device', () => {
