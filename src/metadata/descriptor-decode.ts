@@ -5,6 +5,11 @@
  * nested elements no rule knows are kept as RawXml, not dropped. Leniently (`onUnreadable`), a bad
  * typed leaf is kept as an UnreadableValue and reported instead: one bad value must not make a
  * whole VM unreadable.
+ *
+ * What Vdsm reads past is read past too, where nothing is lost: an attribute the layout has no
+ * place for (`<size type="int" unit="MiB">`, `<file path="a" mode="0644">`, `<vm version="1">`)
+ * is kept beside the value (keepAttributes) and written back; items of `hosts` and `volumeChain`
+ * are read whatever their tag; a bool is also an int (`1`, `0`), as Vdsm's `tobool` reads it.
  */
 import { MetadataError, XmlLimitError } from '../errors.js';
 import type { Document, Element, Node } from '../xml/dom.js';
@@ -22,13 +27,14 @@ import {
   isOurs,
   keyOfElement,
 } from './descriptor-layout.js';
-import type { Dict, Scalar, Value } from './value.js';
+import type { Attributes, Dict, Scalar, Value } from './value.js';
 import {
   dict,
   dictSet,
   floatValue,
   hasKey,
   indexPath,
+  keepAttributes,
   keyPath,
   nullObject,
   parseBoolText,
@@ -107,12 +113,14 @@ class Decoder {
   }
 
   group(group: Element): DecodedGroup {
-    const foreign = dataAttributes(group)[0];
-    if (foreign !== undefined) {
-      this.fail('METADATA_SHAPE', `unexpected attribute ${foreign.name} on the group element`, group);
+    const own = extraAttributes(group);
+    if (own === undefined) {
+      this.fail('METADATA_SHAPE', 'a namespaced attribute on the group element is not supported', group);
     }
     if (hasText(group)) this.fail('METADATA_SHAPE', 'the group element holds text', group);
     const values = dict();
+    // The group's attributes (`version="1"`) go with the VM-level values, which are written back in it.
+    keepAttributes(values, undefined, own);
     let custom: Dict | undefined;
     const entries: DecodedGroup['entries'] = [];
     for (const child of childElements(group)) {
@@ -123,18 +131,20 @@ class Decoder {
         this.entryIndex = undefined;
       } else if (key === 'custom') {
         if (custom !== undefined) this.fail('METADATA_SHAPE', 'a second <custom> block', child, 'custom');
-        if (!fitsContainer(child)) {
+        const attrs = extraAttributes(child);
+        if (attrs === undefined || hasText(child)) {
           this.fail(
             'METADATA_SHAPE',
-            '<custom> must be a block of leaves, without attributes or text',
+            '<custom> must be a block of leaves, without text or namespaced attributes',
             child,
             'custom',
           );
         }
         custom = this.dict(child, FLAT, 'custom', 1);
+        keepAttributes(custom, undefined, attrs);
       } else {
         if (hasKey(values, key)) this.fail('METADATA_SHAPE', `duplicate key ${key}`, child, keyPath('', key));
-        dictSet(values, key, this.member(child, undefined, '', key, 1));
+        dictSet(values, key, this.member(child, undefined, values, '', key, 1));
       }
     }
     return { values, custom: custom ?? dict(), entries };
@@ -153,24 +163,38 @@ class Decoder {
       }
       attrs[name] = value;
     }
-    if (hasText(el)) this.fail('METADATA_SHAPE', 'a device element holds text', el, path);
+    // Text between a device's children is not read (as by Vdsm): no key reaches it, so no reader
+    // would miss it, and the children are written sorted, so it would have no place to go back to.
     return { attrs, data: this.dict(el, DEVICE, path, 1) };
   }
 
   /**
-   * A child of a dict container (at `key` of the dict at path `base`): a kept element, a sub-key,
-   * or a typed leaf. Its path is made only for a container or an error (most members are leaves).
+   * A child of the dict container `parent` (at `key`, the dict at path `base`): a kept element, a
+   * sub-key, or a typed leaf; a leaf's other attributes are kept in `parent`, a dict's in itself.
+   * Its path is made only for a container or an error (most members are leaves).
    */
-  private member(el: Element, shape: Shape | undefined, base: string, key: string, depth: number): Value {
+  private member(
+    el: Element,
+    shape: Shape | undefined,
+    parent: Dict,
+    base: string,
+    key: string,
+    depth: number,
+  ): Value {
     if (!isOurs(el)) return new RawXml(el);
+    const attrs = extraAttributes(el, shape === undefined ? 'type' : undefined);
+    if (attrs === undefined) return new RawXml(el);
     if (shape !== undefined) {
-      if (!fitsContainer(el)) return new RawXml(el);
+      // A list has nowhere to keep attributes.
+      if (hasText(el) || (shape.kind === 'list' && attrs.length > 0)) return new RawXml(el);
       const path = keyPath(base, key);
-      return shape.kind === 'dict'
-        ? this.dict(el, shape, path, depth + 1)
-        : this.list(el, shape, path, depth + 1);
+      if (shape.kind === 'list') return this.list(el, shape, path, depth + 1);
+      const d = this.dict(el, shape, path, depth + 1);
+      keepAttributes(d, undefined, attrs);
+      return d;
     }
-    if (hasElementChildren(el) || hasDataAttributes(el, 'type')) return new RawXml(el);
+    if (hasElementChildren(el)) return new RawXml(el);
+    keepAttributes(parent, key, attrs);
     return this.leaf(el, base, key);
   }
 
@@ -192,7 +216,7 @@ class Decoder {
       const key = keyOfElement(child);
       if (hasKey(out, key)) this.fail('METADATA_SHAPE', `duplicate key ${key}`, child, keyPath(path, key));
       const sub = isOurs(child) ? shape.subkeys.get(key) : undefined;
-      dictSet(out, key, this.member(child, sub, path, key, depth));
+      dictSet(out, key, this.member(child, sub, out, path, key, depth));
     }
     // Vdsm always gives a payload its `file` dict, possibly empty.
     if (shape.files && files === undefined) dictSet(out, 'file', dict());
@@ -202,27 +226,31 @@ class Decoder {
   private list(el: Element, shape: ListShape, path: string, depth: number): Value[] {
     this.checkDepth(el, depth, path);
     return childElements(el).map((item, i): Value => {
-      const fits = isOurs(item) && localNameOf(item) === shape.item;
       if (shape.items === 'dict') {
-        return fits && fitsContainer(item)
-          ? this.dict(item, FLAT, indexPath(path, i), depth + 1)
-          : new RawXml(item);
+        // Vdsm reads each child whatever its tag (`<hosts><host>`); it is written back as `hostInfo`.
+        const attrs = isOurs(item) && !hasText(item) ? extraAttributes(item) : undefined;
+        if (attrs === undefined) return new RawXml(item);
+        const d = this.dict(item, FLAT, indexPath(path, i), depth + 1);
+        keepAttributes(d, undefined, attrs);
+        return d;
       }
+      const fits = isOurs(item) && localNameOf(item) === shape.item;
       return fits && !hasDataAttributes(item) && !hasElementChildren(item) ? textOf(item) : new RawXml(item);
     });
   }
 
   private file(el: Element, files: Dict, path: string): void {
-    let filePath: string | undefined;
-    for (const { name, value } of dataAttributes(el)) {
-      if (name !== 'path') this.fail('METADATA_SHAPE', `unexpected attribute ${name} on <file>`, el, path);
-      filePath = value;
-    }
+    const filePath = getAttr(el, 'path');
     if (filePath === undefined) this.fail('METADATA_SHAPE', '<file> without a path attribute', el, path);
+    const attrs = extraAttributes(el, 'path');
+    if (attrs === undefined) {
+      this.fail('METADATA_SHAPE', 'a namespaced attribute on <file> is not supported', el, path);
+    }
     const at = keyPath(path, filePath);
     if (hasElementChildren(el)) this.fail('METADATA_SHAPE', '<file> must hold text only', el, at);
     if (hasKey(files, filePath))
       this.fail('METADATA_SHAPE', `a second <file> with path "${filePath}"`, el, at);
+    keepAttributes(files, filePath, attrs);
     dictSet(files, filePath, textOf(el));
   }
 
@@ -235,11 +263,7 @@ class Decoder {
     }
     if (text === '') return this.unreadable(el, base, key, `empty leaf with type="${type}"`);
     const value =
-      type === 'int'
-        ? parseIntText(text)
-        : type === 'bool'
-          ? parseBoolText(text)
-          : floatOf(parseFloatText(text));
+      type === 'int' ? parseIntText(text) : type === 'bool' ? toBool(text) : floatOf(parseFloatText(text));
     return value ?? this.unreadable(el, base, key, `${JSON.stringify(text)} is not a valid ${type}`);
   }
 
@@ -264,11 +288,31 @@ class Decoder {
   }
 }
 
-function floatOf(v: number | undefined): Scalar | undefined {
-  return v === undefined ? undefined : floatValue(v);
+/**
+ * Vdsm's `conv.tobool`: `true`/`false` in any case, or an int (`1`, `0`: non-zero is true). Vdsm
+ * reads anything else as false; here it stays an error, since `yes` or `on` would read as false.
+ */
+function toBool(text: string): boolean | undefined {
+  const b = parseBoolText(text);
+  if (b !== undefined) return b;
+  const n = parseIntText(text);
+  return n === undefined ? undefined : n !== 0;
 }
 
-/** A container as the layout writes it: no attributes, no text, only child elements. */
-function fitsContainer(el: Element): boolean {
-  return !hasDataAttributes(el) && !hasText(el);
+/**
+ * The attributes of `el` other than namespace declarations and `except`, kept beside its value;
+ * undefined when one is namespaced (it could not be written back without its namespace).
+ */
+function extraAttributes(el: Element, except?: string): Attributes | undefined {
+  const out: [string, string][] = [];
+  for (const { name, value } of dataAttributes(el)) {
+    if (name === except) continue;
+    if (name.includes(':')) return undefined;
+    out.push([name, value]);
+  }
+  return out;
+}
+
+function floatOf(v: number | undefined): Scalar | undefined {
+  return v === undefined ? undefined : floatValue(v);
 }

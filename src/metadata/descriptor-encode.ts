@@ -6,11 +6,14 @@
  * Unlike Vdsm, empty sub-keys are written (`<address/>` reads back as `{}`: absent and empty stay
  * apart), and what the layout cannot hold is an error naming its value path, never a silent drop.
  * A leaf lenient decoding could not read (UnreadableValue) is written with its text and type hint.
+ * Attributes the decoder kept beside a value (keepAttributes) go back on its element, after those
+ * the layout writes (`type`, `path`).
  */
 import { MetadataError } from '../errors.js';
 import type { Document, Element } from '../xml/dom.js';
 import { DEFAULT_MAX_DEPTH } from '../xml/dom.js';
 import { isNCName } from '../xml/names.js';
+import { XMLNS_NS } from '../xml/tokenizer.js';
 import { cloneInto, createElement, findInvalidXmlChar } from '../xml/tree.js';
 import type { DeviceAttrs } from './descriptor-decode.js';
 import type { DictShape, ListShape, Shape } from './descriptor-layout.js';
@@ -24,7 +27,7 @@ import {
   compareCodePoints,
   keyOfElement,
 } from './descriptor-layout.js';
-import type { Dict, Scalar, Value } from './value.js';
+import type { Attributes, Dict, Scalar, Value } from './value.js';
 import {
   Float,
   RawXml,
@@ -36,6 +39,7 @@ import {
   indexPath,
   isDict,
   isScalar,
+  keptAttributes,
   keyPath,
 } from './value.js';
 
@@ -104,6 +108,12 @@ class Encoder {
 
   group(input: EncodeInput): Element {
     const group = this.element(DESCRIPTOR_GROUP);
+    const own = keptAttributes(input.values);
+    // Declared first, where the serializer would put it last: a kept `version="1"` then follows it
+    // as in the group libvirt and Vdsm write.
+    if (this.ns !== null && own.length > 0)
+      group.setAttributeNS(XMLNS_NS, `xmlns:${DESCRIPTOR_PREFIX}`, this.ns);
+    this.attributes(group, own, '');
     for (const key of dictKeys(input.values)) {
       if (GROUP_CHILDREN.has(key)) {
         fail('METADATA_SHAPE', keyPath('', key), `"${key}" is the group's own element: not a VM-level value`);
@@ -169,7 +179,12 @@ class Encoder {
       }
     }
     leaves.sort(([a], [b]) => compareCodePoints(a, b));
-    for (const [key, v] of leaves) this.append(el, this.leaf(key, v, keyPath(path, key)));
+    for (const [key, v] of leaves) {
+      const at = keyPath(path, key);
+      const leaf = this.leaf(key, v, at);
+      this.attributes(leaf, keptAttributes(d, key), at);
+      this.append(el, leaf);
+    }
     for (const [key, sub] of shape.subkeys) {
       if (subs.has(key))
         this.append(el, this.shaped(subs.get(key) as Value, sub, key, keyPath(path, key), depth + 1));
@@ -196,6 +211,7 @@ class Encoder {
 
   private dict(d: Dict, shape: DictShape, name: string, path: string, depth: number): Element {
     const el = this.element(name);
+    this.attributes(el, keptAttributes(d), path);
     this.fill(el, d, shape, path, depth);
     return el;
   }
@@ -232,6 +248,7 @@ class Encoder {
         fail('METADATA_VALUE', at, `file content must be a string, got ${describe(content)}`);
       const file = this.textElement('file', content, at);
       file.setAttribute('path', this.text(p, at));
+      this.attributes(file, keptAttributes(files, p), at);
       this.append(el, file);
     }
   }
@@ -270,6 +287,13 @@ class Encoder {
     const el = this.textElement(key, text, path);
     el.setAttribute('type', type);
     return el;
+  }
+
+  /** Attributes kept from the document, set after those the layout wrote (which win). */
+  private attributes(el: Element, attrs: Attributes, path: string): void {
+    for (const [name, value] of attrs) {
+      if (!el.hasAttribute(name)) el.setAttribute(name, this.text(value, `${path}@${name}`));
+    }
   }
 
   private textElement(name: string, text: string, path: string): Element {

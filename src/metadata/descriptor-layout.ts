@@ -5,7 +5,8 @@
  * A container is a dict (leaves, then its known sub-keys, then kept elements) or a list of items
  * named alike (`hosts/hostInfo`). Leaves are `<key [type="int|float|bool"]>text</key>`. An element
  * that does not fit the grammar where it stands (an unknown nested element, a sub-key carrying
- * attributes or text) is kept verbatim as RawXml under its key.
+ * text or a namespaced attribute, a list carrying attributes) is kept verbatim as RawXml under its
+ * key. Other attributes of a leaf or dict are kept beside its value (keepAttributes).
  */
 import type { Element } from '../xml/dom.js';
 import { NODE } from '../xml/dom.js';
@@ -27,7 +28,7 @@ export interface DictShape {
 
 export interface ListShape {
   readonly kind: 'list';
-  /** The item element's local name (`hostInfo`). */
+  /** The item element's local name (`hostInfo`), as written; dict items are read whatever their tag. */
   readonly item: string;
   /** A flat dict per item, or the item's text. */
   readonly items: 'dict' | 'text';

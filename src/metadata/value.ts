@@ -10,7 +10,8 @@
  * - `dict` → a prototype-free object ({@link Dict}) whose key order is the document's, kept
  *   explicitly (plain objects would move integer-like keys first).
  * Descriptor entries may also hold {@link RawXml}: a nested element no sub-key rule knows, kept
- * verbatim. Lenient decoding keeps a leaf it cannot read as an {@link UnreadableValue}.
+ * verbatim; attributes the layout has no place for are kept beside a value ({@link keepAttributes}).
+ * Lenient decoding keeps a leaf it cannot read as an {@link UnreadableValue}.
  */
 import type { ErrorLocation } from '../errors.js';
 import type { Element } from '../xml/dom.js';
@@ -141,6 +142,36 @@ export function dictSet(d: Dict, key: string, value: Value): void {
   d[key] = value;
 }
 
+/** XML attributes as (name, value) pairs, in document order. */
+export type Attributes = readonly (readonly [string, string])[];
+
+const ATTRIBUTES: unique symbol = Symbol('vmdevices.attributes');
+/** The key under which a dict keeps the attributes of its own element (keys are never symbols). */
+const OWN: unique symbol = Symbol('vmdevices.ownAttributes');
+type Annotated = Dict & { [ATTRIBUTES]?: Map<string | typeof OWN, Attributes> };
+
+/**
+ * Keeps attributes the descriptor layout has no place for (`<size type="int" unit="MiB">`), beside
+ * the value instead of in it, so that the value stays plain: those of the element a key was read
+ * from, or with `key` undefined, those of the dict's own element. Hidden, like the key order; a
+ * copy of the dict does not carry them.
+ */
+export function keepAttributes(d: Dict, key: string | undefined, attrs: Attributes): void {
+  if (attrs.length === 0) return;
+  const a = d as Annotated;
+  let map = a[ATTRIBUTES];
+  if (map === undefined) {
+    map = new Map();
+    Object.defineProperty(d, ATTRIBUTES, { value: map, enumerable: false, writable: false });
+  }
+  map.set(key ?? OWN, attrs);
+}
+
+/** The attributes kept by {@link keepAttributes} (none: `[]`). */
+export function keptAttributes(d: Dict, key?: string): Attributes {
+  return (d as Annotated)[ATTRIBUTES]?.get(key ?? OWN) ?? [];
+}
+
 export function dictDelete(d: Dict, key: string): void {
   const order = (d as Ordered)[KEY_ORDER];
   if (order !== undefined) {
@@ -149,6 +180,8 @@ export function dictDelete(d: Dict, key: string): void {
   }
   // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
   delete d[key];
+  // A key that goes takes its element's attributes with it; a new value under the key keeps them.
+  (d as Annotated)[ATTRIBUTES]?.delete(key);
 }
 
 /** The dict's keys in document (insertion) order, integer-like keys included. */

@@ -10,6 +10,7 @@ import {
   VmDevicesError,
   XmlLimitError,
 } from '../../src/errors.js';
+import { recover } from '../../src/domain/flows.js';
 import { DESCRIPTOR_URI, Descriptor, DescriptorEntry } from '../../src/metadata/descriptor.js';
 import type { DescriptorJson } from '../../src/metadata/descriptor.js';
 import type { Dict, Value } from '../../src/metadata/value.js';
@@ -19,6 +20,7 @@ import {
   Tuple,
   UnreadableValue,
   dict,
+  dictDelete,
   dictSet,
   floatValue,
   intValue,
@@ -205,10 +207,9 @@ describe('Descriptor', () => {
       ]);
       expect(Object.isFrozen(paused)).to.equal(true);
       expect(descriptor.values['clusterVersion']).to.equal('4.7');
-      expect(descriptor.entries().map((e) => e.data['network'] ?? e.data['displayNetwork'])).to.deep.equal([
-        'ovirtmgmt',
-        'ovirtmgmt',
-      ]);
+      expect(
+        descriptor.entries().map((e): Value | undefined => e.data['network'] ?? e.data['displayNetwork']),
+      ).to.deep.equal(['ovirtmgmt', 'ovirtmgmt']);
     });
 
     it('still throws on errors of structure', () => {
@@ -300,6 +301,121 @@ describe('Descriptor', () => {
       const e = thrown(() => Descriptor.fromXml(text, { maxDepth: 5000 }));
       expect(e).to.be.instanceOf(XmlLimitError);
       expect(e.path).to.match(/^devices\[0\](\.diskReplicate)+$/);
+    });
+  });
+
+  describe("Vdsm's harmless variants (what Vdsm reads, read alike; nothing lost)", () => {
+    const fixture = (name: string) => readFixture(`metadata/descriptor/vdsm-${name}.xml`);
+    const read = (name: string) => Descriptor.fromXml(fixture(name));
+
+    for (const name of ['leaf-attribute', 'file-attribute', 'group-attribute', 'address-children']) {
+      it(`${name}: written back byte for byte`, () => {
+        const text = fixture(name);
+        expect(writeBack(text, name)).to.equal(text.trimEnd());
+      });
+    }
+
+    it('reads a leaf with an extra attribute as a plain value, and writes the attribute back', () => {
+      const d = read('leaf-attribute');
+      expect(d.values['memGuaranteedSize']).to.equal(1024);
+      expect(d.entries()[0]!.data['shared']).to.equal('exclusive');
+      expect(JSON.stringify(d.toJSON())).to.not.contain('MiB');
+      // The attribute annotates the key: a new value keeps it, a deleted key takes it along.
+      dictSet(d.values, 'memGuaranteedSize', 2048);
+      expect(d.toXml()).to.contain('<ovirt-vm:memGuaranteedSize type="int" unit="MiB">2048<');
+      dictDelete(d.values, 'memGuaranteedSize');
+      dictSet(d.values, 'memGuaranteedSize', 2048);
+      expect(d.toXml()).to.contain('<ovirt-vm:memGuaranteedSize type="int">2048<');
+    });
+
+    it('reads payload files with extra attributes as path -> content', () => {
+      const data = read('file-attribute').entries()[0]!.data;
+      expect((data['payload'] as Dict)['file']).to.deep.equal({ a: 'one', b: 'two' });
+      const vmPayload = (data['specParams'] as Dict)['vmPayload'] as Dict;
+      expect(vmPayload['file']).to.deep.equal({ 'openstack/latest/user_data': 'hello' });
+    });
+
+    it('keeps the attributes of the group, of custom and of a sub-key, their values plain', () => {
+      const d = read('group-attribute');
+      expect(d.values).to.deep.equal({ clusterVersion: '4.2' });
+      expect(d.custom).to.deep.equal({ foo: 'bar' });
+      const data = read('address-children').entries()[0]!.data;
+      expect(data['address']).to.deep.equal({ bus: '0', unit: '0' });
+      expect(data['hosts']).to.deep.equal([{ name: '10.0.0.1' }]);
+      // A new descriptor over the same dicts (as the domain's save builds one) writes them too.
+      const again = new Descriptor({ values: d.values, custom: d.custom, entries: d.entries() }).toXml();
+      expect(again).to.contain(`<ovirt-vm:vm xmlns:ovirt-vm="${VM}" version="1">`);
+      expect(again).to.contain('<ovirt-vm:custom origin="engine">');
+    });
+
+    it('keeps a kept attribute through a recovered domain and its save', () => {
+      const live = `<domain type="kvm">
+  <name>x</name>
+  <metadata>
+    <ovirt-vm:vm xmlns:ovirt-vm="${VM}" version="1">
+      <ovirt-vm:memGuaranteedSize type="int" unit="MiB">1024</ovirt-vm:memGuaranteedSize>
+      <ovirt-vm:device devtype="disk" name="vda">
+        <ovirt-vm:index type="int" base="10">0</ovirt-vm:index>
+      </ovirt-vm:device>
+    </ovirt-vm:vm>
+  </metadata>
+  <devices>
+    <disk type="file" device="disk"><source file="/a"/><target dev="vda" bus="virtio"/></disk>
+  </devices>
+</domain>`;
+      const domain = recover(live);
+      domain.devices[0]!.meta.set('mark', 'x');
+      expect(domain.save()).to.deep.equal([]);
+      const out = domain.toXml();
+      expect(out).to.contain(`<ovirt-vm:vm xmlns:ovirt-vm="${VM}" version="1">`);
+      expect(out).to.contain('<ovirt-vm:memGuaranteedSize type="int" unit="MiB">1024<');
+      expect(out).to.contain('<ovirt-vm:index type="int" base="10">0<');
+      expect(out).to.contain('<ovirt-vm:mark>x<');
+    });
+
+    it('reads past text between the children of a device, white space or not, as Vdsm does', () => {
+      const d = read('device-text');
+      expect(d.entries().map((e) => e.data)).to.deep.equal([
+        { deviceId: 'D-1', index: 0 },
+        { deviceId: 'D-2', index: 1 },
+      ]);
+      expect(writeBack(fixture('device-text'), 'device-text')).to.not.match(/note|trailing|deviceId=2/);
+    });
+
+    it('reads a bool written as an int as Vdsm does (non-zero is true), and writes True/False', () => {
+      const d = read('bool-int');
+      expect(d.values).to.deep.equal({ destroy_on_reboot: false, launchPaused: true });
+      expect(d.entries()[0]!.data['custom']).to.deep.equal({
+        hugepages: true,
+        large: true,
+        negative: true,
+        padded: false,
+      });
+      expect(d.toXml()).to.contain('<ovirt-vm:launchPaused type="bool">True<');
+      for (const text of ['yes', 'on', ' true', '0x1', '1.0']) {
+        const e = thrown(() => Descriptor.fromXml(`<vm><b type="bool">${text}</b></vm>`));
+        expect(e.code, text).to.equal('METADATA_VALUE');
+        expect(e.path).to.equal('b');
+      }
+    });
+
+    it("reads hosts and volumeChain items whatever their tag, and writes Vdsm's tags", () => {
+      const d = read('item-tags');
+      const data = d.entries()[0]!.data;
+      expect(data['hosts']).to.deep.equal([{ name: '10.0.0.1', port: '6789' }, { name: '10.0.0.2' }]);
+      expect(data['volumeChain']).to.deep.equal([{ leaseOffset: 0, path: '/p/base' }, {}]);
+      const names = (parent: string) =>
+        childElements(firstChild(firstChild(parseXml(d.toXml()).documentElement!, 'device')!, parent)!).map(
+          (e) => e.localName,
+        );
+      expect(names('hosts')).to.deep.equal(['hostInfo', 'hostInfo']);
+      expect(names('volumeChain')).to.deep.equal(['volumeChainNode', 'volumeChainNode']);
+    });
+
+    it('still refuses what is ambiguous: a leaf twice', () => {
+      const e = thrown(() => Descriptor.fromXml('<vm><device a="1"><x>1</x><x>2</x></device></vm>'));
+      expect(e.code).to.equal('METADATA_SHAPE');
+      expect(e.path).to.equal('devices[0].x');
     });
   });
 
@@ -958,7 +1074,8 @@ const RAW_MEMBERS = [
   '<y:leaf xmlns:y="urn:example:y">text</y:leaf>',
   `<ovirt-vm:unknownBlock xmlns:ovirt-vm="${VM}"><ovirt-vm:inner type="int">1</ovirt-vm:inner></ovirt-vm:unknownBlock>`,
   '<plainNested>mixed <a/> text</plainNested>',
-  `<ovirt-vm:withAttr xmlns:ovirt-vm="${VM}" unit="KiB">4</ovirt-vm:withAttr>`,
+  // A plain attribute is kept beside a leaf's value; a namespaced one keeps the whole element.
+  `<ovirt-vm:withAttr xmlns:ovirt-vm="${VM}" xmlns:x="urn:x" x:unit="KiB">4</ovirt-vm:withAttr>`,
 ];
 const rawMemberArb = fc.constantFrom(...RAW_MEMBERS).map((xml): [string, Value] => {
   const r = raw(xml);
@@ -972,7 +1089,7 @@ const rawMemberArb = fc.constantFrom(...RAW_MEMBERS).map((xml): [string, Value] 
 const rawItemArb = fc
   .constantFrom(
     '<other>x</other>',
-    `<ovirt-vm:hostInfo xmlns:ovirt-vm="${VM}" extra="1"/>`,
+    `<ovirt-vm:hostInfo xmlns:ovirt-vm="${VM}" xmlns:x="urn:x" x:extra="1"/>`,
     '<network vlan="1">x</network>',
   )
   .map((xml) => raw(xml));
