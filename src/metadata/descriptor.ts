@@ -4,7 +4,8 @@
  * - VM-level `values`, a `custom` dict, and ordered device entries (identifying attributes + data);
  * - lookups never create entries, more than one match is an error listing them, and entries are
  *   set, replaced and removed explicitly;
- * - nested data no rule knows is kept (RawXml) and written back unchanged; bad leaves are errors
+ * - nested data no rule knows is kept (RawXml) and written back unchanged, and so are attributes
+ *   Vdsm reads past (`unit="MiB"` on a leaf, `version` on the group); bad leaves are errors
  *   with a value path and line:column (read leniently, `onUnreadable`: kept as written, reported);
  * - writing replaces only this group inside `<metadata>`; every other child stays as it was. The
  *   group itself is ours and written afresh: comments inside it are not kept.
