@@ -41,6 +41,7 @@ import {
   childElements,
   cloneInto,
   firstElementChild,
+  indentSubtree,
   insertAllIndented,
   insertIndented,
   localNameOf,
@@ -783,6 +784,7 @@ export class Domain {
       drives.map((d) => d.element),
       diskInsertionPoint(this.devicesElement),
     );
+    for (const { element } of drives) indentSubtree(element);
     const consumed = new Set<MetadataEntry>();
     for (const { element, data, from } of drives) {
       const device = buildDevice(element, data);

@@ -265,6 +265,48 @@ export function insertAllIndented(parent: Element, children: readonly Element[],
 }
 
 /**
+ * Lays out a subtree built on one line (`<disk><driver/><target/></disk>`) after it was inserted
+ * into a pretty-printed document: each element child on a line of its own, one step deeper than its
+ * parent, so that `create`'s output reads like the document around it. The step is the document's:
+ * that of a sibling's children, else the one between the parent and `el`. Elements holding any text
+ * (a value, mixed content, their own layout) are left as they are; so is a one-line document.
+ */
+export function indentSubtree(el: Element): void {
+  const at = indentOf(el);
+  const step = at === undefined ? undefined : stepAround(el, at);
+  if (at === undefined || step === undefined) return;
+  const doc = ownerOf(el);
+  const layOut = (node: Element, indent: string): void => {
+    const kids: Element[] = [];
+    for (let c = node.firstChild; c !== null; c = c.nextSibling) {
+      if (c.nodeType !== NODE.ELEMENT) return;
+      kids.push(c as Element);
+    }
+    if (kids.length === 0) return;
+    for (const kid of kids) {
+      node.insertBefore(doc.createTextNode(`\n${indent}${step}`), kid);
+      layOut(kid, indent + step);
+    }
+    node.appendChild(doc.createTextNode(`\n${indent}`));
+  };
+  layOut(el, at);
+}
+
+/** The indentation step around `el` (indented by `at`), or undefined when the document shows none. */
+function stepAround(el: Element, at: string): string | undefined {
+  const parent = el.parentNode;
+  if (parent === null || !isElement(parent)) return undefined;
+  for (const sibling of childElements(parent)) {
+    const own = sibling === el ? undefined : indentOf(sibling);
+    const inner = own === undefined ? undefined : firstElementChild(sibling);
+    const deeper = inner === undefined ? undefined : indentOf(inner);
+    if (own !== undefined && deeper?.startsWith(own) === true) return deeper.slice(own.length);
+  }
+  const outer = indentOf(parent);
+  return outer !== undefined && at.startsWith(outer) ? at.slice(outer.length) : undefined;
+}
+
+/**
  * Detaches `node` together with the line break and indentation before it when it stands alone on
  * its line, so that no blank line is left behind; a parent left with only whitespace inside is
  * closed up (`<source .../>`).

@@ -7,6 +7,7 @@ import {
   childElementPaths,
   elementPath,
   indentOf,
+  indentSubtree,
   insertAllIndented,
   insertInOrder,
   insertIndented,
@@ -148,6 +149,55 @@ describe('indentation-keeping edits (tree.ts)', () => {
     const { root, child } = setUp('<disk>\n  <driver/>\n  <target/>\n</disk>', 'source');
     insertInOrder(root, child, ['driver', 'source', 'target']);
     expect(serialize(root)).to.equal('<disk>\n  <driver/>\n  <source/>\n  <target/>\n</disk>');
+  });
+
+  describe('indentSubtree', () => {
+    /** `built` (one-line XML) inserted into `parent` of `xml` as create inserts it, then laid out. */
+    function insertBuilt(xml: string, path: string[], built: string): string {
+      const doc = parseXml(xml);
+      const parent = at(doc.documentElement!, ...path);
+      const el = doc.importNode(parseXml(built).documentElement!, true);
+      insertIndented(parent, el, null);
+      indentSubtree(el);
+      return serialize(doc);
+    }
+    const disk = '<disk type="file"><driver name="qemu"/><source file="/a"><seclabel/></source></disk>';
+
+    it("lays out a built subtree with the step of its siblings' children, libvirt's 2 spaces", () => {
+      const xml =
+        '<domain>\n  <devices>\n    <disk>\n      <target dev="vda"/>\n    </disk>\n  </devices>\n</domain>';
+      expect(insertBuilt(xml, ['devices'], disk)).to.equal(
+        '<domain>\n  <devices>\n    <disk>\n      <target dev="vda"/>\n    </disk>\n' +
+          '    <disk type="file">\n      <driver name="qemu"/>\n      <source file="/a">\n' +
+          '        <seclabel/>\n      </source>\n    </disk>\n  </devices>\n</domain>',
+      );
+    });
+
+    it('takes the step between the parent and the new element when no sibling has children', () => {
+      const xml = '<domain>\n    <devices>\n        <tpm/>\n    </devices>\n</domain>';
+      expect(insertBuilt(xml, ['devices'], '<disk><driver/></disk>')).to.equal(
+        '<domain>\n    <devices>\n        <tpm/>\n        <disk>\n            <driver/>\n        </disk>\n' +
+          '    </devices>\n</domain>',
+      );
+    });
+
+    it('keeps a document that does not indent (the seed) without indentation, one element a line', () => {
+      const xml = '<domain>\n<devices>\n<controller>\n<alias/>\n</controller>\n</devices>\n</domain>';
+      expect(insertBuilt(xml, ['devices'], '<disk><driver/></disk>')).to.equal(
+        '<domain>\n<devices>\n<controller>\n<alias/>\n</controller>\n<disk>\n<driver/>\n</disk>\n</devices>\n</domain>',
+      );
+    });
+
+    it('leaves a one-line document and elements holding text as they are', () => {
+      expect(insertBuilt('<domain><devices/></domain>', ['devices'], disk)).to.equal(
+        `<domain><devices>${disk}</devices></domain>`,
+      );
+      const xml = '<domain>\n  <devices>\n    <tpm/>\n  </devices>\n</domain>';
+      expect(insertBuilt(xml, ['devices'], '<disk><serial>a<b/></serial><iotune> </iotune></disk>')).to.equal(
+        '<domain>\n  <devices>\n    <tpm/>\n    <disk>\n      <serial>a<b/></serial>\n      <iotune> </iotune>\n' +
+          '    </disk>\n  </devices>\n</domain>',
+      );
+    });
   });
 
   describe('removeIndented', () => {
