@@ -7,6 +7,7 @@
 export type ErrorCode =
   | 'XML_PARSE'
   | 'XML_LIMIT'
+  | 'XML_ENCODING'
   | 'XML_VALUE'
   | 'UNEXPECTED_ELEMENT'
   | 'METADATA_VALUE'
@@ -73,6 +74,13 @@ export class XmlParseError extends VmDevicesError {
 export class XmlLimitError extends VmDevicesError {
   constructor(detail: string, where: ErrorLocation = {}) {
     super('XML_LIMIT', detail, where);
+  }
+}
+
+/** Bytes in an encoding that cannot be read (unknown, invalid bytes) or text it cannot hold. */
+export class XmlEncodingError extends VmDevicesError {
+  constructor(detail: string, where: ErrorLocation = {}, options?: { cause?: unknown }) {
+    super('XML_ENCODING', detail, where, options);
   }
 }
 

@@ -6,6 +6,10 @@
 export * from './errors.js';
 export {
   parseXml,
+  decodeXml,
+  encodeXml,
+  type XmlEncoding,
+  type DecodeOptions,
   serialize,
   canonicalDiff,
   canonicalEqual,

@@ -1,39 +1,108 @@
 import { buildDevices } from '../devices/registry.js';
-import type { Domain } from '../domain/domain.js';
+import type { Device } from '../devices/device.js';
+import { USER_ALIAS_PREFIX } from '../devices/device.js';
+import type { Domain, Problem } from '../domain/domain.js';
 import { create, recover } from '../domain/flows.js';
-import type { DomainReport } from '../domain/report.js';
-import { domainReport } from '../domain/report.js';
+import type { DomainReport, ExplainReport } from '../domain/report.js';
+import { domainReport, explainReport } from '../domain/report.js';
 import { InvalidDomainError } from '../errors.js';
-import { childElementPaths, firstChild, parseXml, serialize } from '../xml/index.js';
-import type { Element } from '../xml/index.js';
+import { firstChild, localNameOf, parseXml, positionOf, serialize } from '../xml/index.js';
+import type { Document } from '../xml/index.js';
 import type { Io } from './main.js';
-import { readInput } from './io.js';
-import { renderTable } from './table.js';
+import type { XmlInput } from './io.js';
+import { inputName, readXmlInput, writeDocument } from './io.js';
+import { CUT, renderTable } from './table.js';
 
-function compactAddress(a: Record<string, string> | null): string {
-  return a === null
-    ? ''
-    : Object.entries(a)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(' ');
+/** The table's width: it fits a 120-column terminal. */
+const TABLE_WIDTH = 120;
+
+/**
+ * Refuses a document that is not a domain: its root is not `<domain>` and it holds no `<devices>`
+ * (a hotplug envelope does). inspect, explain, create and roundtrip say the same.
+ */
+function requireDomain(doc: Document, file: string): void {
+  const root = doc.documentElement;
+  if (root === null) throw new InvalidDomainError('no root element', { source: file });
+  if (localNameOf(root) === 'domain' || firstChild(root, 'devices') !== undefined) return;
+  throw new InvalidDomainError(
+    'not a libvirt domain: the root element must be <domain> (or a hotplug envelope holding <devices>)',
+    { source: file, path: `/${root.nodeName}`, ...positionOf(root) },
+  );
 }
 
-function printTable(io: Io, r: DomainReport): void {
+/**
+ * Runs a flow over a file; when it refuses the document as a domain, says whether the document is
+ * one at all (parsed again only then: the flows parse the text themselves).
+ */
+function load<T>(
+  file: string,
+  maxBytes: number | undefined,
+  flow: (xml: string, options: { source: string; maxBytes?: number }) => T,
+): { result: T; input: XmlInput } {
+  const input = readXmlInput(file, maxBytes);
+  const options = { source: inputName(file), maxBytes };
+  try {
+    return { result: flow(input.text, options), input };
+  } catch (e) {
+    if (e instanceof InvalidDomainError) requireDomain(parseXml(input.text, options), options.source);
+    throw e;
+  }
+}
+
+/** A guest address in a few columns: PCI as lspci writes it (`pci 0000:00:04.0`), others by type. */
+function compactAddress(a: Record<string, string> | null): string {
+  if (a === null) return '';
+  const pairs = (r: Record<string, string>): string[] => Object.entries(r).map(([k, v]) => `${k}=${v}`);
+  const { type, ...others } = a;
+  const { domain, bus, slot, function: fn, ...rest } = others;
+  if (type === 'pci' && domain !== undefined && bus !== undefined && slot !== undefined && fn !== undefined) {
+    const hex = (v: string): string => v.replace(/^0x/i, '');
+    return [`pci ${hex(domain)}:${hex(bus)}:${hex(slot)}.${hex(fn)}`, ...pairs(rest)].join(' ');
+  }
+  return [...(type !== undefined ? [type] : []), ...pairs(others)].join(' ');
+}
+
+/** What tells the device apart from others of its kind: the first of its identity keys it has. */
+function identifying(device: Device): string {
+  const id = device.identity();
+  for (const k of id.spec.keys) {
+    const values = Object.keys(k.parts)
+      .map((part) => id.keys[part])
+      .filter((v) => v !== undefined);
+    if (values.length > 0) return values.join(' ');
+  }
+  return '';
+}
+
+/** The alias, and the deviceId where the alias does not carry it (`ua-<id>`): one column for both. */
+function aliasAndId(alias: string | null, deviceId: string | null): string {
+  const id = deviceId === null || alias === `${USER_ALIAS_PREFIX}${deviceId}` ? '' : `id=${deviceId}`;
+  return [alias ?? '', id].filter((s) => s !== '').join(' ');
+}
+
+const LEGEND = [
+  `legend: ! the device has problems (on stderr, and in --json) · * no class models the kind (Generic)`,
+  `        ${CUT} the middle of a value cut to fit ${String(TABLE_WIDTH)} columns (--json has it whole)`,
+  `        key: what tells the device apart (target dev, MAC, type, model...)`,
+  `        alias: id= the deviceId its metadata gives · bound by: the binding rule (the entry it bound)`,
+].join('\n');
+
+function printTable(io: Io, r: DomainReport, devices: readonly Device[]): void {
   io.out(`domain ${r.name ?? '(no name)'} ${r.uuid ?? ''}\n`);
   const rows = r.devices.map((d, i) => {
     const entry = d.binding.entry;
-    const by = entry === null ? d.binding.rule : `${d.binding.rule} (${entry.layout} #${entry.index})`;
+    const generic = d.class === 'Generic';
     return [
-      String(i),
-      d.kind,
-      d.class,
-      d.alias ?? '',
-      d.deviceId ?? '',
+      `${String(i)}${d.problems.length > 0 ? ' !' : ''}`,
+      `${d.kind}${generic ? ' *' : ''}`,
+      identifying(devices[i] as Device),
+      aliasAndId(d.alias, d.deviceId),
       compactAddress(d.address),
-      by + (d.problems.length > 0 ? ' !' : ''),
+      entry === null ? d.binding.rule : `${d.binding.rule} (${entry.layout} #${entry.index})`,
     ];
   });
-  io.out(`${renderTable(['#', 'kind', 'class', 'alias', 'deviceId', 'address', 'bound by'], rows)}\n`);
+  const head = ['#', 'kind', 'key', 'alias', 'address', 'bound by'];
+  io.out(`${renderTable(head, rows, { maxWidth: TABLE_WIDTH, whole: [0, 5] })}\n${LEGEND}\n`);
   if (r.orphans.length > 0) {
     io.out(`orphans (metadata bound to no device, kept):\n`);
     for (const o of r.orphans) {
@@ -49,63 +118,84 @@ function printTable(io: Io, r: DomainReport): void {
   }
 }
 
+/** `FILE:LINE:COL: CODE: device #i: message`, as errors are printed (no position: `FILE: CODE: ...`). */
+function formatProblem(file: string, p: Problem): string {
+  const pos = p.line !== undefined ? `:${String(p.line)}:${String(p.column ?? 1)}` : '';
+  const who = p.devices ?? (p.device !== undefined ? [p.device] : []);
+  const on = who.length > 0 ? `device${who.length > 1 ? 's' : ''} #${who.join(', #')}: ` : '';
+  return `${file}${pos}: ${p.code}: ${on}${p.message}`;
+}
+
 /** Prints the report; problems go to stderr too, and make the exit code 1. */
 function emit(io: Io, domain: Domain, json: boolean, file: string): number {
   const problems = domain.validate();
   const report = domainReport(domain, problems);
   if (json) io.out(`${JSON.stringify(report, null, 2)}\n`);
-  else printTable(io, report);
-  const all = [
-    ...report.problems,
-    ...report.devices.flatMap((d, i) => d.problems.map((p) => `device #${i}: ${p}`)),
-  ];
-  for (const p of all) io.err(`${file}: problem: ${p}\n`);
-  return all.length > 0 ? 1 : 0;
+  else printTable(io, report, domain.devices);
+  // Each problem once (the report puts a shared one on every device concerned), plus those only
+  // reading every value found (validate() stops at a device's first).
+  const seen = new Set<string>();
+  const key = (i: number | undefined, p: { code: string; message: string }): string =>
+    `${String(i)}\u0000${p.code}\u0000${p.message}`;
+  for (const p of problems) {
+    io.err(`${formatProblem(file, p)}\n`);
+    for (const i of p.devices ?? [p.device]) seen.add(key(i, p));
+  }
+  let count = problems.length;
+  report.devices.forEach((d, i) => {
+    for (const p of d.problems) {
+      if (seen.has(key(i, p))) continue;
+      io.err(`${formatProblem(file, { ...p, device: i })}\n`);
+      count++;
+    }
+  });
+  return count > 0 ? 1 : 0;
 }
 
-export function runInspect(io: Io, file: string, json: boolean): number {
-  return emit(io, recover(readInput(file), { source: file }), json, file);
+export function runInspect(io: Io, file: string, json: boolean, maxBytes?: number): number {
+  return emit(io, load(file, maxBytes, recover).result, json, inputName(file));
 }
 
-export function runCreate(io: Io, file: string, json: boolean): number {
-  const result = create(readInput(file), { source: file });
-  if (json) return emit(io, result.domain, true, file);
-  io.out(`${result.xml}\n`);
+export function runCreate(io: Io, file: string, json: boolean, maxBytes?: number): number {
+  const { result, input } = load(file, maxBytes, create);
+  if (json) return emit(io, result.domain, true, inputName(file));
+  writeDocument(io, result.xml, input.encoding, file);
   return 0;
 }
 
-export function runExplain(io: Io, file: string): number {
-  const domain = recover(readInput(file), { source: file });
-  const devices = domain.descriptor.devicesElement;
-  // All paths in one pass: one by one, each counts its siblings.
-  const paths = devices === undefined ? new Map<Element, string>() : childElementPaths(devices);
-  domain.explain().forEach(({ device, layouts }, i) => {
-    const b = domain.bindingOf(device);
-    const path = paths.get(device.element) ?? device.path;
-    io.out(
-      `#${i} ${device.kind} ${path}${device.alias !== undefined ? ` alias=${device.alias}` : ''}: ${b.rule}\n`,
-    );
-    for (const l of layouts) {
-      for (const r of l.rules) {
-        const keys = r.keys.length > 0 ? r.keys.join(', ') : '(no key)';
+function printExplain(io: Io, r: ExplainReport): void {
+  r.devices.forEach((d, i) => {
+    io.out(`#${i} ${d.kind} ${d.path}${d.alias !== null ? ` alias=${d.alias}` : ''}: ${d.rule}\n`);
+    for (const l of d.layouts) {
+      for (const rule of l.rules) {
+        const keys = rule.keys.length > 0 ? rule.keys.join(', ') : '(no key)';
         const c =
-          r.candidates.length === 0
+          rule.candidates.length === 0
             ? 'no entry'
-            : r.candidates.map((x) => `${x.entry}: ${x.verdict}`).join('; ');
-        io.out(`    ${l.layout} ${r.rule} [${keys}]: ${c}\n`);
+            : rule.candidates.map((x) => `${x.entry}: ${x.verdict}`).join('; ');
+        io.out(`    ${l.layout} ${rule.rule} [${keys}]: ${c}\n`);
       }
     }
   });
+  if (r.devices.length > 0 && r.devices.every((d) => d.layouts.length === 0))
+    io.out('(the document carries no metadata group: every device is bound by no rule)\n');
+}
+
+export function runExplain(io: Io, file: string, json: boolean, maxBytes?: number): number {
+  const report = explainReport(load(file, maxBytes, recover).result);
+  if (json) io.out(`${JSON.stringify(report, null, 2)}\n`);
+  else printExplain(io, report);
   return 0;
 }
 
-export function runRoundtrip(io: Io, file: string): number {
-  const doc = parseXml(readInput(file), { source: file });
-  const root = doc.documentElement;
-  if (root === null) throw new InvalidDomainError('no root element', { source: file });
-  const devices = firstChild(root, 'devices');
+export function runRoundtrip(io: Io, file: string, maxBytes?: number): number {
+  const input = readXmlInput(file, maxBytes);
+  const source = inputName(file);
+  const doc = parseXml(input.text, { source, maxBytes });
+  requireDomain(doc, source);
+  const devices = firstChild(doc.documentElement as NonNullable<Document['documentElement']>, 'devices');
   // Building every device object is part of the check; values are read lazily, so nothing changes.
   if (devices !== undefined) buildDevices(devices);
-  io.out(`${serialize(doc)}\n`);
+  writeDocument(io, serialize(doc), input.encoding, file);
   return 0;
 }

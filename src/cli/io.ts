@@ -1,18 +1,85 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { XmlLimitError } from '../errors.js';
+import { DEFAULT_MAX_BYTES, decodeXml, encodeXml } from '../xml/index.js';
+import type { XmlEncoding } from '../xml/index.js';
+import type { Io } from './main.js';
 
 /** A usage mistake: exit code 2. */
 export class UsageError extends Error {}
 
-/** Reads an input file; a missing file is a usage error, not a crash. */
-export function readInput(file: string): string {
+/** The FILE argument that means standard input. */
+export const STDIN = '-';
+
+/** The name errors give an input: the file, or `<stdin>` for `-`. */
+export function inputName(file: string): string {
+  return file === STDIN ? '<stdin>' : file;
+}
+
+/** An XML input, decoded as its BOM or declaration says; output is written back in `encoding`. */
+export interface XmlInput {
+  readonly text: string;
+  readonly encoding: XmlEncoding;
+}
+
+/**
+ * The bytes of a file, or of standard input for `-`, refused (XML_LIMIT) past `maxBytes` without
+ * reading on: a pipe has no size to check first. A missing file is a usage error, not a crash.
+ */
+export function readBytes(file: string, maxBytes = DEFAULT_MAX_BYTES): Uint8Array {
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = file === STDIN ? 0 : openSync(file, 'r');
   } catch (e) {
     const code = (e as { code?: string }).code;
     throw new UsageError(`cannot read ${file}${code !== undefined ? ` (${code})` : ''}`);
   }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const chunk = Buffer.alloc(64 * 1024);
+      let n: number;
+      try {
+        n = readSync(fd, chunk);
+      } catch (e) {
+        // A non-blocking standard input with nothing in it yet.
+        if ((e as { code?: string }).code === 'EAGAIN') continue;
+        if ((e as { code?: string }).code === 'EOF') break;
+        const code = (e as { code?: string }).code;
+        throw new UsageError(`cannot read ${file}${code !== undefined ? ` (${code})` : ''}`);
+      }
+      if (n === 0) break;
+      total += n;
+      if (total > maxBytes) {
+        throw new XmlLimitError(`input is over the limit of ${maxBytes} bytes`, { source: inputName(file) });
+      }
+      chunks.push(chunk.subarray(0, n));
+    }
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** An XML file (or `-`), decoded as it declares. */
+export function readXmlInput(file: string, maxBytes?: number): XmlInput {
+  return decodeXml(readBytes(file, maxBytes), { source: inputName(file), maxBytes });
+}
+
+/** A JSON file (or `-`): UTF-8, as JSON text must be (RFC 8259), a BOM ignored. */
+export function readJsonText(file: string, maxBytes?: number): string {
+  return new TextDecoder('utf-8').decode(readBytes(file, maxBytes));
+}
+
+/**
+ * Writes a serialized document in the input's encoding. Text that is UTF-8 without a BOM goes out
+ * as text: a stream writes strings as UTF-8, the same bytes.
+ */
+export function writeDocument(io: Io, text: string, encoding: XmlEncoding, file: string): void {
+  const plain = /^utf-?8$/i.test(encoding.name) && !encoding.bom;
+  io.out(plain ? `${text}\n` : encodeXml(`${text}\n`, encoding, inputName(file)));
 }
 
 /** The package root: the first folder above the CLI that holds package.json. */

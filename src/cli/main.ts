@@ -2,55 +2,83 @@
  * The `vmdevices` command. Errors go to stderr as `FILE:LINE:COL: CODE: message` (exit 1); usage
  * errors exit 2.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { isVmDevicesError } from '../errors.js';
 import { runInspect, runCreate, runExplain, runRoundtrip } from './domain-commands.js';
 import { runMetadataDecode, runMetadataEncode } from './metadata-commands.js';
-import { UsageError, bundledExample } from './io.js';
+import { UsageError, bundledExample, inputName, packageRoot } from './io.js';
 import { runBench } from './bench-command.js';
 
 export interface Io {
-  out(text: string): void;
+  /** Text, or a document's bytes in its own encoding. */
+  out(text: string | Uint8Array): void;
   err(text: string): void;
+}
+
+/** `--max-bytes N`, named as ParseOptions names the limit; for every command that reads a FILE (or `-`). */
+function maxBytesOption(): Option {
+  return new Option('--max-bytes <n>', 'refuse input over N bytes (default 64 MiB)').argParser((v) => {
+    if (!/^[1-9][0-9]*$/.test(v) || !Number.isSafeInteger(Number(v)))
+      throw new InvalidArgumentError('expected a positive integer');
+    return Number(v);
+  });
+}
+
+/** The version of the installed package (its package.json), for `--version`. */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version?: unknown };
+  return typeof pkg.version === 'string' ? pkg.version : 'unknown';
 }
 
 function program(io: Io, setExit: (code: number) => void, setFile: (file: string) => void): Command {
   // Errors that do not know their input (a device value) are reported against the command's file.
   const p = new Command('vmdevices')
     .description('libvirt domain XML + per-device metadata as typed devices')
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) })
     .showHelpAfterError()
     .hook('preAction', (_root, action) => {
       const file = action.args[0];
-      setFile(file ?? bundledExample());
+      setFile(inputName(file ?? bundledExample()));
     });
 
   p.command('inspect')
     .description(
       'recover a domain (no FILE: the bundled example) and print its devices and how each got its metadata',
     )
-    .argument('[file]', 'domain XML')
+    .argument('[file]', 'domain XML (- for standard input)')
     .option('--json', 'machine-readable output')
-    .action((file: string | undefined, o: { json?: boolean }) =>
-      setExit(runInspect(io, file ?? bundledExample(), o.json === true)),
+    .addOption(maxBytesOption())
+    .action((file: string | undefined, o: { json?: boolean; maxBytes?: number }) =>
+      setExit(runInspect(io, file ?? bundledExample(), o.json === true, o.maxBytes)),
     );
 
   p.command('explain')
     .description('per device, every binding rule tried and why it matched or not')
-    .argument('<file>', 'domain XML')
-    .action((file: string) => setExit(runExplain(io, file)));
+    .argument('<file>', 'domain XML (- for standard input)')
+    .option('--json', 'machine-readable output')
+    .addOption(maxBytesOption())
+    .action((file: string, o: { json?: boolean; maxBytes?: number }) =>
+      setExit(runExplain(io, file, o.json === true, o.maxBytes)),
+    );
 
   p.command('roundtrip')
     .description('parse, build every device, serialize: prints the domain, unchanged')
-    .argument('<file>', 'domain XML')
-    .action((file: string) => setExit(runRoundtrip(io, file)));
+    .argument('<file>', 'domain XML (- for standard input)')
+    .addOption(maxBytesOption())
+    .action((file: string, o: { maxBytes?: number }) => setExit(runRoundtrip(io, file, o.maxBytes)));
 
   p.command('create')
     .description('the Engine-XML flow: build storage devices from metadata, bind, print the final XML')
-    .argument('<file>', 'Engine domain XML')
+    .argument('<file>', 'Engine domain XML (- for standard input)')
     .option('--json', 'print the inspect JSON of the result instead of the XML')
-    .action((file: string, o: { json?: boolean }) => setExit(runCreate(io, file, o.json === true)));
+    .addOption(maxBytesOption())
+    .action((file: string, o: { json?: boolean; maxBytes?: number }) =>
+      setExit(runCreate(io, file, o.json === true, o.maxBytes)),
+    );
 
   p.command('bench')
     .description(
@@ -66,18 +94,19 @@ function program(io: Io, setExit: (code: number) => void, setFile: (file: string
   const md = p.command('metadata').description('decode or encode metadata groups');
   md.command('decode')
     .description('print a metadata group as typed JSON')
-    .argument('<file>', 'a domain, a <metadata> element, or a bare group')
+    .argument('<file>', 'a domain, a <metadata> element, or a bare group (- for standard input)')
     .addOption(
       new Option('--format <format>', 'which layout')
         .choices(['auto', 'xmlpickle', 'descriptor'])
         .default('auto'),
     )
-    .action((file: string, o: { format: 'auto' | 'xmlpickle' | 'descriptor' }) =>
-      setExit(runMetadataDecode(io, file, o.format)),
+    .addOption(maxBytesOption())
+    .action((file: string, o: { format: 'auto' | 'xmlpickle' | 'descriptor'; maxBytes?: number }) =>
+      setExit(runMetadataDecode(io, file, o.format, o.maxBytes)),
     );
   md.command('encode')
     .description('print the XML of a typed JSON value')
-    .argument('<file>', 'typed JSON (as printed by decode)')
+    .argument('<file>', 'typed JSON (as printed by decode; - for standard input)')
     .addOption(
       new Option('--format <format>', 'which layout')
         .choices(['xmlpickle', 'descriptor'])
@@ -85,8 +114,12 @@ function program(io: Io, setExit: (code: number) => void, setFile: (file: string
     )
     .option('--root <name>', 'xmlpickle root element name')
     .option('--no-namespace', 'xmlpickle without a namespace')
-    .action((file: string, o: { format: 'xmlpickle' | 'descriptor'; root?: string; namespace: boolean }) =>
-      setExit(runMetadataEncode(io, file, o.format, o.root, o.namespace)),
+    .addOption(maxBytesOption())
+    .action(
+      (
+        file: string,
+        o: { format: 'xmlpickle' | 'descriptor'; root?: string; namespace: boolean; maxBytes?: number },
+      ) => setExit(runMetadataEncode(io, file, o.format, o.root, o.namespace, o.maxBytes)),
     );
   return p;
 }

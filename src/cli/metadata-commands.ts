@@ -7,7 +7,7 @@ import { parseXml } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
 import { childElements, firstChild, localNameOf } from '../xml/tree.js';
 import type { Io } from './main.js';
-import { UsageError, readInput } from './io.js';
+import { UsageError, inputName, readJsonText, readXmlInput } from './io.js';
 
 /** The xmlpickle group of a domain, a `<metadata>`, or the group itself (namespaced or plain). */
 function findXmlpickle(root: Element): { group: Element; namespace: string | null } | undefined {
@@ -20,11 +20,17 @@ function findXmlpickle(root: Element): { group: Element; namespace: string | nul
   return g === undefined ? undefined : { group: g, namespace: NS['ovirt-instance'] };
 }
 
-export function runMetadataDecode(io: Io, file: string, format: 'auto' | 'xmlpickle' | 'descriptor'): number {
-  const doc = parseXml(readInput(file), { source: file });
+export function runMetadataDecode(
+  io: Io,
+  file: string,
+  format: 'auto' | 'xmlpickle' | 'descriptor',
+  maxBytes?: number,
+): number {
+  const source = inputName(file);
+  const doc = parseXml(readXmlInput(file, maxBytes).text, { source, maxBytes });
   const root = doc.documentElement as Element;
   const pickle = format === 'descriptor' ? undefined : findXmlpickle(root);
-  const descriptor = format === 'xmlpickle' ? undefined : Descriptor.fromNode(doc, { source: file });
+  const descriptor = format === 'xmlpickle' ? undefined : Descriptor.fromNode(doc, { source });
   let take: 'xmlpickle' | 'descriptor';
   if (format !== 'auto') take = format;
   else {
@@ -32,14 +38,14 @@ export function runMetadataDecode(io: Io, file: string, format: 'auto' | 'xmlpic
     const hasDescriptor = descriptor !== undefined && !descriptor.isEmpty();
     if (hasPickle && hasDescriptor)
       throw new UsageError(
-        `${file} has content in both layouts: choose one with --format xmlpickle|descriptor`,
+        `${source} has content in both layouts: choose one with --format xmlpickle|descriptor`,
       );
     take = hasPickle ? 'xmlpickle' : 'descriptor';
   }
   if (take === 'xmlpickle') {
     if (pickle === undefined)
-      throw new MetadataError('METADATA_SHAPE', 'no xmlpickle group found', { source: file });
-    const value = decodeXmlpickle(pickle.group, { namespace: pickle.namespace, source: file });
+      throw new MetadataError('METADATA_SHAPE', 'no xmlpickle group found', { source });
+    const value = decodeXmlpickle(pickle.group, { namespace: pickle.namespace, source });
     io.out(`${JSON.stringify({ format: 'xmlpickle', value: toTypedJson(value) }, null, 2)}\n`);
   } else {
     io.out(
@@ -55,37 +61,58 @@ export function runMetadataEncode(
   format: 'xmlpickle' | 'descriptor',
   root: string | undefined,
   namespace: boolean,
+  maxBytes?: number,
 ): number {
+  const source = inputName(file);
   let json: unknown;
   try {
-    json = JSON.parse(readInput(file));
+    json = JSON.parse(readJsonText(file, maxBytes));
   } catch (e) {
     if (e instanceof SyntaxError)
-      throw new MetadataError('METADATA_SHAPE', `not JSON: ${e.message}`, { source: file });
+      throw new MetadataError('METADATA_SHAPE', `not JSON: ${e.message}`, { source });
     throw e;
   }
   // Accept what decode prints ({"format":..., "value"|...}) as well as the bare value.
   const body = typeof json === 'object' && json !== null && 'format' in json ? json : undefined;
+  // A misspelt key would otherwise be ignored and encode an empty group. A bare xmlpickle value
+  // is any dict: only decode's wrapper has keys to check.
+  if (format === 'descriptor' || body !== undefined)
+    refuseUnknownKeys(
+      body ?? json,
+      format === 'xmlpickle' ? ['format', 'value'] : ['format', ...Object.keys(new Descriptor().toJSON())],
+      source,
+    );
   if (format === 'xmlpickle') {
     const raw = body !== undefined ? (body as { value?: unknown }).value : json;
-    const value = withSource(file, () => fromTypedJson(raw));
+    const value = withSource(source, () => fromTypedJson(raw));
     io.out(
       `${encodeXmlpickleText(value, namespace ? { root } : { namespace: null, root: root ?? 'pyxmlpickle' })}\n`,
     );
   } else {
-    const d = withSource(file, () => Descriptor.fromJSON(body ?? json));
+    const d = withSource(source, () => Descriptor.fromJSON(body ?? json));
     io.out(`${d.toXml()}\n`);
   }
   return 0;
 }
 
-function withSource<T>(file: string, f: () => T): T {
+function refuseUnknownKeys(json: unknown, accepted: readonly string[], source: string): void {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return;
+  const unknown = Object.keys(json).find((k) => !accepted.includes(k));
+  if (unknown !== undefined)
+    throw new MetadataError(
+      'METADATA_SHAPE',
+      `unknown top-level key (the keys accepted: ${accepted.join(', ')})`,
+      { source, path: unknown },
+    );
+}
+
+function withSource<T>(source: string, f: () => T): T {
   try {
     return f();
   } catch (e) {
     if (e instanceof MetadataError && e.source === undefined) {
       throw new MetadataError(e.code as 'METADATA_VALUE' | 'METADATA_SHAPE', e.detail, {
-        source: file,
+        source,
         path: e.path,
       });
     }

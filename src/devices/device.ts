@@ -2,7 +2,8 @@
  * The Device base: a view over the element it came from. Getters read the element, setters write
  * it at once, nothing is regenerated, so whatever a class does not model survives.
  */
-import { UnexpectedElementError } from '../errors.js';
+import type { VmDevicesError } from '../errors.js';
+import { UnexpectedElementError, isVmDevicesError } from '../errors.js';
 import type { MetaSchema } from '../metadata/schema.js';
 import { metaString } from '../metadata/schema.js';
 import type { Dict } from '../metadata/value.js';
@@ -247,16 +248,32 @@ export abstract class Device {
     return out;
   }
 
-  /** Every typed field of the class that is present, plus what a subclass derives. */
-  fieldValues(): Record<string, unknown> {
+  /**
+   * Every typed field of the class that is present, plus what a subclass derives. With `onError`,
+   * a value that cannot be read goes to it and the others are still read (a report lists what it
+   * can); without, the first one throws.
+   */
+  fieldValues(onError?: (e: VmDevicesError) => void): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const bootOrder = this.bootOrder;
-    if (bootOrder !== undefined) out['bootOrder'] = bootOrder;
+    const guard = (read: () => void): void => {
+      try {
+        read();
+      } catch (e) {
+        if (onError === undefined || !isVmDevicesError(e)) throw e;
+        onError(e);
+      }
+    };
+    guard(() => {
+      const bootOrder = this.bootOrder;
+      if (bootOrder !== undefined) out['bootOrder'] = bootOrder;
+    });
     for (const [name, f] of Object.entries(this.cls.fields)) {
-      const v: unknown = readField(this.element, f);
-      if (v !== undefined && !(f.flag && v === false)) out[name] = v;
+      guard(() => {
+        const v: unknown = readField(this.element, f);
+        if (v !== undefined && !(f.flag && v === false)) out[name] = v;
+      });
     }
-    Object.assign(out, this.derivedFields());
+    guard(() => Object.assign(out, this.derivedFields()));
     return out;
   }
 

@@ -2,13 +2,13 @@
  * A parsed domain: its identity, sizes, metadata groups and device elements, over the document it
  * came from. Nothing is regenerated: `toXml()` serializes the document as it is now.
  */
-import { InvalidDomainError, XmlValueError } from '../errors.js';
+import { InvalidDomainError, MetadataError, XmlValueError } from '../errors.js';
 import { toKiB } from '../devices/units.js';
 import type { Document, Element, ParseOptions } from '../xml/dom.js';
 import { findDescriptorGroup } from '../metadata/descriptor.js';
 import { parseXml, positionOf, serialize } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
-import { elementPath, firstChild, getAttr, textOf } from '../xml/tree.js';
+import { childElements, elementPath, firstChild, getAttr, textOf } from '../xml/tree.js';
 
 export interface Vcpus {
   /** The `<vcpu>` text: the maximum. */
@@ -34,8 +34,11 @@ export class DomainDescriptor {
     this.source = source;
   }
 
-  /** Parses a domain XML (also a hotplug envelope: any root with `<devices>` and `<metadata>`). */
-  static parse(xml: string, options: ParseOptions = {}): DomainDescriptor {
+  /**
+   * Parses a domain XML (also a hotplug envelope: any root with `<devices>` and `<metadata>`):
+   * text, or bytes decoded as their BOM or XML declaration says.
+   */
+  static parse(xml: string | Uint8Array, options: ParseOptions = {}): DomainDescriptor {
     return new DomainDescriptor(parseXml(xml, options), options.source);
   }
 
@@ -120,9 +123,20 @@ export class DomainDescriptor {
     return firstChild(this.root, 'devices');
   }
 
-  /** The direct `<metadata>` child, if any. */
+  /**
+   * The direct `<metadata>` child, if any. A second one is an error: libvirt keeps one, and reading
+   * only the first would silently lose the groups of the other.
+   */
   get metadataElement(): Element | undefined {
-    return firstChild(this.root, 'metadata');
+    const [first, second] = childElements(this.root, 'metadata');
+    if (second !== undefined) {
+      throw new MetadataError(
+        'METADATA_SHAPE',
+        'a second <metadata> element: a domain has at most one (libvirt keeps one)',
+        { source: this.source, path: elementPath(second), ...positionOf(second) },
+      );
+    }
+    return first;
   }
 
   /**

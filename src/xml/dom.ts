@@ -5,6 +5,8 @@
 import { DOMParser, XMLSerializer, DOMImplementation, ParseError } from '@xmldom/xmldom';
 import type { Document, Element, Node } from '@xmldom/xmldom';
 import { XmlLimitError, XmlParseError } from '../errors.js';
+import { decodeXml } from './encoding.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
 import { parseFast } from './fast-parse.js';
 import { serializeNode } from './serialize.js';
 import { Tokenizer } from './tokenizer.js';
@@ -31,7 +33,7 @@ export const NODE = {
 export interface ParseOptions {
   /** Name of the input, carried by every error (a file name, `<stdin>`, a label). */
   source?: string;
-  /** Refuse input longer than this many UTF-16 code units (default 64 MiB). */
+  /** Refuse text of more UTF-16 code units than this, or bytes of more bytes (default 64 MiB). */
   maxBytes?: number;
   /** Refuse element nesting deeper than this (default 512). */
   maxDepth?: number;
@@ -44,8 +46,7 @@ export interface ParseOptions {
   engine?: 'xmldom' | 'fast';
 }
 
-export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_MAX_DEPTH = 512;
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH };
 
 /**
  * XML 1.0 end-of-line handling (section 2.11): only CR LF and lone CR become LF. xmldom's default
@@ -88,11 +89,13 @@ export function readXml(text: string, handler: XmlHandler, options: ParseOptions
 }
 
 /**
- * Parses XML text into a Document. Every complaint of the parser (fatal or recoverable) becomes an
- * XmlParseError with source, line and column; DOCTYPE declarations, several root elements, input
- * over `maxBytes` and nesting over `maxDepth` are refused.
+ * Parses XML into a Document: text, or bytes decoded as their BOM or XML declaration says
+ * (encoding.ts). Every complaint of the parser (fatal or recoverable) becomes an XmlParseError
+ * with source, line and column; DOCTYPE declarations, several root elements, input over
+ * `maxBytes` and nesting over `maxDepth` are refused.
  */
-export function parseXml(text: string, options: ParseOptions = {}): Document {
+export function parseXml(input: string | Uint8Array, options: ParseOptions = {}): Document {
+  const text = typeof input === 'string' ? input : decodeXml(input, options).text;
   const { normalized, source, maxDepth } = prepare(text, options);
   if ((options.engine ?? 'fast') === 'fast') return parseFast(normalized, { source, maxDepth });
   const parser = new DOMParser({

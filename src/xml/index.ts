@@ -1,4 +1,5 @@
 export * from './dom.js';
+export * from './encoding.js';
 export * from './tree.js';
 export * from './namespaces.js';
 export * from './canonical.js';

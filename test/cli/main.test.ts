@@ -1,14 +1,18 @@
 import { expect } from 'chai';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
-import { fixturePath } from '../helpers/fixtures.js';
+import { ROOT, fixturePath } from '../helpers/fixtures.js';
 
 function run(...args: string[]): { code: number; out: string; err: string } {
   let out = '';
   let err = '';
-  const code = main(args, { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = main(args, {
+    out: (s) => (out += typeof s === 'string' ? s : Buffer.from(s).toString()),
+    err: (s) => (err += s),
+  });
   return { code, out, err };
 }
 
@@ -48,9 +52,38 @@ describe('vmdevices CLI', () => {
     const r = run('inspect', fixturePath('domains/broken-device.xml'));
     expect(r.code).to.equal(1);
     expect(r.out).to.contain('graphics');
-    expect(r.err).to.match(
-      /problem: device #0: \/domain\/devices\/graphics\/@port: "59x0" is not an integer/,
+    expect(r.err).to.contain(
+      'broken-device.xml:16:5: XML_VALUE: device #0: /domain/devices/graphics/@port: "59x0" is not an integer',
     );
+  });
+
+  it('inspect --json: a problem is an object with its code and place; one bad attribute leaves the other fields', () => {
+    const r = run('inspect', '--json', fixturePath('domains/broken-device.xml'));
+    expect(r.code).to.equal(1);
+    const graphics = (JSON.parse(r.out) as { devices: { fields: object; problems: object[] }[] }).devices[0]!;
+    expect(graphics.problems).to.deep.equal([
+      {
+        code: 'XML_VALUE',
+        message: '/domain/devices/graphics/@port: "59x0" is not an integer',
+        path: '/domain/devices/graphics/@port',
+        line: 16,
+        column: 5,
+      },
+    ]);
+    expect(graphics.fields).to.deep.equal({ type: 'spice', autoport: false, displayNetwork: 'ovirtmgmt' });
+  });
+
+  it('inspect puts a problem two devices share (a MAC) on both, and prints it once', () => {
+    const r = run('inspect', '--json', fixturePath('cli/shared-mac.xml'));
+    expect(r.code).to.equal(1);
+    const j = JSON.parse(r.out) as { devices: { problems: { code: string }[] }[]; problems: unknown[] };
+    expect(j.devices.map((d) => d.problems.map((p) => p.code))).to.deep.equal([
+      ['DUPLICATE_DEVICE'],
+      ['DUPLICATE_DEVICE'],
+    ]);
+    expect(j.problems).to.deep.equal([]);
+    expect(r.err.trim().split('\n')).to.have.length(1);
+    expect(r.err).to.match(/shared-mac\.xml: DUPLICATE_DEVICE: devices #0, #1: interfaces share the MAC/);
   });
 
   it('inspect prints a VM with a value it cannot read, names the problem and exits 1', () => {
@@ -59,12 +92,12 @@ describe('vmdevices CLI', () => {
     for (const kind of ['disk', 'interface', 'input', 'graphics', 'memballoon'])
       expect(device.out).to.contain(kind);
     expect(device.err).to.contain(
-      'problem: device #0: devices[0].volumeChain[0].leaseOffset: "abc & 1" is not a valid int',
+      'device-values.xml:18:13: METADATA_VALUE: device #0: devices[0].volumeChain[0].leaseOffset: "abc & 1" is not a valid int',
     );
     const vm = run('inspect', fixturePath('domains/lenient/vm-values.xml'));
     expect(vm.code).to.equal(1);
     expect(vm.out).to.contain('interface');
-    expect(vm.err).to.contain('problem: launchPaused: "maybe" is not a valid bool');
+    expect(vm.err).to.contain('vm-values.xml:9:7: METADATA_VALUE: launchPaused: "maybe" is not a valid bool');
   });
 
   it('prints FILE:LINE:COL: CODE: message for a parse error, exit 1', () => {
@@ -120,5 +153,167 @@ describe('vmdevices CLI', () => {
     const x = run('explain', fixturePath('domains/ambiguous-disk.xml'));
     expect(x.code).to.equal(0);
     expect(x.out).to.match(/descriptor key \[name=vda, path=\/var\/lib\/images\/a\.img\]: .*ambiguous/);
+  });
+
+  it('--version prints the package version', () => {
+    const r = run('--version');
+    expect(r.code).to.equal(0);
+    expect(r.out.trim()).to.equal(
+      (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    );
+  });
+
+  it('explain prints only the layouts the document carries; --json gives the same traces', () => {
+    const file = fixturePath('domains/broken-device.xml'); // a descriptor group, no xmlpickle
+    const text = run('explain', file);
+    expect(text.code, text.err).to.equal(0);
+    expect(text.out).to.contain('descriptor key [name=spice]');
+    expect(text.out).to.not.contain('xmlpickle');
+    const json = run('explain', '--json', file);
+    expect(json.code, json.err).to.equal(0);
+    const j = JSON.parse(json.out) as {
+      devices: { kind: string; rule: string; layouts: { layout: string; rules: { rule: string }[] }[] }[];
+    };
+    expect(j.devices.map((d) => [d.kind, d.rule])).to.deep.equal([
+      ['graphics', 'key'],
+      ['interface', 'key'],
+      ['memballoon', 'none'],
+    ]);
+    expect(j.devices[0]!.layouts.map((l) => l.layout)).to.deep.equal(['descriptor']);
+    expect(j.devices[0]!.layouts[0]!.rules.map((r) => r.rule)).to.deep.equal([
+      'user-alias',
+      'alias',
+      'address',
+      'key',
+    ]);
+  });
+
+  it('metadata encode refuses an unknown top-level key, naming it and the keys it accepts', () => {
+    const d = run('metadata', 'encode', fixturePath('cli/vallues.json'), '--format', 'descriptor');
+    expect(d.code).to.equal(1);
+    expect(d.out).to.equal('');
+    expect(d.err).to.contain(
+      'vallues.json: METADATA_SHAPE: vallues: unknown top-level key (the keys accepted: format, values, custom, devices)',
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'vmdevices-cli-'));
+    writeFileSync(join(dir, 'x.json'), '{"format": "xmlpickle", "valeu": {}}');
+    const x = run('metadata', 'encode', join(dir, 'x.json'), '--format', 'xmlpickle');
+    expect(x.code).to.equal(1);
+    expect(x.err).to.contain('valeu: unknown top-level key (the keys accepted: format, value)');
+  });
+
+  it('inspect, explain, create and roundtrip say alike that a document is not a domain', () => {
+    const results = ['inspect', 'explain', 'create', 'roundtrip'].map((c) =>
+      run(c, fixturePath('cli/network.xml')),
+    );
+    for (const r of results) {
+      expect(r.code).to.equal(1);
+      expect(r.out).to.equal('');
+      expect(r.err).to.match(
+        /network\.xml:1:1: INVALID_DOMAIN: \/network: not a libvirt domain: the root element must be <domain>/,
+      );
+    }
+    expect(new Set(results.map((r) => r.err)).size).to.equal(1);
+  });
+});
+
+/** The CLI in-process, its standard output as the bytes written. */
+function runBytes(...args: string[]): { code: number; out: Buffer; err: string } {
+  const out: Buffer[] = [];
+  let err = '';
+  const code = main(args, { out: (s) => out.push(Buffer.from(s)), err: (s) => (err += s) });
+  return { code, out: Buffer.concat(out), err };
+}
+
+/** The CLI as a process (as npm installs it, run from source), `input` on its standard input. */
+function spawnCli(input: Buffer, ...args: string[]): { code: number | null; out: Buffer; err: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args], {
+    input,
+    cwd: ROOT,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr.toString() };
+}
+
+describe('vmdevices CLI: encodings, standard input, --max-bytes', () => {
+  const ENCODED = ['latin1.xml', 'windows-1252.xml', 'utf8-bom.xml', 'utf16le-bom.xml', 'utf16be-bom.xml'];
+
+  it('inspect --json reads each file in the encoding it declares: "café"', () => {
+    for (const f of ENCODED) {
+      const r = run('inspect', '--json', fixturePath(`xml/encoding/${f}`));
+      expect(r.code, `${f}: ${r.err}`).to.equal(0);
+      expect((JSON.parse(r.out) as { name: string }).name, f).to.match(/^café/);
+    }
+  });
+
+  it('roundtrip and create write the document in its own encoding, BOM included', () => {
+    for (const f of ENCODED) {
+      const original = readFileSync(fixturePath(`xml/encoding/${f}`));
+      const r = runBytes('roundtrip', fixturePath(`xml/encoding/${f}`));
+      expect(r.code, `${f}: ${r.err}`).to.equal(0);
+      expect(r.out.equals(original), f).to.equal(true);
+    }
+    const c = runBytes('create', fixturePath('xml/encoding/latin1.xml'));
+    expect(c.code, c.err).to.equal(0);
+    expect(c.out.includes(Buffer.from('<name>café</name>', 'latin1'))).to.equal(true);
+    expect(c.out.includes(Buffer.from('café'))).to.equal(false);
+  });
+
+  it('refuses an encoding it cannot read, naming it: XML_ENCODING, exit 1', () => {
+    const r = run('inspect', fixturePath('xml/encoding/unknown-encoding.xml'));
+    expect(r.code).to.equal(1);
+    expect(r.err).to.match(
+      /unknown-encoding\.xml:1:31: XML_ENCODING: encoding "x-klingon" is not supported\n$/,
+    );
+  });
+
+  it('refuses a second <metadata> at its line:column: METADATA_SHAPE, exit 1', () => {
+    const r = run('inspect', fixturePath('cli/two-metadata.xml'));
+    expect(r.code).to.equal(1);
+    expect(r.err).to.match(
+      /two-metadata\.xml:8:3: METADATA_SHAPE: \/domain\/metadata\[2\]: a second <metadata> element/,
+    );
+  });
+
+  it('- reads standard input, in its encoding; errors name <stdin>', () => {
+    const latin1 = readFileSync(fixturePath('xml/encoding/latin1.xml'));
+    const inspect = spawnCli(latin1, 'inspect', '--json', '-');
+    expect(inspect.code, inspect.err).to.equal(0);
+    expect((JSON.parse(inspect.out.toString()) as { name: string }).name).to.equal('café');
+    const roundtrip = spawnCli(latin1, 'roundtrip', '-');
+    expect(roundtrip.code, roundtrip.err).to.equal(0);
+    expect(roundtrip.out.equals(latin1)).to.equal(true);
+    const bad = spawnCli(Buffer.from('<domain><devices>'), 'explain', '-');
+    expect(bad.code).to.equal(1);
+    expect(bad.err).to.match(/^<stdin>:1:9: XML_PARSE: /);
+  });
+
+  it('- works for metadata decode and encode too', () => {
+    const d = run('metadata', 'decode', fixturePath('domains/engine-ovirt-vm.xml'));
+    expect(d.code, d.err).to.equal(0);
+    const e = spawnCli(Buffer.from(d.out), 'metadata', 'encode', '--format', 'descriptor', '-');
+    expect(e.code, e.err).to.equal(0);
+    const back = spawnCli(e.out, 'metadata', 'decode', '-');
+    expect(back.code, back.err).to.equal(0);
+    expect(JSON.parse(back.out.toString())).to.deep.equal(JSON.parse(d.out));
+  });
+
+  it('--max-bytes N refuses larger input, from a file or standard input: XML_LIMIT, exit 1', () => {
+    const file = fixturePath('xml/encoding/latin1.xml');
+    const size = readFileSync(file).length;
+    expect(run('roundtrip', '--max-bytes', String(size), file).code).to.equal(0);
+    for (const cmd of [['inspect'], ['explain'], ['roundtrip'], ['create'], ['metadata', 'decode']]) {
+      const r = run(...cmd, '--max-bytes', String(size - 1), file);
+      expect(r.code, cmd.join(' ')).to.equal(1);
+      expect(r.err, cmd.join(' ')).to.equal(
+        `${file}: XML_LIMIT: input is over the limit of ${size - 1} bytes\n`,
+      );
+    }
+    const piped = spawnCli(readFileSync(file), 'inspect', '--max-bytes', '100', '-');
+    expect([piped.code, piped.err]).to.deep.equal([
+      1,
+      '<stdin>: XML_LIMIT: input is over the limit of 100 bytes\n',
+    ]);
+    expect(run('inspect', '--max-bytes', 'lots', file).code).to.equal(2);
+    expect(run('inspect', '--max-bytes', '0', file).code).to.equal(2);
   });
 });

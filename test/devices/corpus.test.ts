@@ -15,7 +15,10 @@ function roundTrip(file: string, readAll: boolean): void {
   const text = readFileSync(file, 'utf8');
   let out = '';
   let err = '';
-  const code = main(['roundtrip', file], { out: (t) => (out += t), err: (t) => (err += t) });
+  const code = main(['roundtrip', file], {
+    out: (t) => (out += typeof t === 'string' ? t : Buffer.from(t).toString()),
+    err: (t) => (err += t),
+  });
   expect(code, err).to.equal(0);
   const diff = canonicalDiff(parseXml(out), parseXml(text));
   expect(diff, `${file}: ${diff}`).to.equal(undefined);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { DomainDescriptor } from '../../src/domain/domain-descriptor.js';
 import { MetadataError, XmlValueError } from '../../src/errors.js';
 import { NS, localNameOf } from '../../src/xml/index.js';
+import { readFixture } from '../helpers/fixtures.js';
 
 const VM = NS['ovirt-vm'];
 const INSTANCE = NS['ovirt-instance'];
@@ -145,6 +146,24 @@ describe('DomainDescriptor (domain-descriptor.ts)', () => {
       expect(e.format()).to.equal(
         `vm.xml:4:3: METADATA_SHAPE: <metadata> holds more than one group in ${VM}`,
       );
+    });
+
+    it('a second <metadata> is a METADATA_SHAPE error at its line:column, not a group silently unread', () => {
+      const d = DomainDescriptor.parse(readFixture('cli/two-metadata.xml'), {
+        source: 'two-metadata.xml',
+      });
+      for (const read of [() => d.metadataElement, () => d.metadataGroups]) {
+        let caught: unknown;
+        try {
+          read();
+        } catch (e) {
+          caught = e;
+        }
+        expect(caught).to.be.instanceOf(MetadataError);
+        expect((caught as MetadataError).format()).to.equal(
+          'two-metadata.xml:8:3: METADATA_SHAPE: /domain/metadata[2]: a second <metadata> element: a domain has at most one (libvirt keeps one)',
+        );
+      }
     });
   });
 
