@@ -30,6 +30,8 @@ import {
   dictSet,
   hasKey,
   isScalar,
+  keepAttributes,
+  keptAttributes,
   valueEquals,
 } from '../metadata/value.js';
 import { descriptorCanHold } from '../metadata/descriptor.js';
@@ -526,7 +528,11 @@ export class Domain {
       let stored = previous;
       if (dEntry !== undefined && previous !== undefined) {
         const data = previous.data;
-        for (const [k, v] of dictEntries(dEntry.entry.data)) dictSet(data, k, v);
+        for (const [k, v] of dictEntries(dEntry.entry.data)) {
+          dictSet(data, k, v);
+          // With the attributes the envelope's leaf carries (`unit="MiB"`), as a fresh entry keeps them.
+          keepAttributes(data, k, keptAttributes(dEntry.entry.data, k));
+        }
         this.store.update(previous, { ...previous.attrs, ...dEntry.entry.attrs }, data);
       } else if (dEntry !== undefined) stored = this.store.add(dEntry.entry.attrs ?? {}, dEntry.entry.data);
       const rule = dEntry?.rule ?? xEntry?.rule ?? (previous !== undefined ? 'key' : undefined);

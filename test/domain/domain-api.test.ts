@@ -213,6 +213,8 @@ describe('Domain API edges', () => {
       expect([nic.meta.raw('network'), nic.meta.raw('mtu')]).to.deep.equal(['blue', 9000]);
       expect(d.orphans).to.deep.equal([]);
       d.save();
+      // The envelope's leaf keeps the attribute Vdsm reads past.
+      expect(d.toXml()).to.match(/<ovirt-vm:mtu type="int" unit="bytes">9000<\/ovirt-vm:mtu>/);
       const entries = Descriptor.fromXml(d.toXml()).entries();
       expect(
         entries.filter((e) => e.attrs['mac_address']?.toLowerCase() === '52:54:00:aa:00:02').length,
