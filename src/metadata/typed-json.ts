@@ -6,13 +6,20 @@
  * `{"$dict": {..}}` for a dict that has a key starting with `$`, and `{"$dict": [[key, value], ..]}`
  * for a dict whose order a JSON object would change: objects (`JSON.parse`'s included) list
  * integer-like keys first, so `{"b": 1, "2": 2}` is written `{"$dict": [["b", 1], ["2", 2]]}`.
+ * A dict with attributes kept beside it (keepAttributes: `unit="MiB"` on a leaf, `version="1"` on
+ * the group) is always in the `$dict` form, with them in a second member, as `[name, value]` pairs:
+ * `{"$dict": .., "$attributes": {"own": [["version", "1"]], "keys": {"size": [["unit", "MiB"]]}}}`
+ * (`own`: the dict's own element; `keys`: the element each key was read from; either may be left
+ * out). Own attributes are not under a key, since any string, `""` included, can be a key.
  */
 import { MetadataError } from '../errors.js';
 import { parseXml } from '../xml/dom.js';
-import type { Dict, Value } from './value.js';
+import { isNCName } from '../xml/names.js';
+import type { Attributes, Dict, Value } from './value.js';
 import {
   dict,
   dictEntries,
+  dictKeys,
   dictSet,
   displayPath,
   Float,
@@ -21,6 +28,8 @@ import {
   indexPath,
   intValue,
   isDict,
+  keepAttributes,
+  keptAttributes,
   keyPath,
   nullObject,
   objectKeepsOrder,
@@ -65,19 +74,45 @@ function toJson(v: unknown, path: string, open: Set<object>): TypedJson {
     out = v instanceof Tuple ? { $tuple: items } : items;
   } else if (v instanceof Set) {
     out = { $set: [...v].map((x, i) => toJson(x, indexPath(path, i), open)) };
-  } else if (!objectKeepsOrder(v)) {
-    out = { $dict: dictEntries(v).map(([k, x]): TypedJson => [k, toJson(x, keyPath(path, k), open)]) };
   } else {
-    const obj = nullObject<TypedJson>();
-    let dollar = false;
-    for (const [k, x] of dictEntries(v)) {
-      if (k.startsWith('$')) dollar = true;
-      obj[k] = toJson(x, keyPath(path, k), open);
-    }
-    out = dollar ? { $dict: obj } : obj;
+    out = dictJson(v, path, open);
   }
   open.delete(v);
   return out;
+}
+
+function dictJson(d: Dict, path: string, open: Set<object>): TypedJson {
+  const attributes = attributesJson(d);
+  if (!objectKeepsOrder(d)) {
+    const pairs = dictEntries(d).map(([k, x]): TypedJson => [k, toJson(x, keyPath(path, k), open)]);
+    return attributes === undefined ? { $dict: pairs } : { $dict: pairs, $attributes: attributes };
+  }
+  const obj = nullObject<TypedJson>();
+  let dollar = false;
+  for (const [k, x] of dictEntries(d)) {
+    if (k.startsWith('$')) dollar = true;
+    obj[k] = toJson(x, keyPath(path, k), open);
+  }
+  if (attributes !== undefined) return { $dict: obj, $attributes: attributes };
+  return dollar ? { $dict: obj } : obj;
+}
+
+/** The `$attributes` member for the dict's kept attributes; undefined when it keeps none. */
+function attributesJson(d: Dict): TypedJson | undefined {
+  const pairs = (attrs: Attributes): TypedJson => attrs.map(([n, x]) => [n, x]);
+  const out = nullObject<TypedJson>();
+  const own = keptAttributes(d);
+  if (own.length > 0) out['own'] = pairs(own);
+  const keys = nullObject<TypedJson>();
+  let any = false;
+  for (const k of dictKeys(d)) {
+    const attrs = keptAttributes(d, k);
+    if (attrs.length === 0) continue;
+    keys[k] = pairs(attrs);
+    any = true;
+  }
+  if (any) out['keys'] = keys;
+  return own.length > 0 || any ? out : undefined;
 }
 
 function describe(v: unknown): string {
@@ -106,8 +141,15 @@ export function fromTypedJson(j: unknown, path = ''): Value {
   if (typeof j !== 'object') fail(path, `unsupported JSON value ${typeof j}`);
   const o = j as Record<string, unknown>;
   const keys = Object.keys(o);
+  if (keys.length === 2 && keys.includes('$dict') && keys.includes('$attributes')) {
+    const d = fromTypedJson({ $dict: o['$dict'] }, path) as Dict;
+    restoreAttributes(d, o['$attributes'], path);
+    return d;
+  }
   const tag = keys.length === 1 && TAGS.has(keys[0] as string) ? (keys[0] as string) : undefined;
   if (tag === undefined) {
+    if (keys.includes('$attributes'))
+      fail(path, '$attributes goes only beside $dict, as their one other member');
     const dollar = keys.find((k) => k.startsWith('$'));
     if (dollar !== undefined) {
       fail(
@@ -156,6 +198,50 @@ export function fromTypedJson(j: unknown, path = ''): Value {
         return fail(path, '$dict takes an object or a list of [key, value] pairs');
       return plainDict(inner as Record<string, unknown>, path);
   }
+}
+
+/** Keeps the attributes of a `$attributes` member (see the header) on `d`, read from it. */
+function restoreAttributes(d: Dict, j: unknown, path: string): void {
+  const shape = '$attributes takes {"own": [[name, value], ..], "keys": {key: [[name, value], ..]}}';
+  if (typeof j !== 'object' || j === null || Array.isArray(j)) fail(path, shape);
+  const o = j as Record<string, unknown>;
+  const other = Object.keys(o).find((k) => k !== 'own' && k !== 'keys');
+  if (other !== undefined) fail(path, `${shape}: not ${JSON.stringify(other)}`);
+  if (o['own'] !== undefined) keepAttributes(d, undefined, attributesOf(o['own'], path, 'own'));
+  const keys = o['keys'];
+  if (keys === undefined) return;
+  if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) fail(path, shape);
+  for (const [k, attrs] of Object.entries(keys as Record<string, unknown>)) {
+    // Attributes for a key the dict lacks would be dropped unseen: the JSON was edited wrong.
+    if (!hasKey(d, k)) fail(keyPath(path, k), `$attributes names the key ${JSON.stringify(k)}, not in $dict`);
+    keepAttributes(d, k, attributesOf(attrs, keyPath(path, k), 'keys'));
+  }
+}
+
+/** `[[name, value], ..]` with distinct names an encoder can write (not namespaced, not xmlns). */
+function attributesOf(j: unknown, path: string, member: string): Attributes {
+  if (!Array.isArray(j)) fail(path, `$attributes ${member} takes a list of [name, value] pairs`);
+  const names = new Set<string>();
+  return j.map((pair, i): readonly [string, string] => {
+    if (
+      !Array.isArray(pair) ||
+      pair.length !== 2 ||
+      typeof pair[0] !== 'string' ||
+      typeof pair[1] !== 'string'
+    ) {
+      fail(path, `$attributes ${member}[${i}] must be a [name, value] pair of strings`);
+    }
+    const [name, value] = pair as [string, string];
+    if (!isNCName(name) || name === 'xmlns') {
+      fail(
+        path,
+        `$attributes ${member}[${i}]: ${JSON.stringify(name)} is not an attribute name that can be kept`,
+      );
+    }
+    if (names.has(name)) fail(path, `$attributes ${member}[${i}]: the attribute ${name} is there twice`);
+    names.add(name);
+    return [name, value];
+  });
 }
 
 function setOf(items: unknown[], path: string): Set<Value> {

@@ -297,6 +297,23 @@ describe('vmdevices CLI: encodings, standard input, --max-bytes', () => {
     expect(JSON.parse(back.out.toString())).to.deep.equal(JSON.parse(d.out));
   });
 
+  it('metadata decode | metadata encode keeps the attributes Vdsm reads past (unit="MiB")', () => {
+    const d = spawnCli(
+      Buffer.alloc(0),
+      'metadata',
+      'decode',
+      fixturePath('metadata/descriptor/vdsm-leaf-attribute.xml'),
+    );
+    expect(d.code, d.err).to.equal(0);
+    const e = spawnCli(d.out, 'metadata', 'encode', '--format', 'descriptor', '-');
+    expect(e.code, e.err).to.equal(0);
+    const out = e.out.toString();
+    expect(out).to.contain(
+      '<ovirt-vm:memGuaranteedSize type="int" unit="MiB">1024</ovirt-vm:memGuaranteedSize>',
+    );
+    expect(out).to.contain('<ovirt-vm:shared note="set by the admin">exclusive</ovirt-vm:shared>');
+  });
+
   it('--max-bytes N refuses larger input, from a file or standard input: XML_LIMIT, exit 1', () => {
     const file = fixturePath('xml/encoding/latin1.xml');
     const size = readFileSync(file).length;

@@ -313,13 +313,23 @@ describe('Descriptor', () => {
         const text = fixture(name);
         expect(writeBack(text, name)).to.equal(text.trimEnd());
       });
+
+      it(`${name}: the JSON form keeps the attributes (group, custom, entries, files)`, () => {
+        const d = read(name);
+        const json = JSON.parse(JSON.stringify(d.toJSON())) as unknown;
+        expect(Descriptor.fromJSON(json).toXml()).to.equal(d.toXml());
+      });
     }
 
     it('reads a leaf with an extra attribute as a plain value, and writes the attribute back', () => {
       const d = read('leaf-attribute');
       expect(d.values['memGuaranteedSize']).to.equal(1024);
       expect(d.entries()[0]!.data['shared']).to.equal('exclusive');
-      expect(JSON.stringify(d.toJSON())).to.not.contain('MiB');
+      // The value stays plain: the JSON form has the attribute beside it, not in it.
+      expect((d.toJSON().values as { $dict: unknown }).$dict).to.deep.equal({
+        clusterVersion: '4.2',
+        memGuaranteedSize: 1024,
+      });
       // The attribute annotates the key: a new value keeps it, a deleted key takes it along.
       dictSet(d.values, 'memGuaranteedSize', 2048);
       expect(d.toXml()).to.contain('<ovirt-vm:memGuaranteedSize type="int" unit="MiB">2048<');

@@ -11,6 +11,8 @@ import {
   UnreadableValue,
   dict,
   dictKeys,
+  keepAttributes,
+  keptAttributes,
   valueEquals,
 } from '../../src/metadata/value.js';
 import { parseXml } from '../../src/xml/index.js';
@@ -142,6 +144,72 @@ describe('typed JSON', () => {
     });
   });
 
+  describe('kept attributes', () => {
+    it('writes a dict with kept attributes as $dict with $attributes, and reads them back', () => {
+      const device = dict([
+        ['index', 0],
+        ['shared', 'exclusive'],
+      ]);
+      keepAttributes(device, 'index', [['base', '10']]);
+      const v = dict([
+        ['memGuaranteedSize', 1024],
+        ['device', device],
+      ]);
+      keepAttributes(v, undefined, [['version', '1']]);
+      keepAttributes(v, 'memGuaranteedSize', [
+        ['unit', 'MiB'],
+        ['note', ''],
+      ]);
+      expect(toTypedJson(v)).to.deep.equal({
+        $dict: {
+          memGuaranteedSize: 1024,
+          device: {
+            $dict: { index: 0, shared: 'exclusive' },
+            $attributes: { keys: { index: [['base', '10']] } },
+          },
+        },
+        $attributes: {
+          own: [['version', '1']],
+          keys: {
+            memGuaranteedSize: [
+              ['unit', 'MiB'],
+              ['note', ''],
+            ],
+          },
+        },
+      });
+      const back = viaText(v) as Dict;
+      expect(valueEquals(back, v)).to.equal(true);
+      expect(keptAttributes(back)).to.deep.equal([['version', '1']]);
+      expect(keptAttributes(back, 'memGuaranteedSize')).to.deep.equal([
+        ['unit', 'MiB'],
+        ['note', ''],
+      ]);
+      expect(keptAttributes(back, 'device')).to.deep.equal([]);
+      expect(keptAttributes(back['device'] as Dict, 'index')).to.deep.equal([['base', '10']]);
+    });
+
+    it('keeps them in the [key, value] pairs form too, and for "" and $ keys', () => {
+      const v = dict([
+        ['b', 1],
+        ['2', 2],
+        ['', 'empty'],
+        ['$x', 3],
+      ]);
+      keepAttributes(v, '2', [['mode', '0644']]);
+      keepAttributes(v, '', [['mode', '0600']]);
+      keepAttributes(v, '$x', [['owner', 'root']]);
+      const j = toTypedJson(v) as { $dict: unknown };
+      expect(Array.isArray(j.$dict)).to.equal(true);
+      const back = viaText(v) as Dict;
+      expect(dictKeys(back)).to.deep.equal(['b', '2', '', '$x']);
+      expect(keptAttributes(back, '2')).to.deep.equal([['mode', '0644']]);
+      expect(keptAttributes(back, '')).to.deep.equal([['mode', '0600']]);
+      expect(keptAttributes(back, '$x')).to.deep.equal([['owner', 'root']]);
+      expect(keptAttributes(back)).to.deep.equal([]);
+    });
+  });
+
   describe('errors', () => {
     const bad: [string, unknown, string, string][] = [
       ['null', { devices: [{ path: null }] }, 'devices[0].path', 'null is not a metadata value'],
@@ -181,6 +249,63 @@ describe('typed JSON', () => {
       ],
       ['a bad value in a $dict pair', { d: { $dict: [['k', null]] } }, 'd.k', 'null'],
       ['a nested error under an odd key', { 'a.b': [{ c: null }] }, '["a.b"][0].c', 'null'],
+      ['$attributes without $dict', { d: { $attributes: { own: [] } } }, 'd', 'goes only beside $dict'],
+      ['$attributes beside $float', { f: { $float: 1, $attributes: {} } }, 'f', 'goes only beside $dict'],
+      ['a $attributes list', { d: { $dict: {}, $attributes: [] } }, 'd', '$attributes takes {"own"'],
+      [
+        'a $attributes member it does not know',
+        { d: { $dict: {}, $attributes: { mine: [] } } },
+        'd',
+        'not "mine"',
+      ],
+      ['a $attributes keys list', { d: { $dict: {}, $attributes: { keys: [] } } }, 'd', '$attributes takes'],
+      [
+        'own attributes as a string',
+        { d: { $dict: {}, $attributes: { own: 'v=1' } } },
+        'd',
+        'own takes a list',
+      ],
+      [
+        'an attribute value that is a number',
+        { d: { $dict: { a: 1 }, $attributes: { keys: { a: [['unit', 1]] } } } },
+        'd.a',
+        'keys[0] must be a [name, value] pair of strings',
+      ],
+      [
+        'a namespaced attribute name',
+        { d: { $dict: {}, $attributes: { own: [['ovirt-vm:x', '1']] } } },
+        'd',
+        '"ovirt-vm:x" is not an attribute name that can be kept',
+      ],
+      [
+        'an xmlns attribute',
+        { d: { $dict: {}, $attributes: { own: [['xmlns', 'u']] } } },
+        'd',
+        '"xmlns" is not',
+      ],
+      [
+        'an attribute twice',
+        {
+          d: {
+            $dict: {},
+            $attributes: {
+              own: [
+                ['a', '1'],
+                ['a', '2'],
+              ],
+            },
+          },
+        },
+        'd',
+        'own[1]: the attribute a is there twice',
+      ],
+      [
+        'attributes for a key the dict lacks',
+        { d: { $dict: { a: 1 }, $attributes: { keys: { b: [['unit', 'MiB']] } } } },
+        'd.b',
+        'names the key "b", not in $dict',
+      ],
+      ['a bad value beside $attributes', { d: { $dict: { a: null }, $attributes: {} } }, 'd.a', 'null'],
       ['a top-level null', null, '(value)', 'null'],
       ['undefined', { u: undefined }, 'u', 'unsupported JSON value undefined'],
     ];
