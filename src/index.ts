@@ -37,4 +37,12 @@ export { explainBinding, type RuleTrace } from './binding/explain.js';
 export { DomainDescriptor, type MetadataGroups, type Vcpus } from './domain/domain-descriptor.js';
 export { Domain, type DeviceBinding, type Problem, type BindOptions } from './domain/domain.js';
 export { create, recover, type CreateResult } from './domain/flows.js';
-export { domainReport, type DomainReport, type DeviceReport, type EntryRef } from './domain/report.js';
+export {
+  domainReport,
+  explainReport,
+  type DomainReport,
+  type DeviceReport,
+  type EntryRef,
+  type ExplainReport,
+  type ProblemReport,
+} from './domain/report.js';
