@@ -43,7 +43,7 @@ export interface EntryIdentity {
 export const NO_ADDRESS = 'none';
 
 /** The kind a descriptor's `devtype` or a conf dict's `type` names: a tag, Vdsm's name for one, or a tag no class has. */
-export function normalizeKind(kind: string): string {
+function normalizeKind(kind: string): string {
   return kindOfName(kind) ?? kind;
 }
 
