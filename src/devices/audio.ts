@@ -3,6 +3,8 @@ import type { DeviceMeta } from '../metadata/view.js';
 import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const F = {
   /** What `<sound><audio id>` and `<graphics><audio id>` refer to. */
@@ -41,6 +43,7 @@ const F = {
   filePath: field('@path', str),
 } as const;
 
+export interface Audio extends Accessors<typeof F> {}
 /**
  * `<audio>`: a host audio backend, which sound cards and graphics play through by its `id`
  * (libvirt >= 7.2). It has neither alias nor guest address: the id is what tells it apart.
@@ -51,74 +54,7 @@ export class Audio extends Device {
   static override readonly identifiedBy = identifiedBy(key({ id: '@id' }));
   static override readonly fields = F;
   static override readonly childOrder = ['input', 'output'];
-
-  get id(): number | undefined {
-    return this.read(F.id);
-  }
-  set id(v: number | undefined) {
-    this.write(F.id, v);
-  }
-
-  get type(): string | undefined {
-    return this.read(F.type);
-  }
-  set type(v: string | undefined) {
-    this.write(F.type, v);
-  }
-
-  get timerPeriod(): number | undefined {
-    return this.read(F.timerPeriod);
-  }
-  set timerPeriod(v: number | undefined) {
-    this.write(F.timerPeriod, v);
-  }
-
-  get tryMMap(): boolean | undefined {
-    return this.read(F.tryMMap);
-  }
-  set tryMMap(v: boolean | undefined) {
-    this.write(F.tryMMap, v);
-  }
-
-  get exclusive(): boolean | undefined {
-    return this.read(F.exclusive);
-  }
-  set exclusive(v: boolean | undefined) {
-    this.write(F.exclusive, v);
-  }
-
-  get dspPolicy(): number | undefined {
-    return this.read(F.dspPolicy);
-  }
-  set dspPolicy(v: number | undefined) {
-    this.write(F.dspPolicy, v);
-  }
-
-  get runtimeDir(): string | undefined {
-    return this.read(F.runtimeDir);
-  }
-  set runtimeDir(v: string | undefined) {
-    this.write(F.runtimeDir, v);
-  }
-
-  get serverName(): string | undefined {
-    return this.read(F.serverName);
-  }
-  set serverName(v: string | undefined) {
-    this.write(F.serverName, v);
-  }
-
-  get driver(): string | undefined {
-    return this.read(F.driver);
-  }
-  set driver(v: string | undefined) {
-    this.write(F.driver, v);
-  }
-
-  get filePath(): string | undefined {
-    return this.read(F.filePath);
-  }
-  set filePath(v: string | undefined) {
-    this.write(F.filePath, v);
+  static {
+    defineAccessors(this);
   }
 }

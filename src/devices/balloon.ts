@@ -4,6 +4,8 @@ import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const F = {
   model: field(
@@ -20,6 +22,7 @@ const F = {
   ...virtioDriverFields,
 } as const;
 
+export interface Balloon extends Accessors<typeof F> {}
 /** `<memballoon>`: the memory balloon (Vdsm's `balloon`). */
 export class Balloon extends Device {
   static override readonly tag = 'memballoon';
@@ -28,36 +31,11 @@ export class Balloon extends Device {
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({ model: '@model' }));
   static override readonly fields = F;
+  static {
+    defineAccessors(this);
+  }
   // libvirt formats <stats> before the device info and <driver> after it.
   static override readonly childOrder = ['stats', 'alias', 'acpi', 'address', 'driver'];
-
-  get model(): string | undefined {
-    return this.read(F.model);
-  }
-  set model(v: string | undefined) {
-    this.write(F.model, v);
-  }
-
-  get autodeflate(): boolean | undefined {
-    return this.read(F.autodeflate);
-  }
-  set autodeflate(v: boolean | undefined) {
-    this.write(F.autodeflate, v);
-  }
-
-  get freePageReporting(): boolean | undefined {
-    return this.read(F.freePageReporting);
-  }
-  set freePageReporting(v: boolean | undefined) {
-    this.write(F.freePageReporting, v);
-  }
-
-  get statsPeriod(): number | undefined {
-    return this.read(F.statsPeriod);
-  }
-  set statsPeriod(v: number | undefined) {
-    this.write(F.statsPeriod, v);
-  }
 
   /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */
   get virtio(): VirtioOptions {

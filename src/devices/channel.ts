@@ -2,6 +2,8 @@ import { openEnum, str, yesNo } from '../xml/codecs.js';
 import { CharDevice, chardevFields } from './chardev.js';
 import { field } from './field.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const F = {
   ...chardevFields,
@@ -16,6 +18,7 @@ const F = {
   sourceMouseMode: field('source/mouse/@mode', openEnum<'server' | 'client'>('vdagent mouse mode')),
 } as const;
 
+export interface Channel extends Accessors<typeof F> {}
 /** `<channel>`: a host/guest communication channel (guest agent, spice agent, guestfwd). */
 export class Channel extends CharDevice {
   static override readonly tag = 'channel';
@@ -26,39 +29,7 @@ export class Channel extends CharDevice {
     key({ target_type: 'target/@type' }, { find: false }),
   );
   static override readonly fields = F;
-
-  get targetName(): string | undefined {
-    return this.read(F.targetName);
-  }
-  set targetName(v: string | undefined) {
-    this.write(F.targetName, v);
-  }
-
-  get targetState(): string | undefined {
-    return this.read(F.targetState);
-  }
-  set targetState(v: string | undefined) {
-    this.write(F.targetState, v);
-  }
-
-  get targetAddress(): string | undefined {
-    return this.read(F.targetAddress);
-  }
-  set targetAddress(v: string | undefined) {
-    this.write(F.targetAddress, v);
-  }
-
-  get sourceClipboardCopypaste(): boolean | undefined {
-    return this.read(F.sourceClipboardCopypaste);
-  }
-  set sourceClipboardCopypaste(v: boolean | undefined) {
-    this.write(F.sourceClipboardCopypaste, v);
-  }
-
-  get sourceMouseMode(): string | undefined {
-    return this.read(F.sourceMouseMode);
-  }
-  set sourceMouseMode(v: string | undefined) {
-    this.write(F.sourceMouseMode, v);
+  static {
+    defineAccessors(this);
   }
 }

@@ -9,12 +9,14 @@ import { childElements } from '../xml/tree.js';
 import type { DeviceMeta } from '../metadata/view.js';
 import { chardevProtocol, chardevSourceMode, chardevType } from './chardev-type.js';
 import { Device, baseMetaSchema } from './device.js';
-import type { NestedOrder } from './field.js';
+import type { AnyField, NestedOrder } from './field.js';
 import { field } from './field.js';
 import type { IdentitySpec } from './identity.js';
 import { identifiedBy, key } from './identity.js';
 import { prefixed } from './nested.js';
-import { Part, addChildElement, removePart } from './part.js';
+import { Part, removePart } from './part.js';
+import type { Accessors } from './view.js';
+import { addChildElement, defineAccessors } from './view.js';
 
 /** The fields of one `<source>` element, relative to it. */
 export const chardevSourceFields = {
@@ -37,6 +39,7 @@ export const chardevSourceFields = {
 /** libvirt's order of the children of `<source>`. */
 const SOURCE_ORDER = ['reconnect', 'seclabel', 'clipboard', 'mouse'] as const;
 
+export interface ChardevSource extends Accessors<typeof chardevSourceFields> {}
 /**
  * One `<source>` of a character device. Only udp has two (`mode="bind"` for the local end,
  * `mode="connect"` for the remote one); every other type has at most one.
@@ -44,68 +47,8 @@ const SOURCE_ORDER = ['reconnect', 'seclabel', 'clipboard', 'mouse'] as const;
 export class ChardevSource extends Part {
   static override readonly fields = chardevSourceFields;
   static override readonly childOrder = SOURCE_ORDER;
-
-  get mode(): string | undefined {
-    return this.read(chardevSourceFields.mode);
-  }
-  set mode(v: string | undefined) {
-    this.write(chardevSourceFields.mode, v);
-  }
-
-  get path(): string | undefined {
-    return this.read(chardevSourceFields.path);
-  }
-  set path(v: string | undefined) {
-    this.write(chardevSourceFields.path, v);
-  }
-
-  get host(): string | undefined {
-    return this.read(chardevSourceFields.host);
-  }
-  set host(v: string | undefined) {
-    this.write(chardevSourceFields.host, v);
-  }
-
-  get service(): string | undefined {
-    return this.read(chardevSourceFields.service);
-  }
-  set service(v: string | undefined) {
-    this.write(chardevSourceFields.service, v);
-  }
-
-  get channel(): string | undefined {
-    return this.read(chardevSourceFields.channel);
-  }
-  set channel(v: string | undefined) {
-    this.write(chardevSourceFields.channel, v);
-  }
-
-  get append(): boolean | undefined {
-    return this.read(chardevSourceFields.append);
-  }
-  set append(v: boolean | undefined) {
-    this.write(chardevSourceFields.append, v);
-  }
-
-  get tls(): boolean | undefined {
-    return this.read(chardevSourceFields.tls);
-  }
-  set tls(v: boolean | undefined) {
-    this.write(chardevSourceFields.tls, v);
-  }
-
-  get reconnectEnabled(): boolean | undefined {
-    return this.read(chardevSourceFields.reconnectEnabled);
-  }
-  set reconnectEnabled(v: boolean | undefined) {
-    this.write(chardevSourceFields.reconnectEnabled, v);
-  }
-
-  get reconnectTimeout(): number | undefined {
-    return this.read(chardevSourceFields.reconnectTimeout);
-  }
-  set reconnectTimeout(v: number | undefined) {
-    this.write(chardevSourceFields.reconnectTimeout, v);
+  static {
+    defineAccessors(this);
   }
 }
 
@@ -129,6 +72,7 @@ const B = chardevBackendFields;
 
 /** The fields every character device has: the first `<source>` flattened (`sourcePath`...). */
 export const chardevFields = {
+  /** What backs the device on the host (pty, unix, tcp, spicevmc...). */
   type: B.type,
   ...prefixed('source', chardevSourceFields),
   protocolType: B.protocolType,
@@ -152,85 +96,25 @@ export const CHARDEV_CHILD_ORDER = [
 
 const F = chardevFields;
 
+export interface ChardevBackedDevice extends Accessors<typeof B> {}
 /**
  * A device whose element carries a character device backend (`chardevBackendFields`): the base of
  * CharDevice (Console, Serial, Channel), Redir and Smartcard, whose backend accessors are these.
  */
 export abstract class ChardevBackedDevice extends Device {
+  static override readonly fields: Readonly<Record<string, AnyField>> = B;
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   /** libvirt's order below the direct children; classes with deeper target fields extend it. */
   static override readonly nestedOrder: NestedOrder = { source: SOURCE_ORDER };
-
-  /** What backs the device on the host (pty, unix, tcp, spicevmc...). */
-  get type(): string | undefined {
-    return this.read(B.type);
-  }
-  set type(v: string | undefined) {
-    this.write(B.type, v);
-  }
-
-  /** unix, tcp, udp: `bind` (listen) or `connect`. */
-  get sourceMode(): string | undefined {
-    return this.read(B.sourceMode);
-  }
-  set sourceMode(v: string | undefined) {
-    this.write(B.sourceMode, v);
-  }
-
-  get sourcePath(): string | undefined {
-    return this.read(B.sourcePath);
-  }
-  set sourcePath(v: string | undefined) {
-    this.write(B.sourcePath, v);
-  }
-
-  get sourceHost(): string | undefined {
-    return this.read(B.sourceHost);
-  }
-  set sourceHost(v: string | undefined) {
-    this.write(B.sourceHost, v);
-  }
-
-  get sourceService(): string | undefined {
-    return this.read(B.sourceService);
-  }
-  set sourceService(v: string | undefined) {
-    this.write(B.sourceService, v);
-  }
-
-  /** tcp: TLS on this connection, overriding the host's default. */
-  get sourceTls(): boolean | undefined {
-    return this.read(B.sourceTls);
-  }
-  set sourceTls(v: boolean | undefined) {
-    this.write(B.sourceTls, v);
-  }
-
-  get sourceReconnectEnabled(): boolean | undefined {
-    return this.read(B.sourceReconnectEnabled);
-  }
-  set sourceReconnectEnabled(v: boolean | undefined) {
-    this.write(B.sourceReconnectEnabled, v);
-  }
-
-  /** Seconds between reconnection attempts. */
-  get sourceReconnectTimeout(): number | undefined {
-    return this.read(B.sourceReconnectTimeout);
-  }
-  set sourceReconnectTimeout(v: number | undefined) {
-    this.write(B.sourceReconnectTimeout, v);
-  }
-
-  get protocolType(): string | undefined {
-    return this.read(B.protocolType);
-  }
-  set protocolType(v: string | undefined) {
-    this.write(B.protocolType, v);
+  static {
+    defineAccessors(this);
   }
 }
 
+export interface CharDevice extends Accessors<typeof F> {}
 /** The base of Console, Serial and Channel. */
 export abstract class CharDevice extends ChardevBackedDevice {
+  static override readonly fields: Readonly<Record<string, AnyField>> = F;
   static override readonly childOrder: readonly string[] = CHARDEV_CHILD_ORDER;
   /**
    * A serial, parallel or console port by its number and target type, either of which may be
@@ -240,6 +124,9 @@ export abstract class CharDevice extends ChardevBackedDevice {
     key({ port: 'target/@port' }),
     key({ target_type: 'target/@type' }),
   );
+  static {
+    defineAccessors(this);
+  }
 
   /** Every `<source>`, in document order (two for udp). */
   get sources(): ChardevSource[] {
@@ -254,48 +141,6 @@ export abstract class CharDevice extends ChardevBackedDevice {
   /** Removes one of this device's sources. */
   removeSource(source: ChardevSource): void {
     removePart(this.element, source, this.path);
-  }
-
-  get sourceChannel(): string | undefined {
-    return this.read(F.sourceChannel);
-  }
-  set sourceChannel(v: string | undefined) {
-    this.write(F.sourceChannel, v);
-  }
-
-  get sourceAppend(): boolean | undefined {
-    return this.read(F.sourceAppend);
-  }
-  set sourceAppend(v: boolean | undefined) {
-    this.write(F.sourceAppend, v);
-  }
-
-  get logFile(): string | undefined {
-    return this.read(F.logFile);
-  }
-  set logFile(v: string | undefined) {
-    this.write(F.logFile, v);
-  }
-
-  get logAppend(): boolean | undefined {
-    return this.read(F.logAppend);
-  }
-  set logAppend(v: boolean | undefined) {
-    this.write(F.logAppend, v);
-  }
-
-  get targetType(): string | undefined {
-    return this.read(F.targetType);
-  }
-  set targetType(v: string | undefined) {
-    this.write(F.targetType, v);
-  }
-
-  get targetPort(): number | undefined {
-    return this.read(F.targetPort);
-  }
-  set targetPort(v: number | undefined) {
-    this.write(F.targetPort, v);
   }
 
   /** The `source*` fields describe the first `<source>`; a udp device lists both ends. */

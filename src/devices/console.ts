@@ -1,6 +1,8 @@
 import { str } from '../xml/codecs.js';
 import { CharDevice, chardevFields } from './chardev.js';
 import { field } from './field.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const F = {
   ...chardevFields,
@@ -8,6 +10,7 @@ const F = {
   tty: field('@tty', str),
 } as const;
 
+export interface Console extends Accessors<typeof F> {}
 /**
  * `<console>`: the guest's interactive console. `targetType` says which guest device carries it
  * (serial, virtio, sclp...); a pty or unix backend gives the host side (`sourcePath`), which stays
@@ -16,11 +19,7 @@ const F = {
 export class Console extends CharDevice {
   static override readonly tag = 'console';
   static override readonly fields = F;
-
-  get tty(): string | undefined {
-    return this.read(F.tty);
-  }
-  set tty(v: string | undefined) {
-    this.write(F.tty, v);
+  static {
+    defineAccessors(this);
   }
 }

@@ -7,6 +7,8 @@ import { field } from './field.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { confText, identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 export type ControllerType =
   'ide' | 'fdc' | 'scsi' | 'sata' | 'usb' | 'ccid' | 'virtio-serial' | 'xenbus' | 'isa' | 'pci' | 'nvme';
@@ -49,6 +51,7 @@ const F = {
   pcihole64Unit: PCIHOLE64.unit,
 } as const;
 
+export interface Controller extends Accessors<typeof F> {}
 /** `<controller>`: ide, scsi, usb, virtio-serial, pci... */
 export class Controller extends Device {
   static override readonly tag = 'controller';
@@ -67,6 +70,9 @@ export class Controller extends Device {
     key({ model: '@model' }, { find: false, conf: (c) => ({ model: confText(c, 'model') }) }),
   );
   static override readonly fields = F;
+  static {
+    defineAccessors(this);
+  }
   // libvirt formats <master> with the device info (after alias), and <pcihole64> after all of it.
   static override readonly childOrder = [
     'model',
@@ -82,177 +88,9 @@ export class Controller extends Device {
   /** libvirt's order of the children of `<target>`. */
   static override readonly nestedOrder: NestedOrder = { target: ['node'] };
 
-  get type(): string | undefined {
-    return this.read(F.type);
-  }
-  set type(v: string | undefined) {
-    this.write(F.type, v);
-  }
-
-  get index(): number | undefined {
-    return this.read(F.index);
-  }
-  set index(v: number | undefined) {
-    this.write(F.index, v);
-  }
-
-  get model(): string | undefined {
-    return this.read(F.model);
-  }
-  set model(v: string | undefined) {
-    this.write(F.model, v);
-  }
-
-  get ports(): number | undefined {
-    return this.read(F.ports);
-  }
-  set ports(v: number | undefined) {
-    this.write(F.ports, v);
-  }
-
-  get vectors(): number | undefined {
-    return this.read(F.vectors);
-  }
-  set vectors(v: number | undefined) {
-    this.write(F.vectors, v);
-  }
-
-  get maxGrantFrames(): number | undefined {
-    return this.read(F.maxGrantFrames);
-  }
-  set maxGrantFrames(v: number | undefined) {
-    this.write(F.maxGrantFrames, v);
-  }
-
-  get maxEventChannels(): number | undefined {
-    return this.read(F.maxEventChannels);
-  }
-  set maxEventChannels(v: number | undefined) {
-    this.write(F.maxEventChannels, v);
-  }
-
-  get modelName(): string | undefined {
-    return this.read(F.modelName);
-  }
-  set modelName(v: string | undefined) {
-    this.write(F.modelName, v);
-  }
-
-  get targetChassisNr(): number | undefined {
-    return this.read(F.targetChassisNr);
-  }
-  set targetChassisNr(v: number | undefined) {
-    this.write(F.targetChassisNr, v);
-  }
-
-  get targetChassis(): number | undefined {
-    return this.read(F.targetChassis);
-  }
-  set targetChassis(v: number | undefined) {
-    this.write(F.targetChassis, v);
-  }
-
-  get targetPort(): number | undefined {
-    return this.read(F.targetPort);
-  }
-  set targetPort(v: number | undefined) {
-    this.write(F.targetPort, v);
-  }
-
-  get targetBusNr(): number | undefined {
-    return this.read(F.targetBusNr);
-  }
-  set targetBusNr(v: number | undefined) {
-    this.write(F.targetBusNr, v);
-  }
-
-  get targetIndex(): number | undefined {
-    return this.read(F.targetIndex);
-  }
-  set targetIndex(v: number | undefined) {
-    this.write(F.targetIndex, v);
-  }
-
-  get targetHotplug(): boolean | undefined {
-    return this.read(F.targetHotplug);
-  }
-  set targetHotplug(v: boolean | undefined) {
-    this.write(F.targetHotplug, v);
-  }
-
-  get targetNode(): number | undefined {
-    return this.read(F.targetNode);
-  }
-  set targetNode(v: number | undefined) {
-    this.write(F.targetNode, v);
-  }
-
-  get driverQueues(): number | undefined {
-    return this.read(F.driverQueues);
-  }
-  set driverQueues(v: number | undefined) {
-    this.write(F.driverQueues, v);
-  }
-
-  get driverCmdPerLun(): number | undefined {
-    return this.read(F.driverCmdPerLun);
-  }
-  set driverCmdPerLun(v: number | undefined) {
-    this.write(F.driverCmdPerLun, v);
-  }
-
-  get driverMaxSectors(): number | undefined {
-    return this.read(F.driverMaxSectors);
-  }
-  set driverMaxSectors(v: number | undefined) {
-    this.write(F.driverMaxSectors, v);
-  }
-
-  get driverIoeventfd(): boolean | undefined {
-    return this.read(F.driverIoeventfd);
-  }
-  set driverIoeventfd(v: boolean | undefined) {
-    this.write(F.driverIoeventfd, v);
-  }
-
-  get driverIothread(): number | undefined {
-    return this.read(F.driverIothread);
-  }
-  set driverIothread(v: number | undefined) {
-    this.write(F.driverIothread, v);
-  }
-
   /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */
   get virtio(): VirtioOptions {
     return new VirtioOptions(this.element, (f, v) => this.write(f, v));
-  }
-
-  get serial(): string | undefined {
-    return this.read(F.serial);
-  }
-  set serial(v: string | undefined) {
-    this.write(F.serial, v);
-  }
-
-  get masterStartport(): number | undefined {
-    return this.read(F.masterStartport);
-  }
-  set masterStartport(v: number | undefined) {
-    this.write(F.masterStartport, v);
-  }
-
-  get pcihole64(): number | undefined {
-    return this.read(F.pcihole64);
-  }
-  set pcihole64(v: number | undefined) {
-    this.write(F.pcihole64, v);
-  }
-
-  get pcihole64Unit(): string | undefined {
-    return this.read(F.pcihole64Unit);
-  }
-  set pcihole64Unit(v: string | undefined) {
-    this.write(F.pcihole64Unit, v);
   }
 
   /** The 64-bit PCI hole in KiB, honouring `unit`. */

@@ -4,6 +4,8 @@ import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const F = {
   model: field('@model', openEnum<'virtio'>('crypto model')),
@@ -14,6 +16,7 @@ const F = {
   ...virtioDriverFields,
 } as const;
 
+export interface Crypto extends Accessors<typeof F> {}
 /** `<crypto>`: a virtio crypto accelerator; its backend refuses another device's entry. */
 export class Crypto extends Device {
   static override readonly tag = 'crypto';
@@ -24,36 +27,11 @@ export class Crypto extends Device {
     key({ backend: 'backend/@model' }, { find: false }),
   );
   static override readonly fields = F;
+  static {
+    defineAccessors(this);
+  }
   // libvirt formats <backend> and <driver> before the device info.
   static override readonly childOrder = ['backend', 'driver', 'alias', 'address'];
-
-  get model(): string | undefined {
-    return this.read(F.model);
-  }
-  set model(v: string | undefined) {
-    this.write(F.model, v);
-  }
-
-  get type(): string | undefined {
-    return this.read(F.type);
-  }
-  set type(v: string | undefined) {
-    this.write(F.type, v);
-  }
-
-  get backendModel(): string | undefined {
-    return this.read(F.backendModel);
-  }
-  set backendModel(v: string | undefined) {
-    this.write(F.backendModel, v);
-  }
-
-  get backendQueues(): number | undefined {
-    return this.read(F.backendQueues);
-  }
-  set backendQueues(v: number | undefined) {
-    this.write(F.backendQueues, v);
-  }
 
   /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */
   get virtio(): VirtioOptions {

@@ -16,10 +16,12 @@ import { positionOf, serialize } from '../xml/dom.js';
 import { elementPath, localNameOf } from '../xml/tree.js';
 import type { AddressRecord } from './address.js';
 import { addressKey, readAddress, writeAddress } from './address.js';
-import type { AnyField, Field, NestedOrder } from './field.js';
+import type { AnyField, NestedOrder } from './field.js';
 import { field, readField, readRaw, writeField } from './field.js';
 import type { IdentitySpec, KeyValues } from './identity.js';
 import { NO_IDENTITY } from './identity.js';
+import type { Members } from './view.js';
+import { View } from './view.js';
 
 /** The prefix of user aliases (libvirt keeps `ua-*` aliases the agent sets). */
 export const USER_ALIAS_PREFIX = 'ua-';
@@ -73,6 +75,7 @@ export interface DeviceJson {
 export interface DeviceClass<D extends Device = Device> {
   readonly tag: string;
   readonly fields: Readonly<Record<string, AnyField>>;
+  readonly members: Members;
   readonly childOrder: readonly string[];
   readonly nestedOrder: NestedOrder;
   readonly metaSchema: MetaSchema;
@@ -86,23 +89,23 @@ export interface DeviceClass<D extends Device = Device> {
 /** Metadata every class reads. */
 export const baseMetaSchema = { deviceId: metaString } as const satisfies MetaSchema;
 
-const F = {
-  bootOrder: field('boot/@order', uint),
-};
-
 const ALIAS_PATH = 'alias/@name';
 
-export abstract class Device {
+export abstract class Device extends View {
   /** The libvirt element name this class models; Generic accepts any. */
   static readonly tag: string = '';
-  static readonly fields: Readonly<Record<string, AnyField>> = {};
+  /**
+   * The device's typed values, one line each: accessors (installed from the table) and toJSON's
+   * `fields`.
+   */
+  static override readonly fields: Readonly<Record<string, AnyField>> = {};
   /** libvirt's order of the device's direct children, for inserting new ones. */
-  static readonly childOrder: readonly string[] = [];
+  static override readonly childOrder: readonly string[] = [];
   /**
    * libvirt's order below the direct children, by parent name, for a class whose fields go deeper
    * (`model/acceleration/@accel3d`, `source/reconnect/@enabled`): created elements land there too.
    */
-  static readonly nestedOrder: NestedOrder = {};
+  static override readonly nestedOrder: NestedOrder = {};
   static readonly metaSchema: MetaSchema = baseMetaSchema;
   /** The keys that tell a device of the kind apart (see identity.ts); none by default. */
   static readonly identifiedBy: IdentitySpec = NO_IDENTITY;
@@ -117,6 +120,7 @@ export abstract class Device {
   readonly meta: AnyDeviceMeta;
 
   constructor(element: Element, meta?: Dict) {
+    super();
     const cls = this.constructor as unknown as DeviceClass;
     if (cls.tag !== '' && localNameOf(element) !== cls.tag) {
       throw new UnexpectedElementError(cls.tag, localNameOf(element), {
@@ -174,12 +178,12 @@ export abstract class Device {
     return elementPath(this.element);
   }
 
-  protected read<A>(f: Field<A>): A | undefined {
-    return readField(this.element, f);
+  protected find(): Element {
+    return this.#element;
   }
 
-  protected write<A>(f: Field<A>, value: A | undefined): void {
-    writeField(this.element, f, value, this.cls.childOrder, this.cls.nestedOrder);
+  protected make(): Element {
+    return this.#element;
   }
 
   get alias(): string | undefined {
@@ -210,11 +214,12 @@ export abstract class Device {
     writeAddress(this.element, value, this.cls.childOrder);
   }
 
+  /** The device's place in the boot order (`<boot order>`). */
   get bootOrder(): number | undefined {
-    return this.read(F.bootOrder);
+    return this.read(bootOrderField);
   }
   set bootOrder(value: number | undefined) {
-    this.write(F.bootOrder, value);
+    this.write(bootOrderField, value);
   }
 
   /** What tells this device apart, as the binder, save and hotplug see it. Never throws. */
@@ -299,3 +304,4 @@ export abstract class Device {
 }
 
 const aliasField = field(ALIAS_PATH, str);
+const bootOrderField = field('boot/@order', uint);

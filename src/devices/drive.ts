@@ -27,11 +27,14 @@ import { ConfReader, confAddress, newElement } from './conf.js';
 import { Device, USER_ALIAS_PATTERN, USER_ALIAS_PREFIX, baseMetaSchema } from './device.js';
 import { makeDriveName } from './drive-name.js';
 import { field, flag, readField } from './field.js';
-import { Part, addChildElement } from './part.js';
+import { Part } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { addChildElement, defineAccessors } from './view.js';
 
 const F = {
   device: field('@device', openEnum<'disk' | 'cdrom' | 'floppy' | 'lun'>('disk device')),
+  /** The disk type (file, block, network, volume, nvme...); libvirt reads an absent one as file. */
   type: field(
     '@type',
     openEnum<'file' | 'block' | 'network' | 'volume' | 'nvme' | 'dir' | 'vhostuser'>('disk type'),
@@ -44,6 +47,7 @@ const F = {
     openEnum<'virtio' | 'virtio-transitional' | 'virtio-non-transitional'>('disk model'),
   ),
   driverName: field('driver/@name', openEnum<'qemu' | 'tap' | 'phy' | 'file'>('driver name')),
+  /** The image format (`raw`, `qcow2`). */
   driverType: field(
     'driver/@type',
     openEnum<'raw' | 'qcow2' | 'vmdk' | 'qed' | 'vdi' | 'iso'>('driver type'),
@@ -65,6 +69,7 @@ const F = {
   driverIothread: field('driver/@iothread', uint),
   driverCopyOnRead: field('driver/@copy_on_read', onOff),
   driverDetectZeroes: field('driver/@detect_zeroes', openEnum<'off' | 'on' | 'unmap'>('detect zeroes')),
+  /** The guest device name (`vda`): read as written, never recomputed from bus and index. */
   targetDev: field('target/@dev', str),
   targetBus: field(
     'target/@bus',
@@ -75,6 +80,7 @@ const F = {
   readonly: flag('readonly'),
   shareable: flag('shareable'),
   transient: flag('transient'),
+  /** undefined when there is no `<serial>`, '' for an empty one. */
   serial: field('serial', str),
   wwn: field('wwn', str),
   vendor: field('vendor', str),
@@ -177,36 +183,12 @@ const HOST = {
   socket: field('@socket', str),
 } as const;
 
+export interface DiskHost extends Accessors<typeof HOST> {}
 /** A `<host>` of a network disk's source. */
 export class DiskHost extends Part {
   static override readonly fields = HOST;
-
-  get name(): string | undefined {
-    return this.read(HOST.name);
-  }
-  set name(v: string | undefined) {
-    this.write(HOST.name, v);
-  }
-
-  get port(): number | undefined {
-    return this.read(HOST.port);
-  }
-  set port(v: number | undefined) {
-    this.write(HOST.port, v);
-  }
-
-  get transport(): string | undefined {
-    return this.read(HOST.transport);
-  }
-  set transport(v: string | undefined) {
-    this.write(HOST.transport, v);
-  }
-
-  get socket(): string | undefined {
-    return this.read(HOST.socket);
-  }
-  set socket(v: string | undefined) {
-    this.write(HOST.socket, v);
+  static {
+    defineAccessors(this);
   }
 }
 
@@ -224,37 +206,13 @@ const AUTH = {
   secretUuid: field('secret/@uuid', str),
 } as const;
 
+export interface DiskAuth extends Accessors<typeof AUTH> {}
 /** A network disk's `<auth>` (a child of `<disk>` or, in newer XML, of `<source>`). */
 export class DiskAuth extends Part {
   static override readonly fields = AUTH;
   static override readonly childOrder = ['secret'];
-
-  get username(): string | undefined {
-    return this.read(AUTH.username);
-  }
-  set username(v: string | undefined) {
-    this.write(AUTH.username, v);
-  }
-
-  get secretType(): string | undefined {
-    return this.read(AUTH.secretType);
-  }
-  set secretType(v: string | undefined) {
-    this.write(AUTH.secretType, v);
-  }
-
-  get secretUsage(): string | undefined {
-    return this.read(AUTH.secretUsage);
-  }
-  set secretUsage(v: string | undefined) {
-    this.write(AUTH.secretUsage, v);
-  }
-
-  get secretUuid(): string | undefined {
-    return this.read(AUTH.secretUuid);
-  }
-  set secretUuid(v: string | undefined) {
-    this.write(AUTH.secretUuid, v);
+  static {
+    defineAccessors(this);
   }
 }
 
@@ -363,6 +321,7 @@ const AUTH_CONF = metaDict('auth', {
   usage: metaString,
 });
 
+export interface Drive extends Accessors<typeof F> {}
 export class Drive extends Device {
   static override readonly tag = 'disk';
   static override readonly vdsmNames = ['drive', 'cdrom', 'floppy', 'lun'];
@@ -385,205 +344,8 @@ export class Drive extends Device {
   static override readonly childOrder = CHILD_ORDER;
   static override readonly metaSchema = DRIVE_META;
   declare readonly meta: DeviceMeta<typeof DRIVE_META>;
-
-  get device(): string | undefined {
-    return this.read(F.device);
-  }
-  set device(v: string | undefined) {
-    this.write(F.device, v);
-  }
-
-  /** The disk type (file, block, network, volume, nvme...); libvirt reads an absent one as file. */
-  get type(): string | undefined {
-    return this.read(F.type);
-  }
-  set type(v: string | undefined) {
-    this.write(F.type, v);
-  }
-
-  get snapshot(): string | undefined {
-    return this.read(F.snapshot);
-  }
-  set snapshot(v: string | undefined) {
-    this.write(F.snapshot, v);
-  }
-
-  get sgio(): string | undefined {
-    return this.read(F.sgio);
-  }
-  set sgio(v: string | undefined) {
-    this.write(F.sgio, v);
-  }
-
-  get rawio(): boolean | undefined {
-    return this.read(F.rawio);
-  }
-  set rawio(v: boolean | undefined) {
-    this.write(F.rawio, v);
-  }
-
-  get model(): string | undefined {
-    return this.read(F.model);
-  }
-  set model(v: string | undefined) {
-    this.write(F.model, v);
-  }
-
-  get driverName(): string | undefined {
-    return this.read(F.driverName);
-  }
-  set driverName(v: string | undefined) {
-    this.write(F.driverName, v);
-  }
-
-  /** The image format (`raw`, `qcow2`). */
-  get driverType(): string | undefined {
-    return this.read(F.driverType);
-  }
-  set driverType(v: string | undefined) {
-    this.write(F.driverType, v);
-  }
-
-  get driverCache(): string | undefined {
-    return this.read(F.driverCache);
-  }
-  set driverCache(v: string | undefined) {
-    this.write(F.driverCache, v);
-  }
-
-  get driverIo(): string | undefined {
-    return this.read(F.driverIo);
-  }
-  set driverIo(v: string | undefined) {
-    this.write(F.driverIo, v);
-  }
-
-  get driverDiscard(): string | undefined {
-    return this.read(F.driverDiscard);
-  }
-  set driverDiscard(v: string | undefined) {
-    this.write(F.driverDiscard, v);
-  }
-
-  get driverErrorPolicy(): string | undefined {
-    return this.read(F.driverErrorPolicy);
-  }
-  set driverErrorPolicy(v: string | undefined) {
-    this.write(F.driverErrorPolicy, v);
-  }
-
-  get driverRerrorPolicy(): string | undefined {
-    return this.read(F.driverRerrorPolicy);
-  }
-  set driverRerrorPolicy(v: string | undefined) {
-    this.write(F.driverRerrorPolicy, v);
-  }
-
-  get driverIothread(): number | undefined {
-    return this.read(F.driverIothread);
-  }
-  set driverIothread(v: number | undefined) {
-    this.write(F.driverIothread, v);
-  }
-
-  get driverCopyOnRead(): boolean | undefined {
-    return this.read(F.driverCopyOnRead);
-  }
-  set driverCopyOnRead(v: boolean | undefined) {
-    this.write(F.driverCopyOnRead, v);
-  }
-
-  get driverDetectZeroes(): string | undefined {
-    return this.read(F.driverDetectZeroes);
-  }
-  set driverDetectZeroes(v: string | undefined) {
-    this.write(F.driverDetectZeroes, v);
-  }
-
-  /** The guest device name (`vda`): read as written, never recomputed from bus and index. */
-  get targetDev(): string | undefined {
-    return this.read(F.targetDev);
-  }
-  set targetDev(v: string | undefined) {
-    this.write(F.targetDev, v);
-  }
-
-  get targetBus(): string | undefined {
-    return this.read(F.targetBus);
-  }
-  set targetBus(v: string | undefined) {
-    this.write(F.targetBus, v);
-  }
-
-  get targetTray(): string | undefined {
-    return this.read(F.targetTray);
-  }
-  set targetTray(v: string | undefined) {
-    this.write(F.targetTray, v);
-  }
-
-  get targetRemovable(): boolean | undefined {
-    return this.read(F.targetRemovable);
-  }
-  set targetRemovable(v: boolean | undefined) {
-    this.write(F.targetRemovable, v);
-  }
-
-  get readonly(): boolean {
-    return this.read(F.readonly) === true;
-  }
-  set readonly(v: boolean) {
-    this.write(F.readonly, v);
-  }
-
-  get shareable(): boolean {
-    return this.read(F.shareable) === true;
-  }
-  set shareable(v: boolean) {
-    this.write(F.shareable, v);
-  }
-
-  get transient(): boolean {
-    return this.read(F.transient) === true;
-  }
-  set transient(v: boolean) {
-    this.write(F.transient, v);
-  }
-
-  /** undefined when there is no `<serial>`, '' for an empty one. */
-  get serial(): string | undefined {
-    return this.read(F.serial);
-  }
-  set serial(v: string | undefined) {
-    this.write(F.serial, v);
-  }
-
-  get wwn(): string | undefined {
-    return this.read(F.wwn);
-  }
-  set wwn(v: string | undefined) {
-    this.write(F.wwn, v);
-  }
-
-  get vendor(): string | undefined {
-    return this.read(F.vendor);
-  }
-  set vendor(v: string | undefined) {
-    this.write(F.vendor, v);
-  }
-
-  get product(): string | undefined {
-    return this.read(F.product);
-  }
-  set product(v: string | undefined) {
-    this.write(F.product, v);
-  }
-
-  get iotuneGroupName(): string | undefined {
-    return this.read(F.iotuneGroupName);
-  }
-  set iotuneGroupName(v: string | undefined) {
-    this.write(F.iotuneGroupName, v);
+  static {
+    defineAccessors(this);
   }
 
   // <source>: one accessor per attribute, and the typed view in `source`.
@@ -712,7 +474,7 @@ export class Drive extends Device {
   get source(): DriveSource | undefined {
     const el = firstChild(this.element, 'source');
     if (el === undefined) return undefined;
-    const type = this.type ?? 'file';
+    const type: string = this.type ?? 'file';
     const common: SourceCommon = {};
     const index = this.read(S.index);
     if (index !== undefined) common.index = index;

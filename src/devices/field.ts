@@ -40,6 +40,8 @@ export interface Field<A> {
 }
 
 function parsePath(path: string): { steps: string[]; attribute: string | undefined } {
+  // '' is the element's own text.
+  if (path === '') return { steps: [], attribute: undefined };
   const parts = path.split('/');
   const last = parts[parts.length - 1] ?? '';
   if (last.startsWith('@')) return { steps: parts.slice(0, -1), attribute: last.slice(1) };
@@ -70,8 +72,13 @@ export function field<A>(path: string, codec: StrCodec<A>): Field<A> {
   };
 }
 
+/** A presence flag (its value is never undefined: absent is false). */
+export interface FlagField extends Field<boolean> {
+  readonly flag: true;
+}
+
 /** A presence flag: true when the child element at `path` exists (`<readonly/>`). */
-export function flag(path: string): Field<boolean> {
+export function flag(path: string): FlagField {
   return { path, codec: undefined, verbatim: false, context: [], flag: true, ...parsePath(path) };
 }
 

@@ -14,8 +14,10 @@ import type { DeviceMeta } from '../metadata/view.js';
 import { ConfReader, newElement } from './conf.js';
 import { Device } from './device.js';
 import { field } from './field.js';
-import { Part, addChildElement, removePart } from './part.js';
+import { Part, removePart } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { addChildElement, defineAccessors } from './view.js';
 
 /** Vdsm names the libvirt network of logical network X `vdsm-X`. */
 export const VDSM_NETWORK_PREFIX = 'vdsm-';
@@ -39,36 +41,12 @@ const LISTEN = {
   socket: field('@socket', str),
 } as const;
 
+export interface GraphicsListen extends Accessors<typeof LISTEN> {}
 /** One `<listen>` of a graphics device. */
 export class GraphicsListen extends Part {
   static override readonly fields = LISTEN;
-
-  get type(): string | undefined {
-    return this.read(LISTEN.type);
-  }
-  set type(v: string | undefined) {
-    this.write(LISTEN.type, v);
-  }
-
-  get address(): string | undefined {
-    return this.read(LISTEN.address);
-  }
-  set address(v: string | undefined) {
-    this.write(LISTEN.address, v);
-  }
-
-  get network(): string | undefined {
-    return this.read(LISTEN.network);
-  }
-  set network(v: string | undefined) {
-    this.write(LISTEN.network, v);
-  }
-
-  get socket(): string | undefined {
-    return this.read(LISTEN.socket);
-  }
-  set socket(v: string | undefined) {
-    this.write(LISTEN.socket, v);
+  static {
+    defineAccessors(this);
   }
 }
 
@@ -84,22 +62,12 @@ const CHANNEL = {
   mode: field('@mode', openEnum<'any' | 'secure' | 'insecure'>('spice channel mode')),
 } as const;
 
+export interface GraphicsChannel extends Accessors<typeof CHANNEL> {}
 /** One spice `<channel name mode>`: whether that channel must, may or must not use TLS. */
 export class GraphicsChannel extends Part {
   static override readonly fields = CHANNEL;
-
-  get name(): string | undefined {
-    return this.read(CHANNEL.name);
-  }
-  set name(v: string | undefined) {
-    this.write(CHANNEL.name, v);
-  }
-
-  get mode(): string | undefined {
-    return this.read(CHANNEL.mode);
-  }
-  set mode(v: string | undefined) {
-    this.write(CHANNEL.mode, v);
+  static {
+    defineAccessors(this);
   }
 }
 
@@ -137,6 +105,7 @@ export function stripVdsmPrefix(network: string): string {
   return network.startsWith(VDSM_NETWORK_PREFIX) ? network.slice(VDSM_NETWORK_PREFIX.length) : network;
 }
 
+export interface Graphics extends Accessors<typeof F> {}
 export class Graphics extends Device {
   static override readonly tag = 'graphics';
   static override readonly vdsmNames = ['vnc', 'spice'];
@@ -162,55 +131,8 @@ export class Graphics extends Device {
     'gl',
     'audio',
   ];
-
-  get type(): string | undefined {
-    return this.read(F.type);
-  }
-  set type(v: string | undefined) {
-    this.write(F.type, v);
-  }
-
-  get port(): number | undefined {
-    return this.read(F.port);
-  }
-  set port(v: number | undefined) {
-    this.write(F.port, v);
-  }
-
-  get tlsPort(): number | undefined {
-    return this.read(F.tlsPort);
-  }
-  set tlsPort(v: number | undefined) {
-    this.write(F.tlsPort, v);
-  }
-
-  get autoport(): boolean | undefined {
-    return this.read(F.autoport);
-  }
-  set autoport(v: boolean | undefined) {
-    this.write(F.autoport, v);
-  }
-
-  get websocket(): number | undefined {
-    return this.read(F.websocket);
-  }
-  set websocket(v: number | undefined) {
-    this.write(F.websocket, v);
-  }
-
-  /** The `listen` attribute (not the `<listen>` children: see `listens`). */
-  get listen(): string | undefined {
-    return this.read(F.listen);
-  }
-  set listen(v: string | undefined) {
-    this.write(F.listen, v);
-  }
-
-  get keymap(): string | undefined {
-    return this.read(F.keymap);
-  }
-  set keymap(v: string | undefined) {
-    this.write(F.keymap, v);
+  static {
+    defineAccessors(this);
   }
 
   /** The console password. Never part of toJSON (which only says whether one is set). */
@@ -219,55 +141,6 @@ export class Graphics extends Device {
   }
   set passwd(v: string | undefined) {
     this.write(PASSWD, v);
-  }
-
-  get passwdValidTo(): string | undefined {
-    return this.read(F.passwdValidTo);
-  }
-  set passwdValidTo(v: string | undefined) {
-    this.write(F.passwdValidTo, v);
-  }
-
-  get connected(): string | undefined {
-    return this.read(F.connected);
-  }
-  set connected(v: string | undefined) {
-    this.write(F.connected, v);
-  }
-
-  get defaultMode(): string | undefined {
-    return this.read(F.defaultMode);
-  }
-  set defaultMode(v: string | undefined) {
-    this.write(F.defaultMode, v);
-  }
-
-  get clipboardCopypaste(): boolean | undefined {
-    return this.read(F.clipboardCopypaste);
-  }
-  set clipboardCopypaste(v: boolean | undefined) {
-    this.write(F.clipboardCopypaste, v);
-  }
-
-  get filetransferEnable(): boolean | undefined {
-    return this.read(F.filetransferEnable);
-  }
-  set filetransferEnable(v: boolean | undefined) {
-    this.write(F.filetransferEnable, v);
-  }
-
-  get glEnable(): boolean | undefined {
-    return this.read(F.glEnable);
-  }
-  set glEnable(v: boolean | undefined) {
-    this.write(F.glEnable, v);
-  }
-
-  get glRendernode(): string | undefined {
-    return this.read(F.glRendernode);
-  }
-  set glRendernode(v: string | undefined) {
-    this.write(F.glRendernode, v);
   }
 
   /** The `<listen>` children, in document order. */

@@ -10,10 +10,11 @@ import type { AddressRecord } from './address.js';
 import { addressKey, readAddress, writeAddress } from './address.js';
 import { Device } from './device.js';
 import { field, flag, removeIfEmpty } from './field.js';
-import { addChildElement } from './part.js';
 import { nullObject } from '../metadata/value.js';
 import type { DeviceMeta } from '../metadata/view.js';
 import { confText, identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { addChildElement, defineAccessors } from './view.js';
 
 const F = {
   mode: field('@mode', openEnum<'subsystem' | 'capabilities'>('hostdev mode')),
@@ -90,6 +91,7 @@ export function pciAddressOfNodedev(name: string): AddressRecord | undefined {
   return { type: 'pci', domain: `0x${domain}`, bus: `0x${bus}`, slot: `0x${slot}`, function: `0x${fn}` };
 }
 
+export interface HostDevice extends Accessors<typeof F> {}
 export class HostDevice extends Device {
   static override readonly tag = 'hostdev';
   /** An mdev by its uuid; any other host device by mode, type and its normalized host source. */
@@ -122,131 +124,8 @@ export class HostDevice extends Device {
     'acpi',
     'address',
   ];
-
-  get mode(): string | undefined {
-    return this.read(F.mode);
-  }
-  set mode(v: string | undefined) {
-    this.write(F.mode, v);
-  }
-
-  get type(): string | undefined {
-    return this.read(F.type);
-  }
-  set type(v: string | undefined) {
-    this.write(F.type, v);
-  }
-
-  get managed(): boolean | undefined {
-    return this.read(F.managed);
-  }
-  set managed(v: boolean | undefined) {
-    this.write(F.managed, v);
-  }
-
-  get model(): string | undefined {
-    return this.read(F.model);
-  }
-  set model(v: string | undefined) {
-    this.write(F.model, v);
-  }
-
-  get display(): boolean | undefined {
-    return this.read(F.display);
-  }
-  set display(v: boolean | undefined) {
-    this.write(F.display, v);
-  }
-
-  get ramfb(): boolean | undefined {
-    return this.read(F.ramfb);
-  }
-  set ramfb(v: boolean | undefined) {
-    this.write(F.ramfb, v);
-  }
-
-  get driverName(): string | undefined {
-    return this.read(F.driverName);
-  }
-  set driverName(v: string | undefined) {
-    this.write(F.driverName, v);
-  }
-
-  get sourceProtocol(): string | undefined {
-    return this.read(F.sourceProtocol);
-  }
-  set sourceProtocol(v: string | undefined) {
-    this.write(F.sourceProtocol, v);
-  }
-
-  get sourceName(): string | undefined {
-    return this.read(F.sourceName);
-  }
-  set sourceName(v: string | undefined) {
-    this.write(F.sourceName, v);
-  }
-
-  get sourceAdapterName(): string | undefined {
-    return this.read(F.sourceAdapterName);
-  }
-  set sourceAdapterName(v: string | undefined) {
-    this.write(F.sourceAdapterName, v);
-  }
-
-  get sourceHostName(): string | undefined {
-    return this.read(F.sourceHostName);
-  }
-  set sourceHostName(v: string | undefined) {
-    this.write(F.sourceHostName, v);
-  }
-
-  get vendorId(): string | undefined {
-    return this.read(F.vendorId);
-  }
-  set vendorId(v: string | undefined) {
-    this.write(F.vendorId, v);
-  }
-
-  get productId(): string | undefined {
-    return this.read(F.productId);
-  }
-  set productId(v: string | undefined) {
-    this.write(F.productId, v);
-  }
-
-  get mdevUuid(): string | undefined {
-    return this.read(F.mdevUuid);
-  }
-  set mdevUuid(v: string | undefined) {
-    this.write(F.mdevUuid, v);
-  }
-
-  get readonly(): boolean {
-    return this.read(F.readonly) === true;
-  }
-  set readonly(v: boolean) {
-    this.write(F.readonly, v);
-  }
-
-  get shareable(): boolean {
-    return this.read(F.shareable) === true;
-  }
-  set shareable(v: boolean) {
-    this.write(F.shareable, v);
-  }
-
-  get romBar(): boolean | undefined {
-    return this.read(F.romBar);
-  }
-  set romBar(v: boolean | undefined) {
-    this.write(F.romBar, v);
-  }
-
-  get romFile(): string | undefined {
-    return this.read(F.romFile);
-  }
-  set romFile(v: string | undefined) {
-    this.write(F.romFile, v);
+  static {
+    defineAccessors(this);
   }
 
   /** The host address: the attributes of `<source><address>` (PCI, USB bus/device, SCSI, mdev uuid). */

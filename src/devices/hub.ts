@@ -3,11 +3,14 @@ import type { DeviceMeta } from '../metadata/view.js';
 import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const F = {
   type: field('@type', openEnum<'usb'>('hub type')),
 } as const;
 
+export interface Hub extends Accessors<typeof F> {}
 /**
  * `<hub>`: a USB hub, which gives the guest more USB ports. All hubs are of type `usb`: their USB
  * addresses (bus and port) tell several apart.
@@ -18,11 +21,7 @@ export class Hub extends Device {
   static override readonly identifiedBy = identifiedBy(key({ type: '@type' }));
   static override readonly fields = F;
   static override readonly childOrder = ['alias', 'address'];
-
-  get type(): string | undefined {
-    return this.read(F.type);
-  }
-  set type(v: string | undefined) {
-    this.write(F.type, v);
+  static {
+    defineAccessors(this);
   }
 }

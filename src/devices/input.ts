@@ -4,6 +4,8 @@ import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const F = {
   type: field('@type', openEnum<'mouse' | 'tablet' | 'keyboard' | 'passthrough' | 'evdev'>('input type')),
@@ -22,6 +24,7 @@ const F = {
   ...virtioDriverFields,
 } as const;
 
+export interface Input extends Accessors<typeof F> {}
 /** `<input>`: mouse, tablet, keyboard, or a host input device passed through. */
 export class Input extends Device {
   static override readonly tag = 'input';
@@ -38,61 +41,8 @@ export class Input extends Device {
   );
   static override readonly fields = F;
   static override readonly childOrder = ['driver', 'source', 'alias', 'acpi', 'address'];
-
-  get type(): string | undefined {
-    return this.read(F.type);
-  }
-  set type(v: string | undefined) {
-    this.write(F.type, v);
-  }
-
-  get bus(): string | undefined {
-    return this.read(F.bus);
-  }
-  set bus(v: string | undefined) {
-    this.write(F.bus, v);
-  }
-
-  get model(): string | undefined {
-    return this.read(F.model);
-  }
-  set model(v: string | undefined) {
-    this.write(F.model, v);
-  }
-
-  get sourceEvdev(): string | undefined {
-    return this.read(F.sourceEvdev);
-  }
-  set sourceEvdev(v: string | undefined) {
-    this.write(F.sourceEvdev, v);
-  }
-
-  get sourceDev(): string | undefined {
-    return this.read(F.sourceDev);
-  }
-  set sourceDev(v: string | undefined) {
-    this.write(F.sourceDev, v);
-  }
-
-  get sourceGrab(): string | undefined {
-    return this.read(F.sourceGrab);
-  }
-  set sourceGrab(v: string | undefined) {
-    this.write(F.sourceGrab, v);
-  }
-
-  get sourceGrabToggle(): string | undefined {
-    return this.read(F.sourceGrabToggle);
-  }
-  set sourceGrabToggle(v: string | undefined) {
-    this.write(F.sourceGrabToggle, v);
-  }
-
-  get sourceRepeat(): boolean | undefined {
-    return this.read(F.sourceRepeat);
-  }
-  set sourceRepeat(v: boolean | undefined) {
-    this.write(F.sourceRepeat, v);
+  static {
+    defineAccessors(this);
   }
 
   /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */

@@ -16,8 +16,10 @@ import { ConfReader, confAddress, confUserAlias, newElement } from './conf.js';
 import { Device } from './device.js';
 import { field, removeIfEmpty } from './field.js';
 import { pciAddressOfNodedev } from './host-device.js';
-import { Part, addChildElement, removePart } from './part.js';
+import { Part, removePart } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { addChildElement, defineAccessors } from './view.js';
 
 const SOURCE = {
   bridge: field('@bridge', str),
@@ -39,6 +41,7 @@ const SOURCE = {
   name: field('@name', str),
 } as const;
 
+export interface InterfaceSource extends Accessors<typeof SOURCE> {}
 /**
  * The `<source>` of an interface: bridge for bridge; network and portgroup for network; dev and
  * mode for direct; the host PCI/USB `<address>` (`hostAddress`) for hostdev; type, path and mode
@@ -46,68 +49,8 @@ const SOURCE = {
  */
 export class InterfaceSource extends Part {
   static override readonly fields = SOURCE;
-
-  get bridge(): string | undefined {
-    return this.read(SOURCE.bridge);
-  }
-  set bridge(v: string | undefined) {
-    this.write(SOURCE.bridge, v);
-  }
-
-  get network(): string | undefined {
-    return this.read(SOURCE.network);
-  }
-  set network(v: string | undefined) {
-    this.write(SOURCE.network, v);
-  }
-
-  get portgroup(): string | undefined {
-    return this.read(SOURCE.portgroup);
-  }
-  set portgroup(v: string | undefined) {
-    this.write(SOURCE.portgroup, v);
-  }
-
-  get dev(): string | undefined {
-    return this.read(SOURCE.dev);
-  }
-  set dev(v: string | undefined) {
-    this.write(SOURCE.dev, v);
-  }
-
-  get mode(): string | undefined {
-    return this.read(SOURCE.mode);
-  }
-  set mode(v: string | undefined) {
-    this.write(SOURCE.mode, v);
-  }
-
-  get type(): string | undefined {
-    return this.read(SOURCE.type);
-  }
-  set type(v: string | undefined) {
-    this.write(SOURCE.type, v);
-  }
-
-  get path(): string | undefined {
-    return this.read(SOURCE.path);
-  }
-  set path(v: string | undefined) {
-    this.write(SOURCE.path, v);
-  }
-
-  get address(): string | undefined {
-    return this.read(SOURCE.address);
-  }
-  set address(v: string | undefined) {
-    this.write(SOURCE.address, v);
-  }
-
-  get port(): number | undefined {
-    return this.read(SOURCE.port);
-  }
-  set port(v: number | undefined) {
-    this.write(SOURCE.port, v);
+  static {
+    defineAccessors(this);
   }
 
   /** hostdev: the host device's `<source><address>` (PCI or USB), not the guest address. */
@@ -131,22 +74,12 @@ const TAG = {
   nativeMode: field('@nativeMode', openEnum<'tagged' | 'untagged'>('vlan nativeMode')),
 } as const;
 
+export interface InterfaceVlanTag extends Accessors<typeof TAG> {}
 /** One `<vlan><tag id nativeMode>`. */
 export class InterfaceVlanTag extends Part {
   static override readonly fields = TAG;
-
-  get id(): number | undefined {
-    return this.read(TAG.id);
-  }
-  set id(v: number | undefined) {
-    this.write(TAG.id, v);
-  }
-
-  get nativeMode(): string | undefined {
-    return this.read(TAG.nativeMode);
-  }
-  set nativeMode(v: string | undefined) {
-    this.write(TAG.nativeMode, v);
+  static {
+    defineAccessors(this);
   }
 }
 
@@ -155,22 +88,12 @@ const PARAMETER = {
   value: field('@value', str),
 } as const;
 
+export interface InterfaceFilterParameter extends Accessors<typeof PARAMETER> {}
 /** One `<filterref><parameter name value>` (an nwfilter variable such as IP). */
 export class InterfaceFilterParameter extends Part {
   static override readonly fields = PARAMETER;
-
-  get name(): string | undefined {
-    return this.read(PARAMETER.name);
-  }
-  set name(v: string | undefined) {
-    this.write(PARAMETER.name, v);
-  }
-
-  get value(): string | undefined {
-    return this.read(PARAMETER.value);
-  }
-  set value(v: string | undefined) {
-    this.write(PARAMETER.value, v);
+  static {
+    defineAccessors(this);
   }
 }
 
@@ -199,6 +122,7 @@ const F = {
   trustGuestRxFilters: field('@trustGuestRxFilters', yesNo),
   macAddress: field('mac/@address', str),
   modelType: field('model/@type', openEnum<'virtio' | 'e1000' | 'e1000e' | 'rtl8139'>('interface model')),
+  /** The host-side device (`vnet0`), assigned by libvirt at start. */
   targetDev: field('target/@dev', str),
   filterrefFilter: field('filterref/@filter', str),
   linkState: field('link/@state', openEnum<'up' | 'down'>('link state')),
@@ -231,6 +155,7 @@ const F = {
 
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
 
+export interface Interface extends Accessors<typeof F> {}
 export class Interface extends Device {
   static override readonly tag = 'interface';
   static override readonly vdsmNames = ['nic', 'bridge'];
@@ -275,160 +200,8 @@ export class Interface extends Device {
     'acpi',
     'address',
   ];
-
-  get type(): string | undefined {
-    return this.read(F.type);
-  }
-  set type(v: string | undefined) {
-    this.write(F.type, v);
-  }
-
-  get managed(): boolean | undefined {
-    return this.read(F.managed);
-  }
-  set managed(v: boolean | undefined) {
-    this.write(F.managed, v);
-  }
-
-  get macAddress(): string | undefined {
-    return this.read(F.macAddress);
-  }
-  set macAddress(v: string | undefined) {
-    this.write(F.macAddress, v);
-  }
-
-  get modelType(): string | undefined {
-    return this.read(F.modelType);
-  }
-  set modelType(v: string | undefined) {
-    this.write(F.modelType, v);
-  }
-
-  /** The host-side device (`vnet0`), assigned by libvirt at start. */
-  get targetDev(): string | undefined {
-    return this.read(F.targetDev);
-  }
-  set targetDev(v: string | undefined) {
-    this.write(F.targetDev, v);
-  }
-
-  get filterrefFilter(): string | undefined {
-    return this.read(F.filterrefFilter);
-  }
-  set filterrefFilter(v: string | undefined) {
-    this.write(F.filterrefFilter, v);
-  }
-
-  get linkState(): string | undefined {
-    return this.read(F.linkState);
-  }
-  set linkState(v: string | undefined) {
-    this.write(F.linkState, v);
-  }
-
-  get mtuSize(): number | undefined {
-    return this.read(F.mtuSize);
-  }
-  set mtuSize(v: number | undefined) {
-    this.write(F.mtuSize, v);
-  }
-
-  get driverName(): string | undefined {
-    return this.read(F.driverName);
-  }
-  set driverName(v: string | undefined) {
-    this.write(F.driverName, v);
-  }
-
-  get driverQueues(): number | undefined {
-    return this.read(F.driverQueues);
-  }
-  set driverQueues(v: number | undefined) {
-    this.write(F.driverQueues, v);
-  }
-
-  get bandwidthInboundAverage(): number | undefined {
-    return this.read(F.bandwidthInboundAverage);
-  }
-  set bandwidthInboundAverage(v: number | undefined) {
-    this.write(F.bandwidthInboundAverage, v);
-  }
-
-  get bandwidthInboundPeak(): number | undefined {
-    return this.read(F.bandwidthInboundPeak);
-  }
-  set bandwidthInboundPeak(v: number | undefined) {
-    this.write(F.bandwidthInboundPeak, v);
-  }
-
-  get bandwidthInboundBurst(): number | undefined {
-    return this.read(F.bandwidthInboundBurst);
-  }
-  set bandwidthInboundBurst(v: number | undefined) {
-    this.write(F.bandwidthInboundBurst, v);
-  }
-
-  get bandwidthOutboundAverage(): number | undefined {
-    return this.read(F.bandwidthOutboundAverage);
-  }
-  set bandwidthOutboundAverage(v: number | undefined) {
-    this.write(F.bandwidthOutboundAverage, v);
-  }
-
-  get bandwidthOutboundPeak(): number | undefined {
-    return this.read(F.bandwidthOutboundPeak);
-  }
-  set bandwidthOutboundPeak(v: number | undefined) {
-    this.write(F.bandwidthOutboundPeak, v);
-  }
-
-  get bandwidthOutboundBurst(): number | undefined {
-    return this.read(F.bandwidthOutboundBurst);
-  }
-  set bandwidthOutboundBurst(v: number | undefined) {
-    this.write(F.bandwidthOutboundBurst, v);
-  }
-
-  get vlanTrunk(): boolean | undefined {
-    return this.read(F.vlanTrunk);
-  }
-  set vlanTrunk(v: boolean | undefined) {
-    this.write(F.vlanTrunk, v);
-  }
-
-  get virtualportType(): string | undefined {
-    return this.read(F.virtualportType);
-  }
-  set virtualportType(v: string | undefined) {
-    this.write(F.virtualportType, v);
-  }
-
-  get teamingType(): string | undefined {
-    return this.read(F.teamingType);
-  }
-  set teamingType(v: string | undefined) {
-    this.write(F.teamingType, v);
-  }
-
-  get teamingPersistent(): string | undefined {
-    return this.read(F.teamingPersistent);
-  }
-  set teamingPersistent(v: string | undefined) {
-    this.write(F.teamingPersistent, v);
-  }
-
-  get romBar(): boolean | undefined {
-    return this.read(F.romBar);
-  }
-  set romBar(v: boolean | undefined) {
-    this.write(F.romBar, v);
-  }
-
-  get romFile(): string | undefined {
-    return this.read(F.romFile);
-  }
-  set romFile(v: string | undefined) {
-    this.write(F.romFile, v);
+  static {
+    defineAccessors(this);
   }
 
   /** The `<source>` child, or undefined (user and ethernet NICs often have none). */

@@ -5,6 +5,8 @@ import type { DeviceMeta } from '../metadata/view.js';
 import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { confText, identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 /**
  * oVirt's Engine XML names a volume lease before the agent knows where it is
@@ -29,11 +31,14 @@ const leaseOffset: StrCodec<number | LeaseOffsetPlaceholder> = new t.Type<
 
 const F = {
   lockspace: field('lockspace', str),
+  /** The lease's key (oVirt: the volume or VM lease id); the binder matches metadata by it. */
   key: field('key', str),
   targetPath: field('target/@path', str),
+  /** The byte offset of the lease in the target file (a `LEASE-OFFSET...` placeholder is kept as text). */
   targetOffset: field('target/@offset', leaseOffset),
 } as const;
 
+export interface Lease extends Accessors<typeof F> {}
 /**
  * `<lease>`: a sanlock lease the domain holds while it runs (a VM lease, or a volume's lease in oVirt),
  * named by lockspace and key and stored at target path and offset.
@@ -47,36 +52,8 @@ export class Lease extends Device {
   );
   static override readonly fields = F;
   static override readonly childOrder = ['lockspace', 'key', 'target'];
-
-  /** The lockspace (oVirt: the storage domain id). */
-  get lockspace(): string | undefined {
-    return this.read(F.lockspace);
-  }
-  set lockspace(v: string | undefined) {
-    this.write(F.lockspace, v);
-  }
-
-  /** The lease's key (oVirt: the volume or VM lease id); the binder matches metadata by it. */
-  get key(): string | undefined {
-    return this.read(F.key);
-  }
-  set key(v: string | undefined) {
-    this.write(F.key, v);
-  }
-
-  get targetPath(): string | undefined {
-    return this.read(F.targetPath);
-  }
-  set targetPath(v: string | undefined) {
-    this.write(F.targetPath, v);
-  }
-
-  /** The byte offset of the lease in the target file (a `LEASE-OFFSET...` placeholder is kept as text). */
-  get targetOffset(): number | LeaseOffsetPlaceholder | undefined {
-    return this.read(F.targetOffset);
-  }
-  set targetOffset(v: number | LeaseOffsetPlaceholder | undefined) {
-    this.write(F.targetOffset, v);
+  static {
+    defineAccessors(this);
   }
 
   /** True while the target path or offset is still an Engine placeholder to be filled in. */

@@ -6,6 +6,8 @@ import { field, flag } from './field.js';
 import type { Scaled } from './scaled.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 // Scaled integers: a number plus its unit (KiB when absent), read and written as KiB.
 const SIZE = scaled('target/size', 'target/size/@unit');
@@ -24,7 +26,9 @@ const F = {
   access: field('@access', openEnum<'shared' | 'private'>('memory access')),
   discard: field('@discard', yesNo),
   uuid: field('uuid', str),
+  /** nvdimm, virtio-pmem: the backing file or device on the host. */
   sourcePath: field('source/path', str),
+  /** The host NUMA nodes to allocate from (`1-3`, `0,2`). */
   sourceNodemask: field('source/nodemask', str),
   sourcePagesize: PAGESIZE.value,
   sourcePagesizeUnit: PAGESIZE.unit,
@@ -33,6 +37,7 @@ const F = {
   sourcePmem: flag('source/pmem'),
   targetSize: SIZE.value,
   targetSizeUnit: SIZE.unit,
+  /** The guest NUMA node the memory belongs to. */
   targetNode: field('target/node', uint),
   targetLabelSize: LABEL_SIZE.value,
   targetLabelSizeUnit: LABEL_SIZE.unit,
@@ -56,6 +61,7 @@ const KIB: Readonly<Record<string, Scaled>> = {
   alignsizeKiB: ALIGNSIZE,
 };
 
+export interface Memory extends Accessors<typeof F> {}
 /**
  * `<memory>`: a memory device (a hotpluggable `dimm`, a persistent `nvdimm`, `virtio-mem`, which the
  * guest grows and shrinks by `requested`, `virtio-pmem`). Sizes honour their `unit` and are exact
@@ -71,55 +77,14 @@ export class Memory extends Device {
   );
   static override readonly fields = F;
   static override readonly childOrder = ['uuid', 'source', 'target', 'alias', 'acpi', 'address'];
+  static {
+    defineAccessors(this);
+  }
   /** libvirt's order below the direct children (virDomainMemoryDefFormat), for creating them. */
   static override readonly nestedOrder: NestedOrder = {
     source: ['nodemask', 'pagesize', 'path', 'alignsize', 'pmem'],
     target: ['size', 'node', 'label', 'readonly', 'block', 'requested', 'current', 'address'],
   };
-
-  get model(): string | undefined {
-    return this.read(F.model);
-  }
-  set model(v: string | undefined) {
-    this.write(F.model, v);
-  }
-
-  get access(): string | undefined {
-    return this.read(F.access);
-  }
-  set access(v: string | undefined) {
-    this.write(F.access, v);
-  }
-
-  get discard(): boolean | undefined {
-    return this.read(F.discard);
-  }
-  set discard(v: boolean | undefined) {
-    this.write(F.discard, v);
-  }
-
-  get uuid(): string | undefined {
-    return this.read(F.uuid);
-  }
-  set uuid(v: string | undefined) {
-    this.write(F.uuid, v);
-  }
-
-  /** nvdimm, virtio-pmem: the backing file or device on the host. */
-  get sourcePath(): string | undefined {
-    return this.read(F.sourcePath);
-  }
-  set sourcePath(v: string | undefined) {
-    this.write(F.sourcePath, v);
-  }
-
-  /** The host NUMA nodes to allocate from (`1-3`, `0,2`). */
-  get sourceNodemask(): string | undefined {
-    return this.read(F.sourceNodemask);
-  }
-  set sourceNodemask(v: string | undefined) {
-    this.write(F.sourceNodemask, v);
-  }
 
   /** The host page size backing the device, in KiB. */
   get pagesizeKiB(): number | undefined {
@@ -137,28 +102,12 @@ export class Memory extends Device {
     writeKiB(this.element, ALIGNSIZE, v, (f, x) => this.write(f, x));
   }
 
-  /** nvdimm: the backing file is real persistent memory. */
-  get sourcePmem(): boolean {
-    return this.read(F.sourcePmem) === true;
-  }
-  set sourcePmem(v: boolean) {
-    this.write(F.sourcePmem, v);
-  }
-
   /** The device's size in KiB, whatever unit the XML uses. */
   get sizeKiB(): number | undefined {
     return readKiB(this.element, SIZE);
   }
   set sizeKiB(v: number | undefined) {
     writeKiB(this.element, SIZE, v, (f, x) => this.write(f, x));
-  }
-
-  /** The guest NUMA node the memory belongs to. */
-  get targetNode(): number | undefined {
-    return this.read(F.targetNode);
-  }
-  set targetNode(v: number | undefined) {
-    this.write(F.targetNode, v);
   }
 
   /** nvdimm: the size of the label area, in KiB. */
@@ -191,14 +140,6 @@ export class Memory extends Device {
   }
   set currentKiB(v: number | undefined) {
     writeKiB(this.element, CURRENT, v, (f, x) => this.write(f, x));
-  }
-
-  /** nvdimm: the guest sees the device read-only. */
-  get targetReadonly(): boolean {
-    return this.read(F.targetReadonly) === true;
-  }
-  set targetReadonly(v: boolean) {
-    this.write(F.targetReadonly, v);
   }
 
   protected override derivedFields(): Record<string, unknown> {

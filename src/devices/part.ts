@@ -6,41 +6,26 @@
  */
 import { NoSuchDeviceError } from '../errors.js';
 import type { Element } from '../xml/dom.js';
-import {
-  createElement,
-  elementPath,
-  insertInOrder,
-  localNameOf,
-  ownerOf,
-  removeIndented,
-} from '../xml/tree.js';
-import type { AnyField, Field } from './field.js';
-import { readField, writeField } from './field.js';
+import { elementPath, localNameOf, removeIndented } from '../xml/tree.js';
+import { readField } from './field.js';
+import type { ViewClass } from './view.js';
+import { View } from './view.js';
 
-/** The static side of a part class. */
-interface PartClass {
-  readonly fields: Readonly<Record<string, AnyField>>;
-  readonly childOrder: readonly string[];
-}
-
-export abstract class Part {
-  /** The part's typed fields, relative to its element (drives toJSON). */
-  static readonly fields: Readonly<Record<string, AnyField>> = {};
-  /** libvirt's order of the part's own children, for inserting new ones. */
-  static readonly childOrder: readonly string[] = [];
-
-  constructor(readonly element: Element) {}
-
-  private get cls(): PartClass {
-    return this.constructor as unknown as PartClass;
+/**
+ * A part over one existing child element; its accessors come from its `fields` table
+ * (`defineAccessors`), as a device's do.
+ */
+export abstract class Part extends View {
+  constructor(readonly element: Element) {
+    super();
   }
 
-  protected read<A>(f: Field<A>): A | undefined {
-    return readField(this.element, f);
+  protected find(): Element {
+    return this.element;
   }
 
-  protected write<A>(f: Field<A>, value: A | undefined): void {
-    writeField(this.element, f, value, this.cls.childOrder);
+  protected make(): Element {
+    return this.element;
   }
 
   /** The element's XML path, for messages (`path` is left to parts whose XML has one). */
@@ -51,28 +36,12 @@ export abstract class Part {
   /** Every field that is present (a flag only when set). */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const [name, f] of Object.entries(this.cls.fields)) {
+    for (const [name, f] of Object.entries((this.constructor as unknown as ViewClass).fields)) {
       const v: unknown = readField(this.element, f);
       if (v !== undefined && !(f.flag && v === false)) out[name] = v;
     }
     return out;
   }
-}
-
-/**
- * A new, empty `<localName>` child of `parent` (in the parent's namespace), inserted where libvirt
- * puts it: after the existing children of that name and before the first child that comes later in
- * `order`.
- */
-export function addChildElement(parent: Element, localName: string, order: readonly string[]): Element {
-  const el = createElement(
-    ownerOf(parent),
-    localName,
-    parent.namespaceURI ?? null,
-    parent.prefix ?? undefined,
-  );
-  insertInOrder(parent, el, order);
-  return el;
 }
 
 /**

@@ -4,17 +4,21 @@ import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const SIZE = scaled('size', 'size/@unit');
 
 const F = {
   backend: field('@backend', openEnum<'acpi-erst'>('pstore backend')),
   // `path` is every device's XML path: the file is `filePath`.
+  /** The host file that keeps the records. */
   filePath: field('path', str),
   size: SIZE.value,
   sizeUnit: SIZE.unit,
 } as const;
 
+export interface Pstore extends Accessors<typeof F> {}
 /**
  * `<pstore>`: persistent storage for the guest kernel's crash logs (an ACPI ERST device backed by a
  * host file); libvirt allows one per domain.
@@ -25,20 +29,8 @@ export class Pstore extends Device {
   static override readonly identifiedBy = identifiedBy(key({}));
   static override readonly fields = F;
   static override readonly childOrder = ['path', 'size', 'alias', 'address'];
-
-  get backend(): string | undefined {
-    return this.read(F.backend);
-  }
-  set backend(v: string | undefined) {
-    this.write(F.backend, v);
-  }
-
-  /** The host file that keeps the records. */
-  get filePath(): string | undefined {
-    return this.read(F.filePath);
-  }
-  set filePath(v: string | undefined) {
-    this.write(F.filePath, v);
+  static {
+    defineAccessors(this);
   }
 
   /** The store's size in KiB, whatever unit the XML uses. */

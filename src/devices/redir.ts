@@ -2,6 +2,8 @@ import { openEnum } from '../xml/codecs.js';
 import { ChardevBackedDevice, chardevBackendFields } from './chardev.js';
 import { field } from './field.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const F = {
   bus: field('@bus', openEnum<'usb'>('redirdev bus')),
@@ -9,6 +11,7 @@ const F = {
   ...chardevBackendFields,
 } as const;
 
+export interface Redir extends Accessors<typeof F> {}
 /**
  * `<redirdev>`: a USB device redirected to the guest over a character device (`spicevmc` from the
  * SPICE client, `tcp` from a usbredir server...). Vdsm looked for a `<redir>` element, which libvirt
@@ -21,11 +24,7 @@ export class Redir extends ChardevBackedDevice {
   static override readonly identifiedBy = identifiedBy(key({ bus: '@bus', type: '@type' }));
   static override readonly fields = F;
   static override readonly childOrder = ['source', 'protocol', 'boot', 'alias', 'acpi', 'address'];
-
-  get bus(): string | undefined {
-    return this.read(F.bus);
-  }
-  set bus(v: string | undefined) {
-    this.write(F.bus, v);
+  static {
+    defineAccessors(this);
   }
 }

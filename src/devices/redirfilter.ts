@@ -5,6 +5,8 @@ import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
 import { Part } from './part.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const USBDEV = {
   /** `-1` (or absent) matches any class, vendor, product or version. */
@@ -16,44 +18,12 @@ const USBDEV = {
   allow: field('@allow', yesNo),
 } as const;
 
+export interface RedirfilterUsbdev extends Accessors<typeof USBDEV> {}
 /** One `<usbdev>` rule of a redirection filter: the devices it matches, and whether they may go. */
 export class RedirfilterUsbdev extends Part {
   static override readonly fields = USBDEV;
-
-  /** The USB class code (`0x08`: mass storage). */
-  get class(): string | undefined {
-    return this.read(USBDEV.class);
-  }
-  set class(v: string | undefined) {
-    this.write(USBDEV.class, v);
-  }
-
-  get vendor(): string | undefined {
-    return this.read(USBDEV.vendor);
-  }
-  set vendor(v: string | undefined) {
-    this.write(USBDEV.vendor, v);
-  }
-
-  get product(): string | undefined {
-    return this.read(USBDEV.product);
-  }
-  set product(v: string | undefined) {
-    this.write(USBDEV.product, v);
-  }
-
-  get version(): string | undefined {
-    return this.read(USBDEV.version);
-  }
-  set version(v: string | undefined) {
-    this.write(USBDEV.version, v);
-  }
-
-  get allow(): boolean | undefined {
-    return this.read(USBDEV.allow);
-  }
-  set allow(v: boolean | undefined) {
-    this.write(USBDEV.allow, v);
+  static {
+    defineAccessors(this);
   }
 }
 

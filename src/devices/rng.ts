@@ -6,13 +6,16 @@ import { Device, baseMetaSchema } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { prefixed } from './nested.js';
-import { addChildElement, removePart } from './part.js';
+import { removePart } from './part.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { addChildElement, defineAccessors } from './view.js';
 
 const F = {
   model: field('@model', openEnum<'virtio' | 'virtio-transitional' | 'virtio-non-transitional'>('rng model')),
   rateBytes: field('rate/@bytes', uint),
+  /** The rate period in milliseconds. */
   ratePeriod: field('rate/@period', uint),
   backendModel: field('backend/@model', openEnum<'random' | 'egd' | 'builtin'>('rng backend model')),
   // An egd backend's character device (tcp, udp, unix); toJSON shows its first source flattened.
@@ -23,6 +26,7 @@ const F = {
 /** The text content of `<backend>`: the host device path of a `random` backend. */
 const backendText = field('backend', str);
 
+export interface Rng extends Accessors<typeof F> {}
 /**
  * `<rng>`: a virtio random number generator fed by a host device (`random`), an EGD daemon over a
  * character device (`egd`), or QEMU itself (`builtin`).
@@ -38,34 +42,8 @@ export class Rng extends Device {
   static override readonly childOrder = ['rate', 'backend', 'driver', 'alias', 'acpi', 'address'];
   /** libvirt's order of an egd backend's children, for creating them. */
   static override readonly nestedOrder: NestedOrder = { backend: ['source', 'protocol'] };
-
-  get model(): string | undefined {
-    return this.read(F.model);
-  }
-  set model(v: string | undefined) {
-    this.write(F.model, v);
-  }
-
-  get rateBytes(): number | undefined {
-    return this.read(F.rateBytes);
-  }
-  set rateBytes(v: number | undefined) {
-    this.write(F.rateBytes, v);
-  }
-
-  /** The rate period in milliseconds. */
-  get ratePeriod(): number | undefined {
-    return this.read(F.ratePeriod);
-  }
-  set ratePeriod(v: number | undefined) {
-    this.write(F.ratePeriod, v);
-  }
-
-  get backendModel(): string | undefined {
-    return this.read(F.backendModel);
-  }
-  set backendModel(v: string | undefined) {
-    this.write(F.backendModel, v);
+  static {
+    defineAccessors(this);
   }
 
   /**
@@ -78,13 +56,6 @@ export class Rng extends Device {
   }
   set backendPath(v: string | undefined) {
     this.write(backendText, v);
-  }
-
-  get backendType(): string | undefined {
-    return this.read(F.backendType);
-  }
-  set backendType(v: string | undefined) {
-    this.write(F.backendType, v);
   }
 
   /**
@@ -107,13 +78,6 @@ export class Rng extends Device {
   /** Removes one of the backend's sources. */
   removeBackendSource(source: ChardevSource): void {
     removePart(firstChild(this.element, 'backend'), source, this.path);
-  }
-
-  get backendProtocolType(): string | undefined {
-    return this.read(F.backendProtocolType);
-  }
-  set backendProtocolType(v: string | undefined) {
-    this.write(F.backendProtocolType, v);
   }
 
   /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */

@@ -2,6 +2,8 @@ import { openEnum } from '../xml/codecs.js';
 import { CharDevice, chardevFields } from './chardev.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const F = {
   ...chardevFields,
@@ -9,19 +11,16 @@ const F = {
   targetModelName: field('target/model/@name', openEnum('serial target model')),
 } as const;
 
+export interface Serial extends Accessors<typeof F> {}
 /** `<serial>`: a serial port of the guest; `targetPort` is its number. */
 export class Serial extends CharDevice {
   static override readonly tag = 'serial';
   static override readonly fields = F;
+  static {
+    defineAccessors(this);
+  }
   static override readonly nestedOrder: NestedOrder = {
     ...CharDevice.nestedOrder,
     target: ['model'],
   };
-
-  get targetModelName(): string | undefined {
-    return this.read(F.targetModelName);
-  }
-  set targetModelName(v: string | undefined) {
-    this.write(F.targetModelName, v);
-  }
 }

@@ -5,12 +5,15 @@ import type { Field } from './field.js';
 import { field, flag } from './field.js';
 import { readKiB, scaled, writeKiB } from './scaled.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 // libvirt reads a size without unit as bytes here (not KiB, as for memory).
 const SIZE = scaled('size', 'size/@unit', 'b');
 
 const F = {
   name: field('@name', str),
+  /** Which peer copies the memory on migration (`master`); a `peer` cannot migrate. */
   role: field('@role', openEnum<'master' | 'peer'>('shmem role')),
   modelType: field('model/@type', openEnum<'ivshmem' | 'ivshmem-plain' | 'ivshmem-doorbell'>('shmem model')),
   size: SIZE.value,
@@ -24,6 +27,7 @@ const F = {
   msiIoeventfd: field('msi/@ioeventfd', onOff),
 } as const;
 
+export interface Shmem extends Accessors<typeof F> {}
 /**
  * `<shmem>`: an ivshmem region shared with the host and other guests, named uniquely in the domain.
  * Its name is saved as `shmem_name`: Vdsm's descriptor attribute `name` is the device's alias.
@@ -34,28 +38,8 @@ export class Shmem extends Device {
   static override readonly identifiedBy = identifiedBy(key({ shmem_name: '@name' }));
   static override readonly fields = F;
   static override readonly childOrder = ['model', 'size', 'server', 'msi', 'alias', 'acpi', 'address'];
-
-  /** The name of the shared memory object on the host (no `/`). */
-  get name(): string | undefined {
-    return this.read(F.name);
-  }
-  set name(v: string | undefined) {
-    this.write(F.name, v);
-  }
-
-  /** Which peer copies the memory on migration (`master`); a `peer` cannot migrate. */
-  get role(): string | undefined {
-    return this.read(F.role);
-  }
-  set role(v: string | undefined) {
-    this.write(F.role, v);
-  }
-
-  get modelType(): string | undefined {
-    return this.read(F.modelType);
-  }
-  set modelType(v: string | undefined) {
-    this.write(F.modelType, v);
+  static {
+    defineAccessors(this);
   }
 
   /** The region's size in KiB, whatever unit the XML uses (bytes when it names none). */
@@ -66,26 +50,12 @@ export class Shmem extends Device {
     writeKiB(this.element, SIZE, v, (f, x) => this.write(f, x));
   }
 
-  get server(): boolean {
-    return this.read(F.server) === true;
-  }
-  set server(v: boolean) {
-    this.write(F.server, v);
-  }
-
   /** The doorbell server's UNIX socket. */
   get serverPath(): string | undefined {
     return this.read(F.serverPath);
   }
   set serverPath(v: string | undefined) {
     this.writeKeeping(F.server, F.serverPath, v);
-  }
-
-  get msi(): boolean {
-    return this.read(F.msi) === true;
-  }
-  set msi(v: boolean) {
-    this.write(F.msi, v);
   }
 
   get msiVectors(): number | undefined {

@@ -12,8 +12,9 @@ import {
 } from '../xml/tree.js';
 import { ChardevBackedDevice, chardevBackendFields } from './chardev.js';
 import { field } from './field.js';
-import { addChildElement } from './part.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { addChildElement, defineAccessors } from './view.js';
 
 const { type, ...backend } = chardevBackendFields;
 
@@ -21,10 +22,12 @@ const F = {
   mode: field('@mode', openEnum<'host' | 'host-certificates' | 'passthrough'>('smartcard mode')),
   /** passthrough: the character device to the remote reader (with the source and protocol fields). */
   type,
+  /** host-certificates: the NSS database directory. */
   database: field('database', str),
   ...backend,
 } as const;
 
+export interface Smartcard extends Accessors<typeof F> {}
 /**
  * `<smartcard>`: the host's reader (`host`), three NSS certificates (`host-certificates`), or a
  * character device to a remote reader (`passthrough`, with `type` and `<source>`: the backend
@@ -43,12 +46,8 @@ export class Smartcard extends ChardevBackedDevice {
     'acpi',
     'address',
   ];
-
-  get mode(): string | undefined {
-    return this.read(F.mode);
-  }
-  set mode(v: string | undefined) {
-    this.write(F.mode, v);
+  static {
+    defineAccessors(this);
   }
 
   /** host-certificates: the certificate names, in order (libvirt wants exactly three). */
@@ -80,14 +79,6 @@ export class Smartcard extends ChardevBackedDevice {
       setText(el, name);
       last = el;
     });
-  }
-
-  /** host-certificates: the NSS database directory. */
-  get database(): string | undefined {
-    return this.read(F.database);
-  }
-  set database(v: string | undefined) {
-    this.write(F.database, v);
   }
 
   protected override derivedFields(): Record<string, unknown> {

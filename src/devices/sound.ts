@@ -3,22 +3,21 @@ import { childElements } from '../xml/tree.js';
 import type { DeviceMeta } from '../metadata/view.js';
 import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
-import { Part, addChildElement, removePart } from './part.js';
+import { Part, removePart } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { addChildElement, defineAccessors } from './view.js';
 
 const CODEC = {
   type: field('@type', openEnum<'duplex' | 'micro' | 'output'>('sound codec type')),
 } as const;
 
+export interface SoundCodec extends Accessors<typeof CODEC> {}
 /** One `<codec>` of an HDA sound device (ich6, ich7, ich9). */
 export class SoundCodec extends Part {
   static override readonly fields = CODEC;
-
-  get type(): string | undefined {
-    return this.read(CODEC.type);
-  }
-  set type(v: string | undefined) {
-    this.write(CODEC.type, v);
+  static {
+    defineAccessors(this);
   }
 }
 
@@ -33,6 +32,7 @@ const F = {
   audioId: field('audio/@id', uint),
 } as const;
 
+export interface Sound extends Accessors<typeof F> {}
 /** `<sound>`: an emulated sound card; Vdsm called the model its `device`. */
 export class Sound extends Device {
   static override readonly tag = 'sound';
@@ -42,26 +42,8 @@ export class Sound extends Device {
   );
   static override readonly fields = F;
   static override readonly childOrder = ['codec', 'audio', 'alias', 'acpi', 'address'];
-
-  get model(): string | undefined {
-    return this.read(F.model);
-  }
-  set model(v: string | undefined) {
-    this.write(F.model, v);
-  }
-
-  get multichannel(): boolean | undefined {
-    return this.read(F.multichannel);
-  }
-  set multichannel(v: boolean | undefined) {
-    this.write(F.multichannel, v);
-  }
-
-  get audioId(): number | undefined {
-    return this.read(F.audioId);
-  }
-  set audioId(v: number | undefined) {
-    this.write(F.audioId, v);
+  static {
+    defineAccessors(this);
   }
 
   /** The `<codec>` children, in document order. */

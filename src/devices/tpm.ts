@@ -7,22 +7,29 @@ import type { DeviceMeta } from '../metadata/view.js';
 import { Device, baseMetaSchema } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
-import { addChildElement } from './part.js';
 import { identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { addChildElement, defineAccessors } from './view.js';
 
 const F = {
   model: field('@model', openEnum<'tpm-tis' | 'tpm-crb' | 'tpm-spapr' | 'spapr-tpm-proxy'>('tpm model')),
   backendType: field('backend/@type', openEnum<'passthrough' | 'emulator' | 'external'>('tpm backend type')),
   backendVersion: field('backend/@version', openEnum<'1.2' | '2.0'>('tpm version')),
+  /** Emulator: keep the TPM state when a transient domain goes away. */
   backendPersistentState: field('backend/@persistent_state', yesNo),
+  /** Emulator: swtpm's log level. */
   backendDebug: field('backend/@debug', uint),
+  /** Passthrough: the host TPM device (`/dev/tpm0`). */
   backendDevicePath: field('backend/device/@path', str),
+  /** Emulator: the UUID of the libvirt secret that encrypts the TPM state. */
   backendEncryptionSecret: field('backend/encryption/@secret', str),
   backendSourceType: field('backend/source/@type', openEnum<'unix' | 'file' | 'dir'>('tpm source type')),
   backendSourceMode: field('backend/source/@mode', openEnum<'connect'>('tpm source mode')),
+  /** External: swtpm's socket; emulator: where the state lives. */
   backendSourcePath: field('backend/source/@path', str),
 } as const;
 
+export interface Tpm extends Accessors<typeof F> {}
 /**
  * `<tpm>`: a TPM passed through from the host (`passthrough`), emulated by swtpm (`emulator`), or
  * served by an external swtpm over a socket (`external`). Unlike Vdsm, the guest address is kept.
@@ -33,85 +40,13 @@ export class Tpm extends Device {
   static override readonly identifiedBy = identifiedBy(key({ model: '@model' }));
   static override readonly fields = F;
   static override readonly childOrder = ['backend', 'alias', 'acpi', 'address'];
+  static {
+    defineAccessors(this);
+  }
   /** libvirt's order of the backend's children (virDomainTPMDefFormat), for creating them. */
   static override readonly nestedOrder: NestedOrder = {
     backend: ['device', 'encryption', 'active_pcr_banks', 'source', 'profile'],
   };
-
-  get model(): string | undefined {
-    return this.read(F.model);
-  }
-  set model(v: string | undefined) {
-    this.write(F.model, v);
-  }
-
-  get backendType(): string | undefined {
-    return this.read(F.backendType);
-  }
-  set backendType(v: string | undefined) {
-    this.write(F.backendType, v);
-  }
-
-  get backendVersion(): string | undefined {
-    return this.read(F.backendVersion);
-  }
-  set backendVersion(v: string | undefined) {
-    this.write(F.backendVersion, v);
-  }
-
-  /** Emulator: keep the TPM state when a transient domain goes away. */
-  get backendPersistentState(): boolean | undefined {
-    return this.read(F.backendPersistentState);
-  }
-  set backendPersistentState(v: boolean | undefined) {
-    this.write(F.backendPersistentState, v);
-  }
-
-  /** Emulator: swtpm's log level. */
-  get backendDebug(): number | undefined {
-    return this.read(F.backendDebug);
-  }
-  set backendDebug(v: number | undefined) {
-    this.write(F.backendDebug, v);
-  }
-
-  /** Passthrough: the host TPM device (`/dev/tpm0`). */
-  get backendDevicePath(): string | undefined {
-    return this.read(F.backendDevicePath);
-  }
-  set backendDevicePath(v: string | undefined) {
-    this.write(F.backendDevicePath, v);
-  }
-
-  /** Emulator: the UUID of the libvirt secret that encrypts the TPM state. */
-  get backendEncryptionSecret(): string | undefined {
-    return this.read(F.backendEncryptionSecret);
-  }
-  set backendEncryptionSecret(v: string | undefined) {
-    this.write(F.backendEncryptionSecret, v);
-  }
-
-  get backendSourceType(): string | undefined {
-    return this.read(F.backendSourceType);
-  }
-  set backendSourceType(v: string | undefined) {
-    this.write(F.backendSourceType, v);
-  }
-
-  get backendSourceMode(): string | undefined {
-    return this.read(F.backendSourceMode);
-  }
-  set backendSourceMode(v: string | undefined) {
-    this.write(F.backendSourceMode, v);
-  }
-
-  /** External: swtpm's socket; emulator: where the state lives. */
-  get backendSourcePath(): string | undefined {
-    return this.read(F.backendSourcePath);
-  }
-  set backendSourcePath(v: string | undefined) {
-    this.write(F.backendSourcePath, v);
-  }
 
   /**
    * Emulator: the PCR banks to activate (`sha256`, ...), one empty child element each; undefined

@@ -5,6 +5,8 @@ import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { confText, identifiedBy, key } from './identity.js';
+import type { Accessors } from './view.js';
+import { defineAccessors } from './view.js';
 
 const F = {
   /** vhostuser: the GPU runs in an external vhost-user process. */
@@ -36,6 +38,10 @@ const F = {
 } as const;
 
 /** `<video>`: a video adapter; its `<model>` carries the type, memory sizes and acceleration. */
+// The accessors come from the table (defineAccessors); the interface gives them their types.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Video extends Accessors<typeof F> {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Video extends Device {
   static override readonly tag = 'video';
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
@@ -46,107 +52,12 @@ export class Video extends Device {
   static override readonly childOrder = ['driver', 'model', 'alias', 'acpi', 'address'];
   /** libvirt's order of the children of `<model>`. */
   static override readonly nestedOrder: NestedOrder = { model: ['acceleration', 'resolution'] };
-
-  get driverName(): string | undefined {
-    return this.read(F.driverName);
-  }
-  set driverName(v: string | undefined) {
-    this.write(F.driverName, v);
-  }
-
-  get driverVgaconf(): string | undefined {
-    return this.read(F.driverVgaconf);
-  }
-  set driverVgaconf(v: string | undefined) {
-    this.write(F.driverVgaconf, v);
+  static {
+    defineAccessors(this);
   }
 
   /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */
   get virtio(): VirtioOptions {
     return new VirtioOptions(this.element, (f, v) => this.write(f, v));
-  }
-
-  get modelType(): string | undefined {
-    return this.read(F.modelType);
-  }
-  set modelType(v: string | undefined) {
-    this.write(F.modelType, v);
-  }
-
-  get modelVram(): number | undefined {
-    return this.read(F.modelVram);
-  }
-  set modelVram(v: number | undefined) {
-    this.write(F.modelVram, v);
-  }
-
-  get modelRam(): number | undefined {
-    return this.read(F.modelRam);
-  }
-  set modelRam(v: number | undefined) {
-    this.write(F.modelRam, v);
-  }
-
-  get modelVram64(): number | undefined {
-    return this.read(F.modelVram64);
-  }
-  set modelVram64(v: number | undefined) {
-    this.write(F.modelVram64, v);
-  }
-
-  get modelVgamem(): number | undefined {
-    return this.read(F.modelVgamem);
-  }
-  set modelVgamem(v: number | undefined) {
-    this.write(F.modelVgamem, v);
-  }
-
-  get modelHeads(): number | undefined {
-    return this.read(F.modelHeads);
-  }
-  set modelHeads(v: number | undefined) {
-    this.write(F.modelHeads, v);
-  }
-
-  get modelPrimary(): boolean | undefined {
-    return this.read(F.modelPrimary);
-  }
-  set modelPrimary(v: boolean | undefined) {
-    this.write(F.modelPrimary, v);
-  }
-
-  get accel3d(): boolean | undefined {
-    return this.read(F.accel3d);
-  }
-  set accel3d(v: boolean | undefined) {
-    this.write(F.accel3d, v);
-  }
-
-  get accel2d(): boolean | undefined {
-    return this.read(F.accel2d);
-  }
-  set accel2d(v: boolean | undefined) {
-    this.write(F.accel2d, v);
-  }
-
-  get rendernode(): string | undefined {
-    return this.read(F.rendernode);
-  }
-  set rendernode(v: string | undefined) {
-    this.write(F.rendernode, v);
-  }
-
-  get resolutionX(): number | undefined {
-    return this.read(F.resolutionX);
-  }
-  set resolutionX(v: number | undefined) {
-    this.write(F.resolutionX, v);
-  }
-
-  get resolutionY(): number | undefined {
-    return this.read(F.resolutionY);
-  }
-  set resolutionY(v: number | undefined) {
-    this.write(F.resolutionY, v);
   }
 }
