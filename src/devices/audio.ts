@@ -5,6 +5,7 @@ import { field } from './field.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { audioMembers } from './schema/audio.js';
 
 const F = {
   /** What `<sound><audio id>` and `<graphics><audio id>` refer to. */
@@ -43,7 +44,7 @@ const F = {
   filePath: field('@path', str),
 } as const;
 
-export interface Audio extends Accessors<typeof F> {}
+export interface Audio extends Accessors<typeof F & typeof audioMembers> {}
 /**
  * `<audio>`: a host audio backend, which sound cards and graphics play through by its `id`
  * (libvirt >= 7.2). It has neither alias nor guest address: the id is what tells it apart.
@@ -53,6 +54,7 @@ export class Audio extends Device {
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({ id: '@id' }));
   static override readonly fields = F;
+  static override readonly members = audioMembers;
   static override readonly childOrder = ['input', 'output'];
   static {
     defineAccessors(this);

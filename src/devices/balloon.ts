@@ -6,6 +6,7 @@ import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { memballoonMembers } from './schema/memballoon.js';
 
 const F = {
   model: field(
@@ -22,7 +23,7 @@ const F = {
   ...virtioDriverFields,
 } as const;
 
-export interface Balloon extends Accessors<typeof F> {}
+export interface Balloon extends Accessors<typeof F & typeof memballoonMembers> {}
 /** `<memballoon>`: the memory balloon (Vdsm's `balloon`). */
 export class Balloon extends Device {
   static override readonly tag = 'memballoon';
@@ -31,6 +32,7 @@ export class Balloon extends Device {
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({ model: '@model' }));
   static override readonly fields = F;
+  static override readonly members = memballoonMembers;
   static {
     defineAccessors(this);
   }

@@ -4,6 +4,7 @@ import { field } from './field.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { channelMembers } from './schema/channel.js';
 
 const F = {
   ...chardevFields,
@@ -18,7 +19,7 @@ const F = {
   sourceMouseMode: field('source/mouse/@mode', openEnum<'server' | 'client'>('vdagent mouse mode')),
 } as const;
 
-export interface Channel extends Accessors<typeof F> {}
+export interface Channel extends Accessors<typeof F & typeof channelMembers> {}
 /** `<channel>`: a host/guest communication channel (guest agent, spice agent, guestfwd). */
 export class Channel extends CharDevice {
   static override readonly tag = 'channel';
@@ -29,6 +30,7 @@ export class Channel extends CharDevice {
     key({ target_type: 'target/@type' }, { find: false }),
   );
   static override readonly fields = F;
+  static override readonly members = channelMembers;
   static {
     defineAccessors(this);
   }

@@ -9,6 +9,7 @@ import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { controllerMembers } from './schema/controller.js';
 
 export type ControllerType =
   'ide' | 'fdc' | 'scsi' | 'sata' | 'usb' | 'ccid' | 'virtio-serial' | 'xenbus' | 'isa' | 'pci' | 'nvme';
@@ -51,7 +52,7 @@ const F = {
   pcihole64Unit: PCIHOLE64.unit,
 } as const;
 
-export interface Controller extends Accessors<typeof F> {}
+export interface Controller extends Accessors<typeof F & typeof controllerMembers> {}
 /** `<controller>`: ide, scsi, usb, virtio-serial, pci... */
 export class Controller extends Device {
   static override readonly tag = 'controller';
@@ -70,6 +71,7 @@ export class Controller extends Device {
     key({ model: '@model' }, { find: false, conf: (c) => ({ model: confText(c, 'model') }) }),
   );
   static override readonly fields = F;
+  static override readonly members = controllerMembers;
   static {
     defineAccessors(this);
   }

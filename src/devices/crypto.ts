@@ -6,6 +6,7 @@ import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { cryptoMembers } from './schema/crypto.js';
 
 const F = {
   model: field('@model', openEnum<'virtio'>('crypto model')),
@@ -16,7 +17,7 @@ const F = {
   ...virtioDriverFields,
 } as const;
 
-export interface Crypto extends Accessors<typeof F> {}
+export interface Crypto extends Accessors<typeof F & typeof cryptoMembers> {}
 /** `<crypto>`: a virtio crypto accelerator; its backend refuses another device's entry. */
 export class Crypto extends Device {
   static override readonly tag = 'crypto';
@@ -27,6 +28,7 @@ export class Crypto extends Device {
     key({ backend: 'backend/@model' }, { find: false }),
   );
   static override readonly fields = F;
+  static override readonly members = cryptoMembers;
   static {
     defineAccessors(this);
   }

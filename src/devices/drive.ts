@@ -31,6 +31,7 @@ import { Part } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { addChildElement, defineAccessors } from './view.js';
+import { diskMembers } from './schema/disk.js';
 
 const F = {
   device: field('@device', openEnum<'disk' | 'cdrom' | 'floppy' | 'lun'>('disk device')),
@@ -321,7 +322,7 @@ const AUTH_CONF = metaDict('auth', {
   usage: metaString,
 });
 
-export interface Drive extends Accessors<typeof F> {}
+export interface Drive extends Accessors<typeof F & typeof diskMembers> {}
 export class Drive extends Device {
   static override readonly tag = 'disk';
   static override readonly vdsmNames = ['drive', 'cdrom', 'floppy', 'lun'];
@@ -341,6 +342,7 @@ export class Drive extends Device {
     ),
   );
   static override readonly fields = F;
+  static override readonly members = diskMembers;
   static override readonly childOrder = CHILD_ORDER;
   static override readonly metaSchema = DRIVE_META;
   declare readonly meta: DeviceMeta<typeof DRIVE_META>;

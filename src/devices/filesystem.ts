@@ -8,6 +8,7 @@ import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { filesystemMembers } from './schema/filesystem.js';
 
 /** type='ram': the RAM filesystem's size; `units` (not `unit`) names its unit, KiB by default. */
 const USAGE = scaled('source/@usage', 'source/@units');
@@ -62,7 +63,7 @@ const F = {
   readonly: flag('readonly'),
 } as const;
 
-export interface Filesystem extends Accessors<typeof F> {}
+export interface Filesystem extends Accessors<typeof F & typeof filesystemMembers> {}
 /**
  * `<filesystem>`: a host directory, file, block device or RAM area the guest mounts (9p, virtiofs,
  * or an LXC container's filesystem). The source attribute depends on the type: dir (mount, bind),
@@ -73,6 +74,7 @@ export class Filesystem extends Device {
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({ target: 'target/@dir' }));
   static override readonly fields = F;
+  static override readonly members = filesystemMembers;
   static override readonly childOrder = [
     'driver',
     'binary',

@@ -18,6 +18,7 @@ import { Part, removePart } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { addChildElement, defineAccessors } from './view.js';
+import { graphicsMembers } from './schema/graphics.js';
 
 /** Vdsm names the libvirt network of logical network X `vdsm-X`. */
 export const VDSM_NETWORK_PREFIX = 'vdsm-';
@@ -105,7 +106,7 @@ export function stripVdsmPrefix(network: string): string {
   return network.startsWith(VDSM_NETWORK_PREFIX) ? network.slice(VDSM_NETWORK_PREFIX.length) : network;
 }
 
-export interface Graphics extends Accessors<typeof F> {}
+export interface Graphics extends Accessors<typeof F & typeof graphicsMembers> {}
 export class Graphics extends Device {
   static override readonly tag = 'graphics';
   static override readonly vdsmNames = ['vnc', 'spice'];
@@ -114,6 +115,7 @@ export class Graphics extends Device {
     key({ name: '@type' }, { conf: (c) => ({ name: confGraphicsType(c) }) }),
   );
   static override readonly fields = F;
+  static override readonly members = graphicsMembers;
   static override readonly metaSchema = graphicsMetaSchema;
   declare readonly meta: DeviceMeta<typeof graphicsMetaSchema>;
   /** libvirt's order of the children (virDomainGraphicsDefFormat). */

@@ -15,6 +15,7 @@ import type { DeviceMeta } from '../metadata/view.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { addChildElement, defineAccessors } from './view.js';
+import { hostdevMembers } from './schema/hostdev.js';
 
 const F = {
   mode: field('@mode', openEnum<'subsystem' | 'capabilities'>('hostdev mode')),
@@ -91,7 +92,7 @@ export function pciAddressOfNodedev(name: string): AddressRecord | undefined {
   return { type: 'pci', domain: `0x${domain}`, bus: `0x${bus}`, slot: `0x${slot}`, function: `0x${fn}` };
 }
 
-export interface HostDevice extends Accessors<typeof F> {}
+export interface HostDevice extends Accessors<typeof F & typeof hostdevMembers> {}
 export class HostDevice extends Device {
   static override readonly tag = 'hostdev';
   /** An mdev by its uuid; any other host device by mode, type and its normalized host source. */
@@ -107,6 +108,7 @@ export class HostDevice extends Device {
     }),
   );
   static override readonly fields = F;
+  static override readonly members = hostdevMembers;
   static override readonly metaSchema = hostDeviceMetaSchema;
   declare readonly meta: DeviceMeta<typeof hostDeviceMetaSchema>;
   /** libvirt's order of the children (virDomainHostdevDefFormat, then the device info). */

@@ -6,6 +6,7 @@ import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { inputMembers } from './schema/input.js';
 
 const F = {
   type: field('@type', openEnum<'mouse' | 'tablet' | 'keyboard' | 'passthrough' | 'evdev'>('input type')),
@@ -24,7 +25,7 @@ const F = {
   ...virtioDriverFields,
 } as const;
 
-export interface Input extends Accessors<typeof F> {}
+export interface Input extends Accessors<typeof F & typeof inputMembers> {}
 /** `<input>`: mouse, tablet, keyboard, or a host input device passed through. */
 export class Input extends Device {
   static override readonly tag = 'input';
@@ -40,6 +41,7 @@ export class Input extends Device {
     key({ source_evdev: 'source/@evdev' }),
   );
   static override readonly fields = F;
+  static override readonly members = inputMembers;
   static override readonly childOrder = ['driver', 'source', 'alias', 'acpi', 'address'];
   static {
     defineAccessors(this);

@@ -20,6 +20,7 @@ import { Part, removePart } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { addChildElement, defineAccessors } from './view.js';
+import { interfaceMembers } from './schema/interface.js';
 
 const SOURCE = {
   bridge: field('@bridge', str),
@@ -155,7 +156,7 @@ const F = {
 
 const MAC = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
 
-export interface Interface extends Accessors<typeof F> {}
+export interface Interface extends Accessors<typeof F & typeof interfaceMembers> {}
 export class Interface extends Device {
   static override readonly tag = 'interface';
   static override readonly vdsmNames = ['nic', 'bridge'];
@@ -167,6 +168,7 @@ export class Interface extends Device {
     ),
   );
   static override readonly fields = F;
+  static override readonly members = interfaceMembers;
   static override readonly metaSchema = interfaceMetaSchema;
   declare readonly meta: DeviceMeta<typeof interfaceMetaSchema>;
   /** libvirt's order of the children (virDomainNetDefFormat, then the device info). */

@@ -6,6 +6,7 @@ import { readKiB, scaled, writeKiB } from './scaled.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { iommuMembers } from './schema/iommu.js';
 
 const GRANULE = scaled('driver/granule/@size', 'driver/granule/@unit');
 
@@ -44,7 +45,7 @@ const F = {
   driverCmdqv: field('driver/@cmdqv', onOff),
 } as const;
 
-export interface Iommu extends Accessors<typeof F> {}
+export interface Iommu extends Accessors<typeof F & typeof iommuMembers> {}
 /**
  * `<iommu>`: the guest's IOMMU. Until libvirt 11.10 a domain had at most one; since then several
  * smmuv3 devices may each sit on their own PCI controller (`driver/@pciBus`). The model finds the
@@ -59,6 +60,7 @@ export class Iommu extends Device {
     key({ pci_bus: 'driver/@pciBus' }, { find: false }),
   );
   static override readonly fields = F;
+  static override readonly members = iommuMembers;
   static {
     defineAccessors(this);
   }

@@ -7,6 +7,7 @@ import { field } from './field.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { leaseMembers } from './schema/lease.js';
 
 /**
  * oVirt's Engine XML names a volume lease before the agent knows where it is
@@ -38,7 +39,7 @@ const F = {
   targetOffset: field('target/@offset', leaseOffset),
 } as const;
 
-export interface Lease extends Accessors<typeof F> {}
+export interface Lease extends Accessors<typeof F & typeof leaseMembers> {}
 /**
  * `<lease>`: a sanlock lease the domain holds while it runs (a VM lease, or a volume's lease in oVirt),
  * named by lockspace and key and stored at target path and offset.
@@ -51,6 +52,7 @@ export class Lease extends Device {
     key({ name: 'key' }, { conf: (c) => ({ name: confText(c, 'lease_id') }) }),
   );
   static override readonly fields = F;
+  static override readonly members = leaseMembers;
   static override readonly childOrder = ['lockspace', 'key', 'target'];
   static {
     defineAccessors(this);

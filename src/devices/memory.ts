@@ -8,6 +8,7 @@ import { readKiB, scaled, writeKiB } from './scaled.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { memoryMembers } from './schema/memory.js';
 
 // Scaled integers: a number plus its unit (KiB when absent), read and written as KiB.
 const SIZE = scaled('target/size', 'target/size/@unit');
@@ -61,7 +62,7 @@ const KIB: Readonly<Record<string, Scaled>> = {
   alignsizeKiB: ALIGNSIZE,
 };
 
-export interface Memory extends Accessors<typeof F> {}
+export interface Memory extends Accessors<typeof F & typeof memoryMembers> {}
 /**
  * `<memory>`: a memory device (a hotpluggable `dimm`, a persistent `nvdimm`, `virtio-mem`, which the
  * guest grows and shrinks by `requested`, `virtio-pmem`). Sizes honour their `unit` and are exact
@@ -76,6 +77,7 @@ export class Memory extends Device {
     key({ slot: 'address/@slot' }, { find: false }),
   );
   static override readonly fields = F;
+  static override readonly members = memoryMembers;
   static override readonly childOrder = ['uuid', 'source', 'target', 'alias', 'acpi', 'address'];
   static {
     defineAccessors(this);

@@ -6,6 +6,7 @@ import { readKiB, scaled, writeKiB } from './scaled.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { pstoreMembers } from './schema/pstore.js';
 
 const SIZE = scaled('size', 'size/@unit');
 
@@ -18,7 +19,7 @@ const F = {
   sizeUnit: SIZE.unit,
 } as const;
 
-export interface Pstore extends Accessors<typeof F> {}
+export interface Pstore extends Accessors<typeof F & typeof pstoreMembers> {}
 /**
  * `<pstore>`: persistent storage for the guest kernel's crash logs (an ACPI ERST device backed by a
  * host file); libvirt allows one per domain.
@@ -28,6 +29,7 @@ export class Pstore extends Device {
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({}));
   static override readonly fields = F;
+  static override readonly members = pstoreMembers;
   static override readonly childOrder = ['path', 'size', 'alias', 'address'];
   static {
     defineAccessors(this);

@@ -4,6 +4,7 @@ import { field } from './field.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { redirdevMembers } from './schema/redirdev.js';
 
 const F = {
   bus: field('@bus', openEnum<'usb'>('redirdev bus')),
@@ -11,7 +12,7 @@ const F = {
   ...chardevBackendFields,
 } as const;
 
-export interface Redir extends Accessors<typeof F> {}
+export interface Redir extends Accessors<typeof F & typeof redirdevMembers> {}
 /**
  * `<redirdev>`: a USB device redirected to the guest over a character device (`spicevmc` from the
  * SPICE client, `tcp` from a usbredir server...). Vdsm looked for a `<redir>` element, which libvirt
@@ -23,6 +24,7 @@ export class Redir extends ChardevBackedDevice {
   static override readonly vdsmNames = ['redir'];
   static override readonly identifiedBy = identifiedBy(key({ bus: '@bus', type: '@type' }));
   static override readonly fields = F;
+  static override readonly members = redirdevMembers;
   static override readonly childOrder = ['source', 'protocol', 'boot', 'alias', 'acpi', 'address'];
   static {
     defineAccessors(this);

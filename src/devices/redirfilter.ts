@@ -7,6 +7,7 @@ import { Part } from './part.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { redirfilterMembers } from './schema/redirfilter.js';
 
 const USBDEV = {
   /** `-1` (or absent) matches any class, vendor, product or version. */
@@ -27,6 +28,7 @@ export class RedirfilterUsbdev extends Part {
   }
 }
 
+export interface Redirfilter extends Accessors<typeof redirfilterMembers> {}
 /**
  * `<redirfilter>`: which USB devices a client may redirect to the guest (`<redirdev>`), as rules
  * tried in order. libvirt allows one per domain and gives it neither alias nor address; its only
@@ -34,6 +36,10 @@ export class RedirfilterUsbdev extends Part {
  */
 export class Redirfilter extends Device {
   static override readonly tag = 'redirfilter';
+  static override readonly members = redirfilterMembers;
+  static {
+    defineAccessors(this);
+  }
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({}));
   static override readonly childOrder = ['usbdev'];

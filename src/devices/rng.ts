@@ -11,6 +11,7 @@ import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { addChildElement, defineAccessors } from './view.js';
+import { rngMembers } from './schema/rng.js';
 
 const F = {
   model: field('@model', openEnum<'virtio' | 'virtio-transitional' | 'virtio-non-transitional'>('rng model')),
@@ -26,7 +27,7 @@ const F = {
 /** The text content of `<backend>`: the host device path of a `random` backend. */
 const backendText = field('backend', str);
 
-export interface Rng extends Accessors<typeof F> {}
+export interface Rng extends Accessors<typeof F & typeof rngMembers> {}
 /**
  * `<rng>`: a virtio random number generator fed by a host device (`random`), an EGD daemon over a
  * character device (`egd`), or QEMU itself (`builtin`).
@@ -39,6 +40,7 @@ export class Rng extends Device {
     key({ backend: 'backend/@model' }, { find: false }),
   );
   static override readonly fields = F;
+  static override readonly members = rngMembers;
   static override readonly childOrder = ['rate', 'backend', 'driver', 'alias', 'acpi', 'address'];
   /** libvirt's order of an egd backend's children, for creating them. */
   static override readonly nestedOrder: NestedOrder = { backend: ['source', 'protocol'] };

@@ -7,6 +7,7 @@ import { readKiB, scaled, writeKiB } from './scaled.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { shmemMembers } from './schema/shmem.js';
 
 // libvirt reads a size without unit as bytes here (not KiB, as for memory).
 const SIZE = scaled('size', 'size/@unit', 'b');
@@ -27,7 +28,7 @@ const F = {
   msiIoeventfd: field('msi/@ioeventfd', onOff),
 } as const;
 
-export interface Shmem extends Accessors<typeof F> {}
+export interface Shmem extends Accessors<typeof F & typeof shmemMembers> {}
 /**
  * `<shmem>`: an ivshmem region shared with the host and other guests, named uniquely in the domain.
  * Its name is saved as `shmem_name`: Vdsm's descriptor attribute `name` is the device's alias.
@@ -37,6 +38,7 @@ export class Shmem extends Device {
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({ shmem_name: '@name' }));
   static override readonly fields = F;
+  static override readonly members = shmemMembers;
   static override readonly childOrder = ['model', 'size', 'server', 'msi', 'alias', 'acpi', 'address'];
   static {
     defineAccessors(this);

@@ -15,6 +15,7 @@ import { field } from './field.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { addChildElement, defineAccessors } from './view.js';
+import { smartcardMembers } from './schema/smartcard.js';
 
 const { type, ...backend } = chardevBackendFields;
 
@@ -27,7 +28,7 @@ const F = {
   ...backend,
 } as const;
 
-export interface Smartcard extends Accessors<typeof F> {}
+export interface Smartcard extends Accessors<typeof F & typeof smartcardMembers> {}
 /**
  * `<smartcard>`: the host's reader (`host`), three NSS certificates (`host-certificates`), or a
  * character device to a remote reader (`passthrough`, with `type` and `<source>`: the backend
@@ -37,6 +38,7 @@ export class Smartcard extends ChardevBackedDevice {
   static override readonly tag = 'smartcard';
   static override readonly identifiedBy = identifiedBy(key({ mode: '@mode' }));
   static override readonly fields = F;
+  static override readonly members = smartcardMembers;
   static override readonly childOrder = [
     'certificate',
     'database',

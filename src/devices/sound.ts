@@ -7,6 +7,7 @@ import { Part, removePart } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { addChildElement, defineAccessors } from './view.js';
+import { soundMembers } from './schema/sound.js';
 
 const CODEC = {
   type: field('@type', openEnum<'duplex' | 'micro' | 'output'>('sound codec type')),
@@ -32,7 +33,7 @@ const F = {
   audioId: field('audio/@id', uint),
 } as const;
 
-export interface Sound extends Accessors<typeof F> {}
+export interface Sound extends Accessors<typeof F & typeof soundMembers> {}
 /** `<sound>`: an emulated sound card; Vdsm called the model its `device`. */
 export class Sound extends Device {
   static override readonly tag = 'sound';
@@ -41,6 +42,7 @@ export class Sound extends Device {
     key({ model: '@model' }, { conf: (c) => ({ model: confText(c, 'device') }) }),
   );
   static override readonly fields = F;
+  static override readonly members = soundMembers;
   static override readonly childOrder = ['codec', 'audio', 'alias', 'acpi', 'address'];
   static {
     defineAccessors(this);

@@ -10,6 +10,7 @@ import { field } from './field.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { addChildElement, defineAccessors } from './view.js';
+import { tpmMembers } from './schema/tpm.js';
 
 const F = {
   model: field('@model', openEnum<'tpm-tis' | 'tpm-crb' | 'tpm-spapr' | 'spapr-tpm-proxy'>('tpm model')),
@@ -29,7 +30,7 @@ const F = {
   backendSourcePath: field('backend/source/@path', str),
 } as const;
 
-export interface Tpm extends Accessors<typeof F> {}
+export interface Tpm extends Accessors<typeof F & typeof tpmMembers> {}
 /**
  * `<tpm>`: a TPM passed through from the host (`passthrough`), emulated by swtpm (`emulator`), or
  * served by an external swtpm over a socket (`external`). Unlike Vdsm, the guest address is kept.
@@ -39,6 +40,7 @@ export class Tpm extends Device {
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({ model: '@model' }));
   static override readonly fields = F;
+  static override readonly members = tpmMembers;
   static override readonly childOrder = ['backend', 'alias', 'acpi', 'address'];
   static {
     defineAccessors(this);

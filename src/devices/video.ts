@@ -7,6 +7,7 @@ import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { videoMembers } from './schema/video.js';
 
 const F = {
   /** vhostuser: the GPU runs in an external vhost-user process. */
@@ -40,7 +41,7 @@ const F = {
 /** `<video>`: a video adapter; its `<model>` carries the type, memory sizes and acceleration. */
 // The accessors come from the table (defineAccessors); the interface gives them their types.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface Video extends Accessors<typeof F> {}
+export interface Video extends Accessors<typeof F & typeof videoMembers> {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Video extends Device {
   static override readonly tag = 'video';
@@ -49,6 +50,7 @@ export class Video extends Device {
     key({ model: 'model/@type' }, { conf: (c) => ({ model: confText(c, 'device') }) }),
   );
   static override readonly fields = F;
+  static override readonly members = videoMembers;
   static override readonly childOrder = ['driver', 'model', 'alias', 'acpi', 'address'];
   /** libvirt's order of the children of `<model>`. */
   static override readonly nestedOrder: NestedOrder = { model: ['acceleration', 'resolution'] };

@@ -20,7 +20,7 @@ import type { AnyField, Field, FlagField, NestedOrder } from './field.js';
 import { readField, removeIfEmpty, writeField } from './field.js';
 
 /** A single child element as a sub-view (`disk.driver`): always there to write into. */
-export interface OneSpec<V extends View> {
+export interface OneSpec<V> {
   readonly member: 'one';
   /** The child element's name. */
   readonly name: string;
@@ -29,7 +29,7 @@ export interface OneSpec<V extends View> {
 }
 
 /** Repeated child elements as a list of sub-views (`disk.source.hosts[0]`). */
-export interface ManySpec<V extends View> {
+export interface ManySpec<V> {
   readonly member: 'many';
   readonly name: string;
   readonly view: () => ChildViewClass<V>;
@@ -61,12 +61,19 @@ export type Accessors<T extends Members> = {
   -readonly [K in keyof T as T[K] extends ChildSpec ? never : K]: MemberValue<T[K]>;
 } & { readonly [K in keyof T as T[K] extends ChildSpec ? K : never]: MemberValue<T[K]> };
 
-export function one<V extends View>(name: string, view: () => ChildViewClass<V>): OneSpec<V> {
-  return { member: 'one', name, view };
+/**
+ * The thunk a table names its sub-view class with. Typed loosely on purpose: checking the class
+ * against its instance type would go through the class's own table, and tables refer to each other
+ * in cycles (a backing store's source); the type argument of `one`/`many` says the instance type.
+ */
+type ViewThunk = () => new (place: Place) => unknown;
+
+export function one<V>(name: string, view: ViewThunk): OneSpec<V> {
+  return { member: 'one', name, view: view as () => ChildViewClass<V> };
 }
 
-export function many<V extends View>(name: string, view: () => ChildViewClass<V>): ManySpec<V> {
-  return { member: 'many', name, view };
+export function many<V>(name: string, view: ViewThunk): ManySpec<V> {
+  return { member: 'many', name, view: view as () => ChildViewClass<V> };
 }
 
 function isChildSpec(m: Member): m is ChildSpec {
@@ -82,7 +89,7 @@ export interface ViewClass {
 }
 
 /** A view class built over a place in its parent. */
-export type ChildViewClass<V extends View> = ViewClass & (new (place: Place) => V);
+export type ChildViewClass<V> = ViewClass & (new (place: Place) => V);
 
 /** Where a sub-view's element is: found on every access, made on the first write. */
 export interface Place {
@@ -172,7 +179,7 @@ export abstract class View {
   }
 
   /** @internal For ViewList: the element to add a child to, created if needed. */
-  makeFor(name: string, viewClass: ChildViewClass<View>): View {
+  makeFor<V>(name: string, viewClass: ChildViewClass<V>): V {
     const order = (this.constructor as unknown as ViewClass).childOrder;
     const child = addChildElement(this.make(), name, order);
     return new viewClass(fixedPlace(child));
@@ -228,7 +235,7 @@ export class ChildView extends View {
 }
 
 /** The sub-views over repeated children (`hosts`): an array, plus `add` and `remove`. */
-export class ViewList<V extends View = ChildView> extends Array<V> {
+export class ViewList<V = ChildView> extends Array<V> {
   // map/filter/slice give plain arrays (a list is tied to its parent).
   static override get [Symbol.species](): ArrayConstructor {
     return Array;
@@ -247,7 +254,7 @@ export class ViewList<V extends View = ChildView> extends Array<V> {
 
   /** Appends a new, empty child after the existing ones and returns its view. */
   add(): V {
-    const view = this.#parent.makeFor(this.#name, this.#viewClass) as V;
+    const view = this.#parent.makeFor(this.#name, this.#viewClass);
     this.push(view);
     return view;
   }

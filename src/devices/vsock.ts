@@ -6,6 +6,7 @@ import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { vsockMembers } from './schema/vsock.js';
 
 const F = {
   model: field(
@@ -19,13 +20,14 @@ const F = {
   ...virtioDriverFields,
 } as const;
 
-export interface Vsock extends Accessors<typeof F> {}
+export interface Vsock extends Accessors<typeof F & typeof vsockMembers> {}
 /** `<vsock>`: the guest's virtio socket to the host; libvirt allows one per domain. */
 export class Vsock extends Device {
   static override readonly tag = 'vsock';
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({}));
   static override readonly fields = F;
+  static override readonly members = vsockMembers;
   static {
     defineAccessors(this);
   }

@@ -5,6 +5,7 @@ import { field } from './field.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { defineAccessors } from './view.js';
+import { watchdogMembers } from './schema/watchdog.js';
 
 const F = {
   model: field('@model', openEnum<'i6300esb' | 'ib700' | 'diag288' | 'itco'>('watchdog model')),
@@ -15,13 +16,14 @@ const F = {
   ),
 } as const;
 
-export interface Watchdog extends Accessors<typeof F> {}
+export interface Watchdog extends Accessors<typeof F & typeof watchdogMembers> {}
 /** `<watchdog>`: the emulated watchdog and what the hypervisor does when it fires. */
 export class Watchdog extends Device {
   static override readonly tag = 'watchdog';
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;
   static override readonly identifiedBy = identifiedBy(key({ model: '@model' }));
   static override readonly fields = F;
+  static override readonly members = watchdogMembers;
   static override readonly childOrder = ['alias', 'acpi', 'address'];
   static {
     defineAccessors(this);
