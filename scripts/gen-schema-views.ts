@@ -162,7 +162,7 @@ function classSurface(cls: DeviceClass): { paths: Set<string>; names: Set<string
   const names = new Set<string>(Object.keys(cls.fields));
   const generated = new Set(Object.keys(cls.members));
   for (
-    let p = cls.prototype as object | null;
+    let p = (cls as unknown as { prototype: object }).prototype as object | null;
     p !== null && p !== Object.prototype;
     p = Object.getPrototypeOf(p) as object | null
   ) {

@@ -304,7 +304,7 @@ class TreeBuilder {
         leaves.values.push(textOf(node).trim());
         return NONE;
       case 'data':
-        leaves.others.push(dataKind(getAttr(node, 'type') ?? 'string'));
+        leaves.others.push(dataKind(getAttr(node, 'type') ?? 'string', hexPattern(node)));
         return NONE;
       case 'text':
         leaves.others.push(STRING);
@@ -324,8 +324,16 @@ interface Leaves {
 
 const STRING: ValueType = { kind: 'string' };
 
-function dataKind(type: string): ValueType {
+/** libvirt's unsigned numbers written in hex or decimal (`uint32`: `(0x)?[0-9a-fA-F]{1,8}` or an unsignedInt). */
+function hexPattern(data: Element): boolean {
+  return childElements(data, 'param').some(
+    (p) => getAttr(p, 'name') === 'pattern' && /^\(0x\)\?\[0-9a-fA-F\]\{[\d,]+\}$/.test(textOf(p)),
+  );
+}
+
+function dataKind(type: string, hex = false): ValueType {
   if (XSD_INT.has(type)) return { kind: 'int' };
+  if (hex) return { kind: 'uint' };
   if (XSD_UINT.has(type)) return { kind: 'uint' };
   return STRING;
 }

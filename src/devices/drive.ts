@@ -89,30 +89,6 @@ const F = {
   iotuneGroupName: field('iotune/group_name', str),
 } as const;
 
-/** `<source>` attributes; read through the typed `source` view rather than listed in toJSON. */
-const S = {
-  file: field('source/@file', str),
-  dev: field('source/@dev', str),
-  protocol: field(
-    'source/@protocol',
-    openEnum<'nbd' | 'iscsi' | 'rbd' | 'gluster' | 'http' | 'https' | 'nfs' | 'ssh'>('protocol'),
-  ),
-  name: field('source/@name', str),
-  tls: field('source/@tls', yesNo),
-  pool: field('source/@pool', str),
-  volume: field('source/@volume', str),
-  mode: field('source/@mode', openEnum<'host' | 'direct'>('volume mode')),
-  /** The nvme source's own type (`pci`). */
-  type: field('source/@type', openEnum<'pci'>('nvme source type')),
-  managed: field('source/@managed', yesNo),
-  namespace: field('source/@namespace', uint),
-  index: field('source/@index', uint),
-  startupPolicy: field(
-    'source/@startupPolicy',
-    openEnum<'mandatory' | 'requisite' | 'optional'>('startup policy'),
-  ),
-} as const;
-
 /** libvirt's order of a `<disk>`'s children (virDomainDiskDefFormat), for inserting new ones. */
 const CHILD_ORDER = [
   'driver',
@@ -352,110 +328,17 @@ export class Drive extends Device {
 
   // <source>: one accessor per attribute, and the typed view in `source`.
 
-  get sourceFile(): string | undefined {
-    return this.read(S.file);
-  }
-  set sourceFile(v: string | undefined) {
-    this.write(S.file, v);
-  }
-
-  get sourceDev(): string | undefined {
-    return this.read(S.dev);
-  }
-  set sourceDev(v: string | undefined) {
-    this.write(S.dev, v);
-  }
-
-  get sourceProtocol(): string | undefined {
-    return this.read(S.protocol);
-  }
-  set sourceProtocol(v: string | undefined) {
-    this.write(S.protocol, v);
-  }
-
-  /** A network source's volume name (`pool/image`). */
-  get sourceName(): string | undefined {
-    return this.read(S.name);
-  }
-  set sourceName(v: string | undefined) {
-    this.write(S.name, v);
-  }
-
-  get sourceTls(): boolean | undefined {
-    return this.read(S.tls);
-  }
-  set sourceTls(v: boolean | undefined) {
-    this.write(S.tls, v);
-  }
-
-  get sourcePool(): string | undefined {
-    return this.read(S.pool);
-  }
-  set sourcePool(v: string | undefined) {
-    this.write(S.pool, v);
-  }
-
-  get sourceVolume(): string | undefined {
-    return this.read(S.volume);
-  }
-  set sourceVolume(v: string | undefined) {
-    this.write(S.volume, v);
-  }
-
-  get sourceMode(): string | undefined {
-    return this.read(S.mode);
-  }
-  set sourceMode(v: string | undefined) {
-    this.write(S.mode, v);
-  }
-
-  /** An nvme source's own type (`pci`). */
-  get sourceType(): string | undefined {
-    return this.read(S.type);
-  }
-  set sourceType(v: string | undefined) {
-    this.write(S.type, v);
-  }
-
-  get sourceManaged(): boolean | undefined {
-    return this.read(S.managed);
-  }
-  set sourceManaged(v: boolean | undefined) {
-    this.write(S.managed, v);
-  }
-
-  get sourceNamespace(): number | undefined {
-    return this.read(S.namespace);
-  }
-  set sourceNamespace(v: number | undefined) {
-    this.write(S.namespace, v);
-  }
-
-  get sourceIndex(): number | undefined {
-    return this.read(S.index);
-  }
-  set sourceIndex(v: number | undefined) {
-    this.write(S.index, v);
-  }
-
-  get sourceStartupPolicy(): string | undefined {
-    return this.read(S.startupPolicy);
-  }
-  set sourceStartupPolicy(v: string | undefined) {
-    this.write(S.startupPolicy, v);
-  }
-
   /**
    * The source path Vdsm and the binder go by: the file (file disks), dev (block) or network name;
    * undefined for other disk types and when the source or attribute is absent.
    */
   get sourcePath(): string | undefined {
-    const f = this.pathField();
-    return f === undefined ? undefined : this.read(f);
+    const attr = this.pathAttribute();
+    return attr === undefined ? undefined : this.source[attr];
   }
   set sourcePath(v: string | undefined) {
-    const f = this.pathField();
-    if (f === undefined) {
+    const attr = this.pathAttribute();
+    if (attr === undefined) {
       throw new ConfError(
         'CONF_VALUE',
         `${this.kind} ${this.path}: a disk of type ${JSON.stringify(this.type)} has no source path`,
@@ -464,52 +347,56 @@ export class Drive extends Device {
         },
       );
     }
-    this.write(f, v);
+    this.source[attr] = v;
   }
 
-  private pathField(): typeof S.file | undefined {
+  private pathAttribute(): 'file' | 'dev' | 'name' | undefined {
     const type = this.type ?? 'file';
-    return type === 'file' ? S.file : type === 'block' ? S.dev : type === 'network' ? S.name : undefined;
+    return type === 'file' ? 'file' : type === 'block' ? 'dev' : type === 'network' ? 'name' : undefined;
   }
 
-  /** The typed view of `<source>` for the disk's type; undefined when there is no `<source>` (an empty cdrom). */
-  get source(): DriveSource | undefined {
+  /**
+   * What `<source>` says for the disk's type, as one typed value (toJSON's `source`); undefined
+   * when there is no `<source>` (an empty cdrom). Reading and writing go through `source`.
+   */
+  sourceSummary(): DriveSource | undefined {
     const el = firstChild(this.element, 'source');
     if (el === undefined) return undefined;
+    const S = this.source;
     const type: string = this.type ?? 'file';
     const common: SourceCommon = {};
-    const index = this.read(S.index);
+    const index = S.index;
     if (index !== undefined) common.index = index;
-    const startupPolicy = this.read(S.startupPolicy);
+    const startupPolicy = S.startupPolicy;
     if (startupPolicy !== undefined) common.startupPolicy = startupPolicy;
     switch (type) {
       case 'file':
-        return present({ type, file: this.read(S.file), ...common });
+        return present({ type, file: S.file, ...common });
       case 'block':
-        return present({ type, dev: this.read(S.dev), ...common });
+        return present({ type, dev: S.dev, ...common });
       case 'network':
         return present({
           type,
-          protocol: this.read(S.protocol),
-          name: this.read(S.name),
-          tls: this.read(S.tls),
+          protocol: S.protocol,
+          name: S.name,
+          tls: S.tls,
           hosts: this.hosts.map((h) => h.toJSON() as NetworkHost),
           ...common,
         });
       case 'volume':
         return present({
           type,
-          pool: this.read(S.pool),
-          volume: this.read(S.volume),
-          mode: this.read(S.mode),
+          pool: S.pool,
+          volume: S.volume,
+          mode: S.mode,
           ...common,
         });
       case 'nvme':
         return present({
           type,
-          nvmeType: this.read(S.type),
-          managed: this.read(S.managed),
-          namespace: this.read(S.namespace),
+          nvmeType: S.type,
+          managed: S.managed,
+          namespace: S.namespace,
           address: readAddress(el),
           ...common,
         });
@@ -618,7 +505,7 @@ export class Drive extends Device {
 
   protected override derivedFields(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const source = this.source;
+    const source = this.sourceSummary();
     if (source !== undefined) out['source'] = source;
     const auth = this.auth;
     if (auth !== undefined) out['auth'] = auth.toJSON();
@@ -735,9 +622,9 @@ export class Drive extends Device {
     }
 
     if (path !== undefined && path !== '') {
-      if (diskType === 'network') d.sourceProtocol = protocol;
+      if (diskType === 'network') d.source.protocol = protocol;
       d.sourcePath = path;
-      if (optional) d.sourceStartupPolicy = 'optional';
+      if (optional) d.source.startupPolicy = 'optional';
       if (diskType === 'network') d.hosts = readHosts(c);
     }
 

@@ -63,7 +63,7 @@ describe('Drive', () => {
       expect(d.targetDev).to.equal('vda');
       expect(d.targetBus).to.equal('virtio');
       expect(d.sourcePath).to.match(/^\/rhev\/data-center\/5890a292.*a711cc$/);
-      expect(d.source).to.deep.include({ type: 'file', index: 1 });
+      expect(d.sourceSummary()).to.deep.include({ type: 'file', index: 1 });
       expect(d.iotune).to.deep.equal({
         total_bytes_sec: 10485760,
         total_iops_sec: 1000,
@@ -100,7 +100,10 @@ describe('Drive', () => {
       expect(d.rawio).to.equal(true);
       expect(d.shareable).to.equal(true);
       expect(d.readonly).to.equal(false);
-      expect(d.source).to.deep.equal({ type: 'block', dev: '/dev/mapper/36001405b4d0ad7b6b6b4d4f8a1e2c3d4' });
+      expect(d.sourceSummary()).to.deep.equal({
+        type: 'block',
+        dev: '/dev/mapper/36001405b4d0ad7b6b6b4d4f8a1e2c3d4',
+      });
       expect(d.identity().keys).to.deep.equal({
         name: 'sda',
         path: '/dev/mapper/36001405b4d0ad7b6b6b4d4f8a1e2c3d4',
@@ -109,7 +112,7 @@ describe('Drive', () => {
 
     it('a network rbd disk: protocol, name, hosts with typed ports, disk-level auth', () => {
       const d = fromFixture('devices/disk/network-rbd.xml');
-      expect(d.source).to.deep.equal({
+      expect(d.sourceSummary()).to.deep.equal({
         type: 'network',
         protocol: 'rbd',
         name: 'volumes/volume-5f8a1b2c',
@@ -148,9 +151,9 @@ describe('Drive', () => {
     it('an ejected cdrom: no source, no source path, tray open, readonly, id from the user alias', () => {
       const d = fromFixture('devices/disk/cdrom-ejected.xml');
       expect(d.device).to.equal('cdrom');
-      expect(d.source).to.equal(undefined);
+      expect(d.sourceSummary()).to.equal(undefined);
       expect(d.sourcePath).to.equal(undefined);
-      expect(d.sourceFile).to.equal(undefined);
+      expect(d.source.file).to.equal(undefined);
       expect(d.targetTray).to.equal('open');
       expect(d.readonly).to.equal(true);
       expect(d.deviceId).to.equal('e59c985c-46c2-4489-b355-a6f374125eb9');
@@ -159,7 +162,7 @@ describe('Drive', () => {
 
     it('an nvme disk: source type, managed, namespace and the host PCI address (not the guest address)', () => {
       const d = fromFixture('devices/disk/nvme.xml');
-      expect(d.source).to.deep.equal({
+      expect(d.sourceSummary()).to.deep.equal({
         type: 'nvme',
         nvmeType: 'pci',
         managed: true,
@@ -172,7 +175,7 @@ describe('Drive', () => {
 
     it('a volume cdrom: pool, volume, mode, startup policy', () => {
       const d = fromFixture('devices/disk/volume-cdrom.xml');
-      expect(d.source).to.deep.equal({
+      expect(d.sourceSummary()).to.deep.equal({
         type: 'volume',
         pool: 'iso-pool',
         volume: 'Fedora-40.iso',
@@ -188,13 +191,17 @@ describe('Drive', () => {
         { type: 'network', index: 2, format: 'qcow2', protocol: 'nbd', path: 'base-export' },
         { type: 'block', index: 1, format: 'raw', path: '/dev/vg0/base' },
       ]);
-      expect(d.source).to.deep.equal({ type: 'file', file: '/var/lib/libvirt/images/top.qcow2', index: 3 });
+      expect(d.sourceSummary()).to.deep.equal({
+        type: 'file',
+        file: '/var/lib/libvirt/images/top.qcow2',
+        index: 3,
+      });
     });
 
     it('a disk type it does not model: its source attributes as written, still lossless', () => {
       const d = fromFixture('devices/disk/unknown-type.xml');
       expect(d.type).to.equal('vhostvdpa');
-      expect(d.source).to.deep.equal({
+      expect(d.sourceSummary()).to.deep.equal({
         type: 'other',
         diskType: 'vhostvdpa',
         attributes: { dev: '/dev/vhost-vdpa-0' },
@@ -211,7 +218,7 @@ describe('Drive', () => {
         `<disk device="disk"><source file="/a.img"/><target dev="hda"/></disk>`,
       );
       expect(d.type).to.equal(undefined);
-      expect(d.source).to.deep.equal({ type: 'file', file: '/a.img' });
+      expect(d.sourceSummary()).to.deep.equal({ type: 'file', file: '/a.img' });
       expect(d.sourcePath).to.equal('/a.img');
     });
 
@@ -230,7 +237,7 @@ describe('Drive', () => {
       expect(empty.targetDev).to.equal('');
       expect(empty.iotune).to.deep.equal({});
       expect(empty.backingStore).to.deep.equal([]);
-      expect(empty.source).to.deep.equal({ type: 'file' });
+      expect(empty.sourceSummary()).to.deep.equal({ type: 'file' });
       expect(empty.toJSON().fields).to.deep.equal({
         type: 'file',
         device: 'disk',
@@ -302,7 +309,10 @@ describe('Drive', () => {
         `<disk type="network"><source protocol="nbd" name="x" index="one"><host name="a" port="1"/><host name="b" port="-2"/></source>` +
           `<backingStore type="file" index="0x"><source file="/b"/></backingStore></disk>`,
       );
-      expect(() => d.source).to.throw(XmlValueError, /^\/domain\/devices\/disk\/source\/@index: "one"/);
+      expect(() => d.sourceSummary()).to.throw(
+        XmlValueError,
+        /^\/domain\/devices\/disk\/source\/@index: "one"/,
+      );
       expect(() => d.hosts[1]?.port).to.throw(
         XmlValueError,
         /^\/domain\/devices\/disk\/source\/host\[2\]\/@port: "-2"/,
@@ -319,7 +329,7 @@ describe('Drive', () => {
         `<disk type="nvme" rawio="on"><source type="pci" managed="true" namespace="1"/></disk>`,
       );
       expect(() => d.rawio).to.throw(XmlValueError, /@rawio: "on" is not yes\/no/);
-      expect(() => d.source).to.throw(XmlValueError, /source\/@managed: "true" is not yes\/no/);
+      expect(() => d.sourceSummary()).to.throw(XmlValueError, /source\/@managed: "true" is not yes\/no/);
     });
   });
 
@@ -395,15 +405,15 @@ describe('Drive', () => {
 
     it('ejecting a cdrom removes the source that became empty and opens the tray', () => {
       editGolden('disk-eject-cdrom', (d) => {
-        d.sourceFile = undefined;
-        d.sourceStartupPolicy = undefined;
+        d.source.file = undefined;
+        d.source.startupPolicy = undefined;
         d.targetTray = 'open';
       });
     });
 
     it('inserting media creates <source> between driver and target', () => {
       editGolden('disk-insert-cdrom', (d) => {
-        d.sourceFile = '/rhev/data-center/mnt/iso/Fedora-40.iso';
+        d.source.file = '/rhev/data-center/mnt/iso/Fedora-40.iso';
         d.targetTray = undefined;
       });
     });
@@ -509,7 +519,7 @@ describe('Drive', () => {
 
     it('the seed cdrom: empty path gives no source, readonly, ua- alias, drive address, hdc', () => {
       const d = Drive.create(conf(`${dir}/seed-cdrom.conf.json`));
-      expect(d.source).to.equal(undefined);
+      expect(d.sourceSummary()).to.equal(undefined);
       expect(d.readonly).to.equal(true);
       expect(d.targetDev).to.equal('hdc');
       expect(d.targetBus).to.equal('ide');
@@ -547,7 +557,7 @@ describe('Drive', () => {
 
     it('a protocol makes a network disk with its hosts', () => {
       const d = Drive.create(conf(`${dir}/network-rbd.conf.json`));
-      expect(d.source).to.deep.equal({
+      expect(d.sourceSummary()).to.deep.equal({
         type: 'network',
         protocol: 'rbd',
         name: 'volumes/volume-5f8a1b2c',
@@ -562,7 +572,7 @@ describe('Drive', () => {
 
     it('`name` is the target dev as given, never recomputed', () => {
       const d = Drive.create(conf(`${dir}/named-iso.conf.json`));
-      expect([d.targetDev, d.targetBus, d.alias, d.sourceStartupPolicy]).to.deep.equal([
+      expect([d.targetDev, d.targetBus, d.alias, d.source.startupPolicy]).to.deep.equal([
         'sdc',
         'sata',
         'ua-iso',
@@ -750,7 +760,11 @@ describe('Drive', () => {
 
     it('an empty cdrom or floppy needs no path; a cdrom may be left writable only when asked', () => {
       const floppy = Drive.create(confOf({ device: 'floppy', iface: 'fdc', index: 1 }));
-      expect([floppy.source, floppy.targetDev, floppy.readonly]).to.deep.equal([undefined, 'fdb', false]);
+      expect([floppy.sourceSummary(), floppy.targetDev, floppy.readonly]).to.deep.equal([
+        undefined,
+        'fdb',
+        false,
+      ]);
       const cdrom = Drive.create(confOf({ device: 'cdrom', iface: 'sata', index: 0, readonly: 'false' }));
       expect([cdrom.targetDev, cdrom.readonly]).to.deep.equal(['sda', false]);
     });

@@ -17,7 +17,7 @@ import {
 
 /** The members of `<disk>` its class's own fields do not type. */
 export const diskMembers = {
-  sourceElement: one<DiskSource>('source', () => DiskSource),
+  source: one<DiskSource>('source', () => DiskSource),
   driver: one<DiskDriver>('driver', () => DiskDriver),
   mirror: one<DiskMirror>('mirror', () => DiskMirror),
   authElement: one<DiskAuth>('auth', () => DiskAuth),
@@ -68,7 +68,7 @@ const diskSourceMembers = {
   volume: field('@volume', str),
   mode: field('@mode', openEnum<'host' | 'direct'>('<source> mode')),
   type: field('@type', openEnum<'pci' | 'unix'>('<source> type')),
-  namespace: field('@namespace', str),
+  namespace: field('@namespace', uint),
   managed: field('@managed', yesNo),
   path: field('@path', str),
   slices: one<DiskSourceSlices>('slices', () => DiskSourceSlices),

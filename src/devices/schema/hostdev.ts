@@ -89,11 +89,11 @@ const sourceinfoadapterMembers = {
   name: field('@name', str),
   parent: field('@parent', str),
   managed: field('@managed', yesNo),
-  parentWwnn: field('@parent_wwnn', str),
-  parentWwpn: field('@parent_wwpn', str),
-  parentFabricWwn: field('@parent_fabric_wwn', str),
-  wwnn: field('@wwnn', str),
-  wwpn: field('@wwpn', str),
+  parentWwnn: field('@parent_wwnn', uint),
+  parentWwpn: field('@parent_wwpn', uint),
+  parentFabricWwn: field('@parent_fabric_wwn', uint),
+  wwnn: field('@wwnn', uint),
+  wwpn: field('@wwpn', uint),
   parentaddr: one<HostdevSourceAdapterParentaddr>('parentaddr', () => HostdevSourceAdapterParentaddr),
 } as const;
 

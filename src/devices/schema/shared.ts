@@ -199,7 +199,7 @@ export class Route extends ChildView {
 }
 
 const interfaceSourceVendorMembers = {
-  id: field('@id', str),
+  id: field('@id', uint),
 } as const;
 
 export interface InterfaceSourceVendor extends Accessors<typeof interfaceSourceVendorMembers> {}
@@ -212,7 +212,7 @@ export class InterfaceSourceVendor extends ChildView {
 }
 
 const interfaceSourceProductMembers = {
-  id: field('@id', str),
+  id: field('@id', uint),
 } as const;
 
 export interface InterfaceSourceProduct extends Accessors<typeof interfaceSourceProductMembers> {}
