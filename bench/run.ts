@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { DOMParser } from '@xmldom/xmldom';
 import {
   Descriptor,
-  DomainDescriptor,
+  DomainDocument,
   bind,
   buildDevices,
   create,
@@ -151,7 +151,7 @@ function plain(run: () => unknown): Runner {
   return { setup: () => undefined, run };
 }
 
-function devicesOf(dom: DomainDescriptor): Device[] {
+function devicesOf(dom: DomainDocument): Device[] {
   const el = dom.devicesElement;
   if (el === undefined) throw new Error('the workload has no <devices>');
   return buildDevices(el);
@@ -165,10 +165,10 @@ export function operations(w: Workload): Record<Op, () => Runner> {
   const ops: Record<Op, () => Runner> = {
     parse: () => plain(() => new DOMParser().parseFromString(w.live, 'application/xml')),
     'parse-hardened': () => plain(() => parseXml(w.live)),
-    model: () => plain(() => devicesOf(DomainDescriptor.parse(w.live))),
+    model: () => plain(() => devicesOf(DomainDocument.parse(w.live))),
     bind: () => {
       // Devices and entries built once; binding reads them and changes neither.
-      const dom = DomainDescriptor.parse(w.live);
+      const dom = DomainDocument.parse(w.live);
       const devices = devicesOf(dom);
       const entries: readonly MetadataEntry[] = loadDescriptorStore(dom.metadataGroups.descriptor).store
         .entries;

@@ -97,7 +97,8 @@ class Generator {
     };
     for (const [attr, type] of el.attributes)
       out.push({ kind: 'field', name: unique(camel(attr), 'Attribute'), path: `@${attr}`, type });
-    if (el.text !== undefined && (el.attributes.size > 0 || el.children.size > 0))
+    // A view's own text (a repeated text element is a list of views with a value each).
+    if (el.text !== undefined)
       out.push({ kind: 'field', name: unique('value', 'Text'), path: '', type: el.text });
     for (const [name, child] of el.children) {
       if (NOT_DEVICE_DATA.includes(name)) continue;
@@ -313,6 +314,17 @@ export async function generate(schemaDir: string): Promise<Map<string, string>> 
       ),
     );
   }
+  const exportsOf = (text: string): string[] =>
+    [...text.matchAll(/^export class (\w+)/gm)].map((m) => m[1] ?? '');
+  const index = [...files]
+    .map(([name, text]) => ({ module: name.replace(/\.ts$/, ''), classes: exportsOf(text) }))
+    .filter((f) => f.classes.length > 0)
+    .map((f) => `export { ${f.classes.join(', ')} } from './${f.module}.js';`)
+    .join('\n');
+  files.set(
+    'index.ts',
+    await format(HEADER('The view classes of every device kind.') + index + '\n', 'index.ts'),
+  );
   return files;
 }
 

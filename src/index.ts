@@ -2,8 +2,27 @@
  * vmdevices: the device model layer of a VM host agent. libvirt domain XML plus per-device metadata
  * become typed, element-backed device objects bound to their metadata; XML and metadata are written
  * back without losing what was not meant to change.
+ *
+ * The public API is this list: what an agent uses. The layers' own helpers stay in their modules.
  */
-export * from './errors.js';
+export {
+  VmDevicesError,
+  XmlParseError,
+  XmlLimitError,
+  XmlEncodingError,
+  XmlValueError,
+  UnexpectedElementError,
+  MetadataError,
+  AmbiguousMetadataError,
+  AmbiguousBindingError,
+  ConfError,
+  DuplicateDeviceError,
+  InvalidDomainError,
+  NoSuchDeviceError,
+  isVmDevicesError,
+  type ErrorCode,
+  type ErrorLocation,
+} from './errors.js';
 export {
   parseXml,
   decodeXml,
@@ -23,19 +42,166 @@ export {
   type StrCodec,
   type Open,
 } from './xml/index.js';
-export * from './metadata/index.js';
+
+// Metadata: the value model and the two layouts' codecs.
+export {
+  Float,
+  Tuple,
+  RawXml,
+  UnreadableValue,
+  dict,
+  dictSet,
+  dictDelete,
+  dictKeys,
+  dictEntries,
+  hasKey,
+  isDict,
+  isScalar,
+  valueEquals,
+  type Scalar,
+  type Value,
+  type Dict,
+  type ReadOnly,
+  type ReadOnlyValue,
+  type ReadOnlyDict,
+  type DeepReadOnly,
+  toTypedJson,
+  fromTypedJson,
+  type TypedJson,
+  Descriptor,
+  DescriptorEntry,
+  type DescriptorInit,
+  type DescriptorJson,
+  type EntryMatch,
+  type DescriptorDecodeOptions,
+  type DescriptorEncodeOptions,
+  type DeviceAttrs,
+  decodeXmlpickle,
+  encodeXmlpickle,
+  encodeXmlpickleText,
+  XMLPICKLE_TYPES,
+  type XmlpickleType,
+  type XmlpickleDecodeOptions,
+  type XmlpickleEncodeOptions,
+  DeviceMeta,
+  type AnyDeviceMeta,
+  type MetaGot,
+  type MetaValueOf,
+  type MetaCodec,
+  type MetaSchema,
+  type MetaTypeOf,
+} from './metadata/index.js';
 export {
   type DriveShared,
   type PropagateErrors,
   type Volume,
   volumeCodec,
 } from './metadata/schemas/drive.js';
-export * from './devices/index.js';
+
+// Devices: the classes, their parts and the types their accessors use.
+export {
+  Device,
+  type DeviceClass,
+  type DeviceIdentity,
+  type DeviceJson,
+  type AddressRecord,
+  buildDevice,
+  buildDevices,
+  classForTag,
+  IdentitySpec,
+  type KeySpec,
+  type KeyValues,
+  type PartSource,
+  type HasElement,
+  Part,
+  Generic,
+  Audio,
+  Balloon,
+  Channel,
+  CharDevice,
+  ChardevBackedDevice,
+  ChardevSource,
+  type ChardevType,
+  Console,
+  Controller,
+  type ControllerType,
+  Crypto,
+  Drive,
+  BackingStore,
+  DiskAuth,
+  DiskHost,
+  type BlockSource,
+  type DriveSource,
+  type FileSource,
+  type NetworkHost,
+  type NetworkSource,
+  type NvmeSource,
+  type OtherSource,
+  type VolumeSource,
+  makeDriveName,
+  splitDriveName,
+  type DriveIface,
+  type DriveNameParts,
+  Filesystem,
+  Graphics,
+  GraphicsChannel,
+  GraphicsListen,
+  type GraphicsListenInit,
+  HostDevice,
+  Hub,
+  Input,
+  Interface,
+  InterfaceFilterParameter,
+  InterfaceSource,
+  InterfaceVlanTag,
+  Iommu,
+  Lease,
+  type LeaseOffsetPlaceholder,
+  Memory,
+  Nvram,
+  Panic,
+  Parallel,
+  Pstore,
+  Redir,
+  Redirfilter,
+  RedirfilterUsbdev,
+  Rng,
+  Serial,
+  Shmem,
+  Smartcard,
+  Sound,
+  SoundCodec,
+  Tpm,
+  Video,
+  VirtioOptions,
+  Vsock,
+  Watchdog,
+} from './devices/index.js';
+// The declarations behind the classes' accessors (their field tables and sub-views), as their types show them.
+export type { AnyField, Field, FieldWriter, FlagField, NestedOrder } from './devices/field.js';
+export {
+  View,
+  ChildView,
+  ViewList,
+  type ChildSpec,
+  type OneSpec,
+  type ManySpec,
+  type ChildViewClass,
+  type ViewClass,
+  type Place,
+  type Member,
+  type Members,
+} from './devices/view.js';
+/** The typed views of libvirt's device schema, generated from its RelaxNG (`disk.source`, `disk.driver`...). */
+export * as views from './devices/schema/index.js';
+
+// Binding, the domain and its flows.
 export { bind, type Ambiguity, type BindResult, type Binding, type Rule } from './binding/binder.js';
 export { entryIdentity, type MetadataEntry, type EntryIdentity, type Layout } from './binding/entry.js';
 export { explainBinding, type RuleTrace } from './binding/explain.js';
-export { DomainDescriptor, type MetadataGroups, type Vcpus } from './domain/domain-descriptor.js';
-export { Domain, type DeviceBinding, type Problem, type BindOptions } from './domain/domain.js';
+export { DomainDocument, type MetadataGroups, type Vcpus } from './domain/domain-document.js';
+export { Domain, type BindOptions } from './domain/domain.js';
+export type { DeviceBinding, Problem } from './domain/slot.js';
 export { create, recover, type CreateResult } from './domain/flows.js';
 export {
   domainReport,

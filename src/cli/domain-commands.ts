@@ -1,7 +1,8 @@
 import { buildDevices } from '../devices/registry.js';
 import type { Device } from '../devices/device.js';
 import { USER_ALIAS_PREFIX } from '../devices/device.js';
-import type { Domain, Problem } from '../domain/domain.js';
+import type { Domain } from '../domain/domain.js';
+import type { Problem } from '../domain/slot.js';
 import { create, recover } from '../domain/flows.js';
 import type { DomainReport, ExplainReport } from '../domain/report.js';
 import { domainReport, explainReport } from '../domain/report.js';

@@ -1,6 +1,7 @@
 import { Descriptor } from '../metadata/descriptor.js';
 import { fromTypedJson, toTypedJson } from '../metadata/typed-json.js';
-import { decodeXmlpickle, encodeXmlpickleText } from '../metadata/xmlpickle.js';
+import { decodeXmlpickle } from '../metadata/xmlpickle-decode.js';
+import { encodeXmlpickleText } from '../metadata/xmlpickle-encode.js';
 import { MetadataError } from '../errors.js';
 import type { Element } from '../xml/dom.js';
 import { parseXml } from '../xml/dom.js';

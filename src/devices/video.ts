@@ -39,10 +39,7 @@ const F = {
 } as const;
 
 /** `<video>`: a video adapter; its `<model>` carries the type, memory sizes and acceleration. */
-// The accessors come from the table (defineAccessors); the interface gives them their types.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Video extends Accessors<typeof F & typeof videoMembers> {}
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Video extends Device {
   static override readonly tag = 'video';
   declare readonly meta: DeviceMeta<typeof baseMetaSchema>;

@@ -1,6 +1,7 @@
 /**
  * The API an agent holds: a domain's devices bound to their metadata, the flows that change them
- * (hotplug, unplug, refresh from libvirt's live XML), validation, and save.
+ * (hotplug, unplug, refresh from libvirt's live XML), validation and save (their work is in
+ * validate.ts and save.ts).
  */
 import type { Ambiguity, BindResult, Rule } from '../binding/binder.js';
 import type { RuleTrace } from '../binding/explain.js';
@@ -9,33 +10,18 @@ import { bind, contradiction, markTwins, match } from '../binding/binder.js';
 import type { EntryIdentity, Layout, MetadataEntry } from '../binding/entry.js';
 import { NO_ADDRESS, describeEntry, entryIdentity } from '../binding/entry.js';
 import type { Device, DeviceIdentity } from '../devices/device.js';
-import { USER_ALIAS_PATTERN, USER_ALIAS_PREFIX } from '../devices/device.js';
-import { NON_DEVICE_TAGS, buildDevice, devtypeOf } from '../devices/registry.js';
-import type { ErrorCode, VmDevicesError } from '../errors.js';
+import { NON_DEVICE_TAGS, buildDevice } from '../devices/registry.js';
+import type { VmDevicesError } from '../errors.js';
 import {
   AmbiguousBindingError,
   DuplicateDeviceError,
   InvalidDomainError,
   MetadataError,
   NoSuchDeviceError,
-  isVmDevicesError,
 } from '../errors.js';
 import type { Dict } from '../metadata/value.js';
-import type { Value } from '../metadata/value.js';
-import {
-  dict,
-  dictDelete,
-  dictEntries,
-  dictKeys,
-  dictSet,
-  hasKey,
-  isScalar,
-  keepAttributes,
-  keptAttributes,
-  valueEquals,
-} from '../metadata/value.js';
-import { descriptorCanHold } from '../metadata/descriptor.js';
-import type { Document, Element, ParseOptions } from '../xml/dom.js';
+import { dict, dictEntries, dictSet, hasKey, keepAttributes, keptAttributes } from '../metadata/value.js';
+import type { Element, ParseOptions } from '../xml/dom.js';
 import { NODE, positionOf } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
 import {
@@ -51,50 +37,18 @@ import {
   removeIndented,
   sameElementWithout,
 } from '../xml/tree.js';
-import { DomainDescriptor } from './domain-descriptor.js';
+import { DomainDocument } from './domain-document.js';
+import { saveMetadata } from './save.js';
+import type { DeviceBinding, Problem, Slot } from './slot.js';
+import { findProblems } from './validate.js';
 import type { DescriptorStore } from './metadata-store.js';
 import { loadDescriptorStore, loadXmlpickleEntries } from './metadata-store.js';
-
-/** A problem found on a device or on the domain (validate(), lenient recovery). */
-export interface Problem {
-  code: ErrorCode;
-  message: string;
-  /** Index of the device concerned, when one is. */
-  device?: number;
-  /** Indexes of every device concerned, when several are (two disks sharing a target dev). */
-  devices?: number[];
-  /** The value path (`devices[2].volumeChain[0].leaseOffset`) or XML path concerned, when known. */
-  path?: string;
-  /** Where in the input, when known. */
-  line?: number;
-  column?: number;
-}
-
-/** How a device got its metadata. */
-export interface DeviceBinding {
-  /** The deciding rule (descriptor's when both layouts bound). */
-  rule: Rule;
-  /** The entries bound, per layout. */
-  descriptor: MetadataEntry | undefined;
-  xmlpickle: MetadataEntry | undefined;
-}
 
 /** @internal A drive create built from metadata: its element (in the domain's document) and the entries it came from. */
 export interface CreatedDrive {
   element: Element;
   data: Dict;
   from: MetadataEntry[];
-}
-
-interface Slot {
-  device: Device;
-  binding: DeviceBinding;
-  problems: Problem[];
-  /**
-   * A device hot-plugged and not yet seen in libvirt's live XML: the element as sent. refresh()
-   * finds the live element by the device's identity, or as this element plus alias and address.
-   */
-  sent?: Element;
 }
 
 const NONE: DeviceBinding = { rule: 'none', descriptor: undefined, xmlpickle: undefined };
@@ -108,7 +62,7 @@ export interface BindOptions extends ParseOptions {
 }
 
 export class Domain {
-  private dom: DomainDescriptor;
+  private dom: DomainDocument;
   private slots: Slot[] = [];
   /** Slot by device, built on first use after the slots change: bindingOf() per device stays O(1). */
   private slotIndex: Map<Device, Slot> | undefined;
@@ -123,7 +77,7 @@ export class Domain {
   /** ...and at the VM level. */
   private domainProblems: Problem[] = [];
 
-  private constructor(dom: DomainDescriptor, store: DescriptorStore, xmlpickle: MetadataEntry[]) {
+  private constructor(dom: DomainDocument, store: DescriptorStore, xmlpickle: MetadataEntry[]) {
     this.dom = dom;
     this.store = store;
     this.xmlpickle = xmlpickle;
@@ -131,7 +85,7 @@ export class Domain {
 
   /** Reads a domain and binds its devices to the metadata it carries. */
   static load(xml: string, options: BindOptions = {}): Domain {
-    const dom = DomainDescriptor.parse(xml, options);
+    const dom = DomainDocument.parse(xml, options);
     const devices = dom.devicesElement;
     if (devices === undefined) {
       throw new InvalidDomainError(`<${localNameOf(dom.root)}> has no <devices>`, {
@@ -154,7 +108,7 @@ export class Domain {
   }
 
   /** The parsed document and its domain-level values (name, uuid, memory...). */
-  get descriptor(): DomainDescriptor {
+  get document(): DomainDocument {
     return this.dom;
   }
 
@@ -360,7 +314,7 @@ export class Domain {
    * `<metadata>` is replaced by ours on save.
    */
   refresh(liveXml: string, options: ParseOptions = {}): void {
-    const dom = DomainDescriptor.parse(liveXml, options);
+    const dom = DomainDocument.parse(liveXml, options);
     const devicesEl = dom.devicesElement;
     if (devicesEl === undefined)
       throw new InvalidDomainError('the live XML has no <devices>', { source: options.source });
@@ -472,7 +426,7 @@ export class Domain {
    * `refresh(liveXml)` finds it again, as the same object.
    */
   hotplug(envelopeXml: string, options: ParseOptions = {}): Device {
-    const env = DomainDescriptor.parse(envelopeXml, {
+    const env = DomainDocument.parse(envelopeXml, {
       ...options,
       source: options.source ?? 'hotplug envelope',
     });
@@ -598,6 +552,11 @@ export class Domain {
     return slot.device;
   }
 
+  /** What libvirt would refuse or an agent would trip on. */
+  validate(): Problem[] {
+    return findProblems(this.slots, this.domainProblems);
+  }
+
   /**
    * Per device, per layout, every rule tried and why it matched or not: as of the binding of load,
    * or, after hotplug, unplug or refresh changed the devices, as the rules would bind them now.
@@ -614,55 +573,6 @@ export class Domain {
     }));
   }
 
-  /** What libvirt would refuse or an agent would trip on. */
-  validate(): Problem[] {
-    const problems: Problem[] = [...this.domainProblems];
-    const byTarget = new Map<string, number[]>();
-    const byAlias = new Map<string, number[]>();
-    const byMac = new Map<string, number[]>();
-    this.slots.forEach((s, i) => {
-      problems.push(...s.problems);
-      const d = s.device;
-      let id;
-      try {
-        id = d.identity();
-        d.toJSON();
-      } catch (e) {
-        if (!isVmDevicesError(e)) throw e;
-        problems.push({ code: e.code, message: e.message, device: i, line: e.line, column: e.column });
-        return;
-      }
-      if (id.kind === 'disk' && id.keys.name !== undefined) push(byTarget, id.keys.name, i);
-      // libvirt gives a serial console the alias of the serial port it shows (`serial0` twice).
-      if (id.alias !== undefined && id.kind !== 'console') push(byAlias, id.alias, i);
-      if (id.kind === 'interface' && id.keys['mac_address'] !== undefined)
-        push(byMac, id.keys['mac_address'], i);
-      const alias = d.alias;
-      if (alias?.startsWith(USER_ALIAS_PREFIX) === true && !USER_ALIAS_PATTERN.test(alias)) {
-        problems.push({
-          code: 'XML_VALUE',
-          message: `${d.kind} #${i} (${d.path}): user alias "${alias}" has characters libvirt rejects (allowed: a-z A-Z 0-9 _ -)`,
-          device: i,
-        });
-      }
-    });
-    const devs = this.slots.map((s) => s.device);
-    for (const [target, list] of byTarget) {
-      if (list.length > 1) problems.push(dup(`disks share the target dev "${target}"`, list, devs));
-    }
-    for (const [alias, list] of byAlias) {
-      if (list.length > 1) problems.push(dup(`devices share the alias "${alias}"`, list, devs));
-    }
-    for (const [mac, list] of byMac) {
-      // A shared MAC is legal (failover pairs) only while aliases tell the interfaces apart.
-      const aliases = new Set(list.map((i) => devs[i]?.alias).filter((a) => a !== undefined));
-      if (list.length > 1 && aliases.size < list.length) {
-        problems.push(dup(`interfaces share the MAC ${mac} and no alias tells them apart`, list, devs));
-      }
-    }
-    return problems;
-  }
-
   /**
    * Writes every device's metadata into the descriptor group: bound entries are updated (their
    * data replaced by what the device persists: keys it did not read are kept), devices without an
@@ -675,105 +585,7 @@ export class Domain {
    * recover. Only our group changes in `<metadata>`.
    */
   save(): Problem[] {
-    const problems: Problem[] = [];
-    const identities = this.slots.map((s) => s.device.identity());
-    markTwins(identities);
-    // A lookup several devices share finds none of them alone.
-    const lookupCount = new Map<string, number>();
-    const kindLookup = (id: DeviceIdentity, l: string): string => `${id.kind}\u0000${l}`;
-    for (const id of identities)
-      for (const l of id.lookups)
-        lookupCount.set(kindLookup(id, l), (lookupCount.get(kindLookup(id, l)) ?? 0) + 1);
-    const written: (MetadataEntry | undefined)[] = new Array<MetadataEntry | undefined>(this.slots.length);
-    this.slots.forEach((s, i) => {
-      const data = s.device.metadataToSave();
-      if (dictKeys(data).length === 0) return;
-      const id = identities[i] as DeviceIdentity;
-      const entry = s.binding.descriptor;
-      if (entry === undefined && s.problems.some((p) => p.code === 'AMBIGUOUS_BINDING')) {
-        // A new entry beside the ones that claim it would be a third claimant at the next recover.
-        problems.push({
-          code: 'AMBIGUOUS_BINDING',
-          message: `${s.device.kind} #${i} (${s.device.path}): not saved while several entries claim it`,
-          device: i,
-        });
-        return;
-      }
-      // The entry's own attributes, with the device's identity as it is now (libvirt may have
-      // numbered its aliases again, the agent may have changed a MAC).
-      const attrs: Record<string, string> = { ...(entry?.attrs ?? {}), ...saveAttrs(s.device) };
-      delete attrs['address'];
-      if (id.twin === true) {
-        // Its libvirt alias is a position that the other twin may hold after the next restart: an
-        // entry under it could bind the wrong twin then. Without it, the two entries stay ambiguous
-        // (reported) until something tells the devices apart.
-        delete attrs['alias'];
-        if (!id.spec.namesAPart) delete attrs['name'];
-      }
-      const keyed =
-        id.lookups.length > 0 && id.lookups.every((l) => lookupCount.get(kindLookup(id, l)) === 1);
-      const positional = id.alias !== undefined && id.userAliasId === undefined;
-      if (positional || (id.userAliasId === undefined && !keyed) || hasKey(data, 'address')) {
-        const address = s.device.address;
-        if (address !== undefined) dictSet(data, 'address', dict(Object.entries(address)));
-        else if (positional) {
-          // libvirt named it without an address: it has none for good.
-          dictDelete(data, 'address');
-          attrs['address'] = NO_ADDRESS;
-        }
-      }
-      leaveToXmlpickle(data, s.binding.xmlpickle, this.dom.document);
-      // One representation: the device's metadata is the entry's data from now on (the deviceId of
-      // a ua- alias, the xmlpickle values, the address included), the same dict.
-      const own = s.device.meta.commit(data);
-      if (entry !== undefined) {
-        this.store.update(entry, attrs, own);
-        written[i] = entry;
-        return;
-      }
-      if (id.alias === undefined && !hasKey(own, 'address') && id.lookups.length === 0) {
-        problems.push({
-          code: 'UNIDENTIFIABLE_DEVICE',
-          message: `${s.device.kind} #${i} (${s.device.path}): nothing identifies it (no alias, guest address or key of its kind): its metadata cannot be saved`,
-          device: i,
-        });
-        return;
-      }
-      const added = this.store.add(attrs, own);
-      s.binding = { ...s.binding, descriptor: added };
-      written[i] = added;
-    });
-    problems.push(...this.unfindable(identities, written));
-    this.store.writeInto(this.dom.document);
-    return problems;
-  }
-
-  /**
-   * The entries save wrote that the binder would not bind back to their own device, as problems:
-   * what the next recover of this very XML would lose or give to another device.
-   */
-  private unfindable(
-    identities: readonly DeviceIdentity[],
-    written: readonly (MetadataEntry | undefined)[],
-  ): Problem[] {
-    const problems: Problem[] = [];
-    const label = (i: number): string => {
-      const d = (this.slots[i] as Slot).device;
-      return `${d.kind} #${i} (${d.path})`;
-    };
-    const again = bind(identities, this.store.entries, label);
-    written.forEach((entry, i) => {
-      if (entry === undefined || again.bindings[i]?.entry === entry) return;
-      const other = again.bindings.findIndex((b) => b?.entry === entry);
-      problems.push({
-        code: 'UNIDENTIFIABLE_DEVICE',
-        message: `${label(i)}: its saved entry would not find it again${
-          other >= 0 ? `: it binds ${label(other)}` : ': nothing tells it apart from another device'
-        }`,
-        device: i,
-      });
-    });
-    return problems;
+    return saveMetadata(this.slots, this.store, this.dom.document);
   }
 
   toXml(): string {
@@ -809,21 +621,6 @@ export class Domain {
   }
 }
 
-function push(m: Map<string, number[]>, k: string, i: number): void {
-  const l = m.get(k);
-  if (l === undefined) m.set(k, [i]);
-  else l.push(i);
-}
-
-function dup(what: string, list: number[], devs: Device[]): Problem {
-  return {
-    code: 'DUPLICATE_DEVICE',
-    message: `${what}: ${list.map((i) => `${devs[i]?.kind ?? ''} #${i} (${devs[i]?.path ?? ''})`).join(', ')}`,
-    device: list[1],
-    devices: list,
-  };
-}
-
 /** A value recover kept unread, as a problem of device `device` (none: of the domain). */
 function unreadProblem(e: VmDevicesError, device?: number): Problem {
   return { code: e.code, message: e.message, device, path: e.path, line: e.line, column: e.column };
@@ -834,35 +631,6 @@ function ambiguityError(ambiguities: readonly Ambiguity[]): AmbiguousBindingErro
     'metadata binds ambiguously',
     ambiguities.map((a) => a.message),
   );
-}
-
-/**
- * Keys the descriptor layout cannot hold (a list of dicts in a NIC's conf, nested specParams) stay
- * in the xmlpickle group they came from, which is kept as it is: they are dropped from what the
- * descriptor writes only when the xmlpickle entry holds the very same value, so nothing is lost.
- * Anything else the layout cannot hold is the encoder's error, with its path.
- */
-function leaveToXmlpickle(data: Dict, xmlpickle: MetadataEntry | undefined, doc: Document): void {
-  if (xmlpickle === undefined) return;
-  for (const [k, v] of dictEntries(data)) {
-    if (isScalar(v) || !hasKey(xmlpickle.data, k)) continue;
-    if (valueEquals(xmlpickle.data[k] as Value, v) && !descriptorCanHold(k, v, doc)) dictDelete(data, k);
-  }
-}
-
-/**
- * The descriptor attributes that identify a device: its kind (`devtype`), the parts its class saves,
- * and its alias, also as `name` for the kinds whose `name` is not a part (Vdsm looks those up by
- * devtype and name = alias).
- */
-export function saveAttrs(device: Device): Record<string, string> {
-  const id = device.identity();
-  const attrs: Record<string, string> = { devtype: devtypeOf(id.kind), ...id.spec.attributesOf(device) };
-  if (id.alias !== undefined) {
-    attrs['alias'] = id.alias;
-    if (!id.spec.namesAPart) attrs['name'] = id.alias;
-  }
-  return attrs;
 }
 
 function firstElementOf(el: Element | undefined): Element | undefined {
@@ -942,7 +710,7 @@ function envelopeEntry(
  * The envelope's `<metadata>` may hold our two groups only: anything else would be dropped
  * without a word (the domain's own foreign groups are kept, but an envelope's are not merged).
  */
-function refuseForeignMetadata(env: DomainDescriptor): void {
+function refuseForeignMetadata(env: DomainDocument): void {
   const md = env.metadataElement;
   if (md === undefined) return;
   for (const el of childElements(md)) {

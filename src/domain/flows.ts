@@ -10,7 +10,8 @@ import { DuplicateDeviceError, VmDevicesError } from '../errors.js';
 import type { Dict } from '../metadata/value.js';
 import { dict, dictEntries, dictSet } from '../metadata/value.js';
 import type { ParseOptions } from '../xml/dom.js';
-import type { CreatedDrive, Problem } from './domain.js';
+import type { CreatedDrive } from './domain.js';
+import type { Problem } from './slot.js';
 import { Domain } from './domain.js';
 
 export interface CreateResult {
@@ -56,7 +57,7 @@ export function create(engineXml: string, options: ParseOptions = {}): CreateRes
     let drive: Drive;
     try {
       // Made in the domain's document: no document and no copy per drive.
-      drive = Drive.create(conf, domain.descriptor.document);
+      drive = Drive.create(conf, domain.document.document);
     } catch (e) {
       if (e instanceof VmDevicesError) rethrow(e, entries);
       throw e;

@@ -9,7 +9,7 @@ import { MetadataError } from '../errors.js';
 import { Descriptor } from '../metadata/descriptor.js';
 import type { Dict } from '../metadata/value.js';
 import { freezeValue, hasKey, isDict } from '../metadata/value.js';
-import { decodeXmlpickle } from '../metadata/xmlpickle.js';
+import { decodeXmlpickle } from '../metadata/xmlpickle-decode.js';
 import type { Document, Element } from '../xml/dom.js';
 import { positionOf } from '../xml/dom.js';
 

@@ -11,7 +11,8 @@ import type { TypedJson } from '../metadata/typed-json.js';
 import { toTypedJson } from '../metadata/typed-json.js';
 import type { Element } from '../xml/dom.js';
 import { childElementPaths } from '../xml/tree.js';
-import type { Domain, Problem } from './domain.js';
+import type { Domain } from './domain.js';
+import type { Problem } from './slot.js';
 
 export interface EntryRef {
   layout: 'descriptor' | 'xmlpickle';
@@ -135,8 +136,8 @@ export interface ExplainReport {
 
 /** Why each device got its metadata (Domain.explain), for the layouts the document carries. */
 export function explainReport(domain: Domain): ExplainReport {
-  const groups = domain.descriptor.metadataGroups;
-  const devices = domain.descriptor.devicesElement;
+  const groups = domain.document.metadataGroups;
+  const devices = domain.document.devicesElement;
   // All paths in one pass: one by one, each would count its siblings.
   const paths = devices === undefined ? new Map<Element, string>() : childElementPaths(devices);
   return {

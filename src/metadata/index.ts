@@ -1,4 +1,6 @@
-export * from './xmlpickle.js';
+export * from './xmlpickle-decode.js';
+export * from './xmlpickle-encode.js';
+export { XMLPICKLE_TYPES, type XmlpickleType } from './xmlpickle.js';
 export * from './descriptor.js';
 export * from './value.js';
 export * from './typed-json.js';

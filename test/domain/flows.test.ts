@@ -5,7 +5,7 @@ import {
   Controller,
   DuplicateDeviceError,
   Descriptor,
-  DomainDescriptor,
+  DomainDocument,
   NoSuchDeviceError,
   MetadataError,
   dict,
@@ -21,9 +21,9 @@ import { haveVirtXmlValidate, validateDomainXml } from '../helpers/validate.js';
 
 const ruleOf = (d: Domain, i: number) => d.bindingOf(d.devices[i]!).rule;
 
-describe('DomainDescriptor', () => {
+describe('DomainDocument', () => {
   it('reads name, uuid, type, sizes in KiB honouring unit, vcpus and the metadata groups', () => {
-    const dd = DomainDescriptor.parse(readFixture('domains/engine-ovirt-vm.xml'));
+    const dd = DomainDocument.parse(readFixture('domains/engine-ovirt-vm.xml'));
     expect(dd.name).to.equal('engine-vm');
     expect(dd.uuid).to.equal('6a6a7a10-1f2b-4c3d-9e8f-0a1b2c3d4e5f');
     expect(dd.type).to.equal('kvm');
@@ -32,13 +32,13 @@ describe('DomainDescriptor', () => {
     expect(dd.vcpus).to.deep.equal({ max: 4, current: 2 });
     expect(dd.metadataGroups.descriptor).to.not.equal(undefined);
     expect(dd.metadataGroups.xmlpickle).to.equal(undefined);
-    const seed = DomainDescriptor.parse(readFixture('domains/seed1-repaired.xml'));
+    const seed = DomainDocument.parse(readFixture('domains/seed1-repaired.xml'));
     expect(seed.metadataGroups.xmlpickle).to.not.equal(undefined);
     expect(seed.metadataGroups.descriptor).to.not.equal(undefined);
   });
 
   it('reports a bad memory size with its path and position', () => {
-    const dd = DomainDescriptor.parse('<domain>\n<memory unit="MiB">1x</memory></domain>', {
+    const dd = DomainDocument.parse('<domain>\n<memory unit="MiB">1x</memory></domain>', {
       source: 'm.xml',
     });
     expect(() => dd.memoryKiB)
@@ -122,9 +122,8 @@ describe('create', () => {
     expect(disks[1]!.meta.raw('volumeID')).to.equal('5c4eeed4-f2a7-490a-ab57-a0d6f3a711cc');
     expectGolden(xml + '\n', 'domains/create/seed1-repaired.out.xml');
     // The xmlpickle instance is input only: unchanged.
-    const before = DomainDescriptor.parse(readFixture('domains/seed1-repaired.xml')).metadataGroups
-      .xmlpickle!;
-    const after = DomainDescriptor.parse(xml).metadataGroups.xmlpickle!;
+    const before = DomainDocument.parse(readFixture('domains/seed1-repaired.xml')).metadataGroups.xmlpickle!;
+    const after = DomainDocument.parse(xml).metadataGroups.xmlpickle!;
     expect(canonicalDiff(after, before)).to.equal(undefined);
     // Recovering the result finds every disk again, by user alias now.
     const again = recover(xml);

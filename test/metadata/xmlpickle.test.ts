@@ -6,7 +6,8 @@ import { MetadataError, VmDevicesError, XmlLimitError, XmlParseError } from '../
 import { fromTypedJson, toTypedJson } from '../../src/metadata/typed-json.js';
 import type { Dict, Value } from '../../src/metadata/value.js';
 import { Float, RawXml, Tuple, dict, dictKeys, valueEquals } from '../../src/metadata/value.js';
-import { decodeXmlpickle, encodeXmlpickle, encodeXmlpickleText } from '../../src/metadata/xmlpickle.js';
+import { decodeXmlpickle } from '../../src/metadata/xmlpickle-decode.js';
+import { encodeXmlpickle, encodeXmlpickleText } from '../../src/metadata/xmlpickle-encode.js';
 import type { Element } from '../../src/xml/index.js';
 import { NS, childElements, createDocument, firstChild, parseXml, serialize } from '../../src/xml/index.js';
 import { expectJsonGolden, listFixtures, readFixture } from '../helpers/fixtures.js';

@@ -1,12 +1,7 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { expect } from 'chai';
 import { dataPaths, loadDeviceSchema, NOT_DEVICE_DATA } from '../../scripts/libvirt-schema.js';
 import type { SchemaElement, ValueType } from '../../scripts/libvirt-schema.js';
-import { ROOT } from '../helpers/fixtures.js';
-
-/** libvirt 12.8's schemas: the facts below are that version's (an installed libvirt may be older). */
-const SCHEMAS = resolve(ROOT, '..', 'shared', 'reference', 'libvirt-schemas');
+import { SCHEMAS, requireSchemas } from '../helpers/schemas.js';
 
 const KINDS = [
   'disk',
@@ -46,12 +41,7 @@ describe('libvirt device schema walker', () => {
   let kinds: Map<string, SchemaElement>;
 
   before(function () {
-    if (!existsSync(SCHEMAS)) {
-      const why = `libvirt's schemas are not at ${SCHEMAS}`;
-      if (process.env['CI'] === 'true') throw new Error(`${why}: the schema tests must run under CI`);
-      console.log(`    skipping schema tests: ${why} (set up ../shared/reference/libvirt-schemas to enable)`);
-      this.skip();
-    }
+    requireSchemas(this, 'schema walker tests');
     kinds = loadDeviceSchema(SCHEMAS);
   });
 

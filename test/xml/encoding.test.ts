@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
-import { DomainDescriptor } from '../../src/domain/domain-descriptor.js';
+import { DomainDocument } from '../../src/domain/domain-document.js';
 import { VmDevicesError } from '../../src/errors.js';
 import { decodeXml, encodeXml, parseXml, serialize } from '../../src/xml/index.js';
 import type { XmlEncoding } from '../../src/xml/index.js';
@@ -38,7 +38,7 @@ describe('xml encodings', () => {
       const bytes = bytesOf(file);
       const decoded = decodeXml(bytes, { source: file });
       expect(decoded.encoding).to.deep.equal(encoding);
-      const d = DomainDescriptor.parse(bytes, { source: file });
+      const d = DomainDocument.parse(bytes, { source: file });
       expect(d.name).to.match(/^café/);
       expect(d.devicesElement?.getElementsByTagName('source')[0]?.getAttribute('file')).to.equal(
         '/var/lib/images/café.img',
@@ -53,7 +53,7 @@ describe('xml encodings', () => {
     const bytes = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>\x80</a>', 'latin1');
     expect(parseXml(bytes).documentElement?.textContent).to.equal('\u0080');
     expect(bytesOf('windows-1252.xml').includes(0x80)).to.equal(true);
-    expect(DomainDescriptor.parse(bytesOf('windows-1252.xml')).name).to.equal('café €5');
+    expect(DomainDocument.parse(bytesOf('windows-1252.xml')).name).to.equal('café €5');
   });
 
   it('reads bytes without a declaration or BOM as UTF-8, and refuses bytes that are not', () => {

@@ -24,7 +24,9 @@ export class DevSeclabel extends ChildView {
   }
 }
 
-const diskSourceSeclabelLabelMembers = {} as const;
+const diskSourceSeclabelLabelMembers = {
+  value: field('', str),
+} as const;
 
 export interface DiskSourceSeclabelLabel extends Accessors<typeof diskSourceSeclabelLabelMembers> {}
 /** `<label>`. */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DomainDescriptor } from '../../src/domain/domain-descriptor.js';
+import { DomainDocument } from '../../src/domain/domain-document.js';
 import { MetadataError, XmlValueError } from '../../src/errors.js';
 import { NS, localNameOf } from '../../src/xml/index.js';
 import { readFixture } from '../helpers/fixtures.js';
@@ -7,8 +7,8 @@ import { readFixture } from '../helpers/fixtures.js';
 const VM = NS['ovirt-vm'];
 const INSTANCE = NS['ovirt-instance'];
 
-function domain(body: string, rootAttrs = ' type="kvm"'): DomainDescriptor {
-  return DomainDescriptor.parse(`<domain${rootAttrs}>\n${body}\n</domain>`, { source: 'vm.xml' });
+function domain(body: string, rootAttrs = ' type="kvm"'): DomainDocument {
+  return DomainDocument.parse(`<domain${rootAttrs}>\n${body}\n</domain>`, { source: 'vm.xml' });
 }
 
 function valueError(read: () => unknown): XmlValueError {
@@ -21,7 +21,7 @@ function valueError(read: () => unknown): XmlValueError {
   throw new Error('expected an XmlValueError');
 }
 
-describe('DomainDescriptor (domain-descriptor.ts)', () => {
+describe('DomainDocument (domain-document.ts)', () => {
   it('reads name, uuid (trimmed) and type; absent ones are undefined', () => {
     const d = domain('<name> vm1 </name><uuid>1b2c-3d</uuid>');
     expect(d.name).to.equal('vm1');
@@ -149,7 +149,7 @@ describe('DomainDescriptor (domain-descriptor.ts)', () => {
     });
 
     it('a second <metadata> is a METADATA_SHAPE error at its line:column, not a group silently unread', () => {
-      const d = DomainDescriptor.parse(readFixture('cli/two-metadata.xml'), {
+      const d = DomainDocument.parse(readFixture('cli/two-metadata.xml'), {
         source: 'two-metadata.xml',
       });
       for (const read of [() => d.metadataElement, () => d.metadataGroups]) {
@@ -168,7 +168,7 @@ describe('DomainDescriptor (domain-descriptor.ts)', () => {
   });
 
   it('reads a hotplug envelope root: devices and metadata below any root', () => {
-    const d = DomainDescriptor.parse(
+    const d = DomainDocument.parse(
       `<hotplug><devices><disk type="file"/></devices><metadata><ovirt-vm:vm xmlns:ovirt-vm="${VM}"/></metadata></hotplug>`,
     );
     expect(localNameOf(d.root)).to.equal('hotplug');
@@ -180,6 +180,6 @@ describe('DomainDescriptor (domain-descriptor.ts)', () => {
 
   it('toXml serializes the document unchanged', () => {
     const xml = `<domain type="kvm">\n  <name>a</name>\n  <!-- kept -->\n  <memory unit='GiB'>1</memory>\n</domain>`;
-    expect(DomainDescriptor.parse(xml).toXml()).to.equal(xml.replace("'GiB'", '"GiB"'));
+    expect(DomainDocument.parse(xml).toXml()).to.equal(xml.replace("'GiB'", '"GiB"'));
   });
 });

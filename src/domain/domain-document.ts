@@ -25,7 +25,7 @@ export interface MetadataGroups {
   xmlpickle: Element | undefined;
 }
 
-export class DomainDescriptor {
+export class DomainDocument {
   readonly document: Document;
   readonly source: string | undefined;
 
@@ -38,8 +38,8 @@ export class DomainDescriptor {
    * Parses a domain XML (also a hotplug envelope: any root with `<devices>` and `<metadata>`):
    * text, or bytes decoded as their BOM or XML declaration says.
    */
-  static parse(xml: string | Uint8Array, options: ParseOptions = {}): DomainDescriptor {
-    return new DomainDescriptor(parseXml(xml, options), options.source);
+  static parse(xml: string | Uint8Array, options: ParseOptions = {}): DomainDocument {
+    return new DomainDocument(parseXml(xml, options), options.source);
   }
 
   get root(): Element {
