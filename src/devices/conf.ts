@@ -10,12 +10,16 @@ import { metaDict, metaString, metaText, reportErrors } from '../metadata/schema
 import type { Dict } from '../metadata/value.js';
 import { dictKeys, nullObject } from '../metadata/value.js';
 import { createDocument } from '../xml/dom.js';
-import type { Element } from '../xml/dom.js';
+import type { Document, Element } from '../xml/dom.js';
+import { createElement } from '../xml/tree.js';
 import { isNCName } from '../xml/names.js';
 import type { AddressRecord } from './address.js';
 import { USER_ALIAS_PATTERN, USER_ALIAS_PREFIX } from './device.js';
 
 const anyDict = metaDict('dict', {});
+
+/** A device conf dict as Vdsm and Engine send it: what every class's `create` takes. */
+export type Conf = Readonly<Record<string, unknown>>;
 
 export class ConfReader {
   /**
@@ -109,7 +113,8 @@ export function confAddress(conf: ConfReader, key = 'address'): AddressRecord | 
 }
 
 /** A new `<tag>` element, root of its own document, for `create()` to fill. */
-export function newElement(tag: string): Element {
+export function newElement(tag: string, doc?: Document): Element {
+  if (doc !== undefined) return createElement(doc, tag);
   const el = createDocument(tag).documentElement;
   if (el === null) throw new Error(`cannot create <${tag}>`);
   return el;

@@ -11,7 +11,9 @@ import { dict, dictSet } from '../metadata/value.js';
 import { int, openEnum, str, uint, yesNo } from '../xml/codecs.js';
 import { childElements } from '../xml/tree.js';
 import type { DeviceMeta } from '../metadata/view.js';
+import type { Conf } from './conf.js';
 import { ConfReader, newElement } from './conf.js';
+import type { Document } from '../xml/dom.js';
 import { Device } from './device.js';
 import { field } from './field.js';
 import { Part, removePart } from './part.js';
@@ -250,7 +252,7 @@ export class Graphics extends Device {
    * `displayIp` go to the metadata: libvirt allows no alias on graphics, so the id cannot be a `ua-`
    * alias.
    */
-  static create(conf: Readonly<Record<string, unknown>>): Graphics {
+  static create(conf: Conf, doc?: Document): Graphics {
     const c: ConfReader = new ConfReader(conf, 'graphics conf');
     const spec = c.sub('specParams');
     // A key may sit at the top level or in specParams (Engine sent both forms).
@@ -280,7 +282,7 @@ export class Graphics extends Device {
     if (deviceId !== undefined) dictSet(meta, 'deviceId', deviceId);
     if (displayNetwork !== undefined) dictSet(meta, 'displayNetwork', displayNetwork);
     if (displayIp !== undefined) dictSet(meta, 'displayIp', displayIp);
-    const g = new Graphics(newElement('graphics'), meta);
+    const g = new Graphics(newElement('graphics', doc), meta);
     g.type = type;
     const spice = type === 'spice';
     g.port = port ?? -1;

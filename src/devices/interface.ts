@@ -12,7 +12,9 @@ import { childElements, firstChild, removeIndented } from '../xml/tree.js';
 import type { DeviceMeta } from '../metadata/view.js';
 import type { AddressRecord } from './address.js';
 import { readAddress, writeAddress } from './address.js';
+import type { Conf } from './conf.js';
 import { ConfReader, confAddress, confUserAlias, newElement } from './conf.js';
+import type { Document } from '../xml/dom.js';
 import { Device } from './device.js';
 import { field, removeIfEmpty } from './field.js';
 import { pciAddressOfNodedev } from './host-device.js';
@@ -321,7 +323,7 @@ export class Interface extends Device {
    * `custom.queues` (→ `<driver name="vhost" queues>`), `deviceId` (→ `ua-` alias), `address`.
    * `network`, `portMirroring`, `custom` and `deviceId` go to the metadata.
    */
-  static create(conf: Readonly<Record<string, unknown>>): Interface {
+  static create(conf: Conf, doc?: Document): Interface {
     const c: ConfReader = new ConfReader(conf, 'interface conf');
     const mac = c.required('macAddr', metaString);
     if (!MAC.test(mac)) c.bad('macAddr', `"${mac}" is not a MAC address`);
@@ -336,7 +338,7 @@ export class Interface extends Device {
     if (network !== undefined) dictSet(meta, 'network', network);
     if (portMirroring !== undefined) dictSet(meta, 'portMirroring', portMirroring);
     if (custom !== undefined) dictSet(meta, 'custom', custom);
-    const nic = new Interface(newElement('interface'), meta);
+    const nic = new Interface(newElement('interface', doc), meta);
     nic.type = type;
     nic.macAddress = mac;
 
