@@ -22,6 +22,16 @@ import { Device } from '../src/devices/device.js';
 const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
 export const OUT_DIR = join(REPO, 'src', 'devices', 'schema');
 
+/**
+ * Class names the API had before the views were generated (and clearer than the schema's names for
+ * an element several kinds share), by the generated name.
+ */
+const CLASS_NAMES: ReadonlyMap<string, string> = new Map([
+  ['Codec', 'SoundCodec'],
+  ['ConsoleSource', 'ChardevSource'],
+  ['Usbdevfilter', 'RedirfilterUsbdev'],
+]);
+
 /** Names a sub-view member may not take (the view's own API). */
 const VIEW_API = new Set(['exists', 'element', 'toJSON', 'constructor', 'members', 'fields']);
 
@@ -130,6 +140,7 @@ class Generator {
     let className = el.define !== undefined && /^[a-z]/i.test(el.define) ? pascal(el.define) : namePath;
     if (/^\d/.test(className) || this.names.has(className)) className = namePath;
     for (let i = 2; this.names.has(className); i++) className = `${namePath}${i}`;
+    className = CLASS_NAMES.get(className) ?? className;
     this.names.add(className);
     const def: ViewDef = {
       className,

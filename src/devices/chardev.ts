@@ -5,7 +5,6 @@
  * adds its own target fields.
  */
 import { onOff, str, uint, yesNo } from '../xml/codecs.js';
-import { childElements } from '../xml/tree.js';
 import type { DeviceMeta } from '../metadata/view.js';
 import { chardevProtocol, chardevSourceMode, chardevType } from './chardev-type.js';
 import { Device, baseMetaSchema } from './device.js';
@@ -14,9 +13,12 @@ import { field } from './field.js';
 import type { IdentitySpec } from './identity.js';
 import { identifiedBy, key } from './identity.js';
 import { prefixed } from './nested.js';
-import { Part, removePart } from './part.js';
 import type { Accessors } from './view.js';
-import { addChildElement, defineAccessors } from './view.js';
+import { defineAccessors } from './view.js';
+import type { ViewList } from './view.js';
+import { ChardevSource } from './schema/shared.js';
+
+export { ChardevSource };
 
 /** The fields of one `<source>` element, relative to it. */
 export const chardevSourceFields = {
@@ -38,19 +40,6 @@ export const chardevSourceFields = {
 
 /** libvirt's order of the children of `<source>`. */
 const SOURCE_ORDER = ['reconnect', 'seclabel', 'clipboard', 'mouse'] as const;
-
-export interface ChardevSource extends Accessors<typeof chardevSourceFields> {}
-/**
- * One `<source>` of a character device. Only udp has two (`mode="bind"` for the local end,
- * `mode="connect"` for the remote one); every other type has at most one.
- */
-export class ChardevSource extends Part {
-  static override readonly fields = chardevSourceFields;
-  static override readonly childOrder = SOURCE_ORDER;
-  static {
-    defineAccessors(this);
-  }
-}
 
 // What a backend on another device uses of `<source>` (redirdev, smartcard, an rng's egd backend):
 // all but the file and spiceport attributes.
@@ -128,19 +117,17 @@ export abstract class CharDevice extends ChardevBackedDevice {
     defineAccessors(this);
   }
 
-  /** Every `<source>`, in document order (two for udp). */
-  get sources(): ChardevSource[] {
-    return childElements(this.element, 'source').map((el) => new ChardevSource(el));
-  }
+  /** Every `<source>`, in document order (two for udp); each kind's table declares it. */
+  declare readonly sources: ViewList<ChardevSource>;
 
   /** Adds an empty `<source>` after the existing ones (udp's second end). */
   addSource(): ChardevSource {
-    return new ChardevSource(addChildElement(this.element, 'source', this.cls.childOrder));
+    return this.sources.add();
   }
 
   /** Removes one of this device's sources. */
   removeSource(source: ChardevSource): void {
-    removePart(this.element, source, this.path);
+    this.sources.remove(source);
   }
 
   /** The `source*` fields describe the first `<source>`; a udp device lists both ends. */

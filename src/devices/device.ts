@@ -178,6 +178,10 @@ export abstract class Device extends View {
     return elementPath(this.element);
   }
 
+  get xmlPath(): string {
+    return this.path;
+  }
+
   protected find(): Element {
     return this.#element;
   }

@@ -9,18 +9,16 @@ import { graphicsMetaSchema } from '../metadata/schemas/graphics.js';
 import type { Dict } from '../metadata/value.js';
 import { dict, dictSet } from '../metadata/value.js';
 import { int, openEnum, str, uint, yesNo } from '../xml/codecs.js';
-import { childElements } from '../xml/tree.js';
 import type { DeviceMeta } from '../metadata/view.js';
 import type { Conf } from './conf.js';
 import { ConfReader, newElement } from './conf.js';
 import type { Document } from '../xml/dom.js';
 import { Device } from './device.js';
 import { field } from './field.js';
-import { Part, removePart } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
-import { addChildElement, defineAccessors } from './view.js';
-import { graphicsMembers } from './schema/graphics.js';
+import { defineAccessors } from './view.js';
+import { GraphicsChannel, GraphicsListen, graphicsMembers } from './schema/graphics.js';
 
 /** Vdsm names the libvirt network of logical network X `vdsm-X`. */
 export const VDSM_NETWORK_PREFIX = 'vdsm-';
@@ -37,41 +35,13 @@ export const SPICE_CHANNELS = [
   'usbredir',
 ] as const;
 
-const LISTEN = {
-  type: field('@type', openEnum<'address' | 'network' | 'socket' | 'none'>('listen type')),
-  address: field('@address', str),
-  network: field('@network', str),
-  socket: field('@socket', str),
-} as const;
-
-export interface GraphicsListen extends Accessors<typeof LISTEN> {}
-/** One `<listen>` of a graphics device. */
-export class GraphicsListen extends Part {
-  static override readonly fields = LISTEN;
-  static {
-    defineAccessors(this);
-  }
-}
+export { GraphicsChannel, GraphicsListen };
 
 export interface GraphicsListenInit {
   type: string;
   address?: string;
   network?: string;
   socket?: string;
-}
-
-const CHANNEL = {
-  name: field('@name', openEnum<(typeof SPICE_CHANNELS)[number]>('spice channel name')),
-  mode: field('@mode', openEnum<'any' | 'secure' | 'insecure'>('spice channel mode')),
-} as const;
-
-export interface GraphicsChannel extends Accessors<typeof CHANNEL> {}
-/** One spice `<channel name mode>`: whether that channel must, may or must not use TLS. */
-export class GraphicsChannel extends Part {
-  static override readonly fields = CHANNEL;
-  static {
-    defineAccessors(this);
-  }
 }
 
 const F = {
@@ -99,9 +69,6 @@ const F = {
   glRendernode: field('gl/@rendernode', str),
   audioId: field('audio/@id', uint),
 } as const;
-
-// Kept out of `fields` so that toJSON never prints it; toJSON reports `passwdSet` instead.
-const PASSWD = field('@passwd', str);
 
 /** A network name without Vdsm's `vdsm-` prefix (only when it has one). */
 export function stripVdsmPrefix(network: string): string {
@@ -139,22 +106,9 @@ export class Graphics extends Device {
     defineAccessors(this);
   }
 
-  /** The console password. Never part of toJSON (which only says whether one is set). */
-  get passwd(): string | undefined {
-    return this.read(PASSWD);
-  }
-  set passwd(v: string | undefined) {
-    this.write(PASSWD, v);
-  }
-
-  /** The `<listen>` children, in document order. */
-  get listens(): GraphicsListen[] {
-    return childElements(this.element, 'listen').map((el) => new GraphicsListen(el));
-  }
-
   /** Adds a `<listen>` after the existing ones (libvirt's order); returns it. */
   addListen(init: GraphicsListenInit): GraphicsListen {
-    const l = new GraphicsListen(addChildElement(this.element, 'listen', this.cls.childOrder));
+    const l = this.listens.add();
     l.type = init.type;
     if (init.address !== undefined) l.address = init.address;
     if (init.network !== undefined) l.network = init.network;
@@ -164,24 +118,19 @@ export class Graphics extends Device {
 
   /** Removes one of this device's listens. */
   removeListen(listen: GraphicsListen): void {
-    removePart(this.element, listen, this.path);
-  }
-
-  /** The spice `<channel>` children, in document order. */
-  get channels(): GraphicsChannel[] {
-    return childElements(this.element, 'channel').map((el) => new GraphicsChannel(el));
+    this.listens.remove(listen);
   }
 
   /** Adds a spice `<channel name mode>` after the existing ones; returns it. */
   addChannel(name: string, mode: string): GraphicsChannel {
-    const c = new GraphicsChannel(addChildElement(this.element, 'channel', this.cls.childOrder));
+    const c = this.channels.add();
     c.name = name;
     c.mode = mode;
     return c;
   }
 
   removeChannel(channel: GraphicsChannel): void {
-    removePart(this.element, channel, this.path);
+    this.channels.remove(channel);
   }
 
   /**

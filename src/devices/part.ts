@@ -28,7 +28,6 @@ export abstract class Part extends View {
     return this.element;
   }
 
-  /** The element's XML path, for messages (`path` is left to parts whose XML has one). */
   get xmlPath(): string {
     return elementPath(this.element);
   }

@@ -1,16 +1,14 @@
 import { openEnum, str, uint } from '../xml/codecs.js';
-import { childElements, firstChild } from '../xml/tree.js';
 import type { DeviceMeta } from '../metadata/view.js';
-import { ChardevSource, chardevBackendFields } from './chardev.js';
+import { chardevBackendFields } from './chardev.js';
 import { Device, baseMetaSchema } from './device.js';
 import type { NestedOrder } from './field.js';
 import { field } from './field.js';
 import { prefixed } from './nested.js';
-import { removePart } from './part.js';
 import { VirtioOptions, virtioDriverFields } from './virtio.js';
 import { identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
-import { addChildElement, defineAccessors } from './view.js';
+import { defineAccessors } from './view.js';
 import { rngMembers } from './schema/rng.js';
 
 const F = {
@@ -60,28 +58,6 @@ export class Rng extends Device {
     this.write(backendText, v);
   }
 
-  /**
-   * Every `<source>` of an egd backend (udp has two: `bind` for the local end, `connect` for the
-   * remote), each read and written through its ChardevSource (mode, host, service, path, tls,
-   * reconnect).
-   */
-  get backendSources(): ChardevSource[] {
-    const backend = firstChild(this.element, 'backend');
-    return backend === undefined ? [] : childElements(backend, 'source').map((el) => new ChardevSource(el));
-  }
-
-  /** Adds an empty `<source>` to the backend (created when missing) after the existing ones. */
-  addBackendSource(): ChardevSource {
-    const backend =
-      firstChild(this.element, 'backend') ?? addChildElement(this.element, 'backend', this.cls.childOrder);
-    return new ChardevSource(addChildElement(backend, 'source', this.cls.nestedOrder['backend'] ?? []));
-  }
-
-  /** Removes one of the backend's sources. */
-  removeBackendSource(source: ChardevSource): void {
-    removePart(firstChild(this.element, 'backend'), source, this.path);
-  }
-
   /** The virtio options on `<driver>` (iommu, ats, packed, page_per_vq). */
   get virtio(): VirtioOptions {
     return new VirtioOptions(this.element, (f, v) => this.write(f, v));
@@ -92,7 +68,7 @@ export class Rng extends Device {
     const out: Record<string, unknown> = {};
     const path = this.backendPath;
     if (path !== undefined) out['backendPath'] = path;
-    const sources = this.backendSources;
+    const sources = this.backend.sources;
     if (sources.length > 1) out['backendSources'] = sources.map((s) => s.toJSON());
     return out;
   }

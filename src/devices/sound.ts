@@ -1,26 +1,13 @@
 import { openEnum, uint, yesNo } from '../xml/codecs.js';
-import { childElements } from '../xml/tree.js';
 import type { DeviceMeta } from '../metadata/view.js';
 import { Device, baseMetaSchema } from './device.js';
 import { field } from './field.js';
-import { Part, removePart } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
-import { addChildElement, defineAccessors } from './view.js';
-import { soundMembers } from './schema/sound.js';
+import { defineAccessors } from './view.js';
+import { SoundCodec, soundMembers } from './schema/sound.js';
 
-const CODEC = {
-  type: field('@type', openEnum<'duplex' | 'micro' | 'output'>('sound codec type')),
-} as const;
-
-export interface SoundCodec extends Accessors<typeof CODEC> {}
-/** One `<codec>` of an HDA sound device (ich6, ich7, ich9). */
-export class SoundCodec extends Part {
-  static override readonly fields = CODEC;
-  static {
-    defineAccessors(this);
-  }
-}
+export { SoundCodec };
 
 const F = {
   model: field(
@@ -48,21 +35,16 @@ export class Sound extends Device {
     defineAccessors(this);
   }
 
-  /** The `<codec>` children, in document order. */
-  get codecs(): SoundCodec[] {
-    return childElements(this.element, 'codec').map((el) => new SoundCodec(el));
-  }
-
   /** Adds `<codec type=...>` after the existing codecs. */
   addCodec(type: string): SoundCodec {
-    const codec = new SoundCodec(addChildElement(this.element, 'codec', this.cls.childOrder));
+    const codec = this.codecs.add();
     codec.type = type;
     return codec;
   }
 
   /** Removes one of this device's codecs. */
   removeCodec(codec: SoundCodec): void {
-    removePart(this.element, codec, this.path);
+    this.codecs.remove(codec);
   }
 
   protected override derivedFields(): Record<string, unknown> {

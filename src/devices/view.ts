@@ -7,10 +7,12 @@
  * before it is asked for, and nothing is kept: a view finds its element again on every access, so
  * it stays right after the agent or a refresh changes the tree.
  */
+import { NoSuchDeviceError } from '../errors.js';
 import type { Element } from '../xml/dom.js';
 import {
   childElements,
   createElement,
+  elementPath,
   firstChild,
   insertInOrder,
   ownerOf,
@@ -99,6 +101,8 @@ export interface Place {
   make(): Element;
   /** Removes the element when it was left empty, and the ancestors this leaves empty. */
   prune(): void;
+  /** The element's XML path (where it would be while it does not exist), for messages. */
+  path(): string;
 }
 
 export abstract class View {
@@ -120,6 +124,9 @@ export abstract class View {
   protected abstract make(): Element;
   /** Called after a write removed something: a sub-view left empty goes away. */
   protected prune(): void {}
+
+  /** The element's XML path (`/domain/devices/disk[2]/source`), for messages. */
+  abstract get xmlPath(): string;
 
   /** Whether the element exists. */
   get exists(): boolean {
@@ -158,6 +165,7 @@ export abstract class View {
         if (existing !== undefined) return existing;
         return addChildElement(parent, name, order);
       },
+      path: () => `${this.xmlPath}/${name}`,
       prune: () => {
         const el = this.find();
         const child = el === undefined ? undefined : firstChild(el, name);
@@ -188,7 +196,12 @@ export abstract class View {
 
 /** A place that is one existing element (an item of a list). */
 function fixedPlace(el: Element): Place {
-  return { find: () => (el.parentNode === null ? undefined : el), make: () => el, prune: () => {} };
+  return {
+    find: () => (el.parentNode === null ? undefined : el),
+    make: () => el,
+    prune: () => {},
+    path: () => elementPath(el),
+  };
 }
 
 /** A view over a child element of another view (or of a device). */
@@ -217,13 +230,19 @@ export class ChildView extends View {
     return this.find();
   }
 
+  get xmlPath(): string {
+    return this.#place.path();
+  }
+
   /** Every field of the view that is present (a flag only when set), sub-views with something in them. */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const cls = this.constructor as unknown as ViewClass;
-    for (const name of [...Object.keys(cls.fields), ...Object.keys(cls.members)]) {
+    const members: [string, Member][] = [...Object.entries(cls.fields), ...Object.entries(cls.members)];
+    for (const [name, m] of members) {
       const v: unknown = (this as unknown as Record<string, unknown>)[name];
-      if (v === undefined || v === false) continue;
+      // A flag shows only when set; a false yes/no value is a value.
+      if (v === undefined || (v === false && 'flag' in m && m.flag)) continue;
       if (v instanceof ChildView) {
         if (v.exists) out[name] = v.toJSON();
       } else if (v instanceof ViewList) {
@@ -259,12 +278,18 @@ export class ViewList<V = ChildView> extends Array<V> {
     return view;
   }
 
-  /** Removes an item of this list (its element). */
+  /**
+   * Removes an item of this list (its element). An item of another list (another device's) is a
+   * NoSuchDeviceError.
+   */
   remove(item: V): void {
-    const i = this.indexOf(item);
-    if (i < 0) throw new RangeError(`that <${this.#name}> is not in this list`);
-    const el = (item as unknown as ChildView).element;
-    if (el !== undefined) removeIndented(el);
+    const el = (item as { element?: Element }).element;
+    const i = this.findIndex((x) => (x as { element?: Element }).element === el);
+    if (el === undefined || i < 0) {
+      const path = this.#parent.xmlPath;
+      throw new NoSuchDeviceError(`that <${this.#name}> is not part of ${path}`, { path });
+    }
+    removeIndented(el);
     this.splice(i, 1);
   }
 }

@@ -1,8 +1,6 @@
 import { expect } from 'chai';
-import { ChardevSource } from '../../src/devices/chardev.js';
 import { Console, Serial } from '../../src/devices/index.js';
 import { NoSuchDeviceError } from '../../src/errors.js';
-import { parseXml } from '../../src/xml/index.js';
 import { deviceFromFixture } from '../helpers/device-fixtures.js';
 import { expectGolden } from '../helpers/fixtures.js';
 import { deviceInDomain } from '../helpers/in-domain.js';
@@ -38,7 +36,7 @@ describe('character devices (shared by Console, Serial, Channel)', () => {
     const c = deviceFromFixture(Console, 'devices/console/udp-two-ends.xml');
     const [bind, connect] = c.sources;
     connect!.service = '3333';
-    connect!.reconnectEnabled = false;
+    connect!.reconnect.enabled = false;
     expect(c.toXml()).to.contain(
       '<source mode="connect" host="127.0.0.1" service="3333">\n    <reconnect enabled="no"/>\n  </source>',
     );
@@ -53,12 +51,11 @@ describe('character devices (shared by Console, Serial, Channel)', () => {
   });
 
   it('a source part reads every source field', () => {
-    const part = new ChardevSource(
-      parseXml(
-        `<source mode='connect' path='/s' host='h' service='1' channel='c' append='off' tls='yes'><reconnect enabled='yes' timeout='2'/></source>`,
-      ).documentElement!,
-    );
-    expect(part.toJSON()).to.deep.equal({
+    const [part] = deviceInDomain(
+      Console,
+      `<console type='tcp'><source mode='connect' path='/s' host='h' service='1' channel='c' append='off' tls='yes'><reconnect enabled='yes' timeout='2'/></source></console>`,
+    ).sources;
+    expect(part?.toJSON()).to.deep.equal({
       mode: 'connect',
       path: '/s',
       host: 'h',
@@ -66,8 +63,7 @@ describe('character devices (shared by Console, Serial, Channel)', () => {
       channel: 'c',
       append: false,
       tls: true,
-      reconnectEnabled: true,
-      reconnectTimeout: 2,
+      reconnect: { enabled: true, timeout: 2 },
     });
   });
 });

@@ -31,11 +31,15 @@ describe('Rng', () => {
     const rng = fromFixture('devices/rng/egd-tcp.xml');
     expect(rng.backendModel).to.equal('egd');
     expect(rng.backendType).to.equal('tcp');
-    const [source, ...more] = rng.backendSources;
+    const [source, ...more] = rng.backend.sources;
     expect(more).to.deep.equal([]);
     expect([source?.mode, source?.host, source?.service]).to.deep.equal(['connect', '1.2.3.4', '1234']);
     expect(rng.backendProtocolType).to.equal('raw');
-    expect([source?.tls, source?.reconnectEnabled, source?.reconnectTimeout]).to.deep.equal([true, true, 10]);
+    expect([source?.tls, source?.reconnect.enabled, source?.reconnect.timeout]).to.deep.equal([
+      true,
+      true,
+      10,
+    ]);
     // toJSON flattens the first source, as for every character device.
     expect(rng.toJSON().fields).to.include({
       backendSourceMode: 'connect',
@@ -49,12 +53,12 @@ describe('Rng', () => {
 
   it('lists both ends of a udp egd backend', () => {
     const rng = fromFixture('devices/rng/egd-udp.xml');
-    expect(rng.backendSources.map((s) => [s.mode, s.host, s.service])).to.deep.equal([
+    expect(rng.backend.sources.map((s) => [s.mode, s.host, s.service])).to.deep.equal([
       ['bind', undefined, '1234'],
       ['connect', '1.2.3.4', '1234'],
     ]);
     expect(rng.toJSON().fields['backendSourceMode']).to.equal('bind');
-    expect(fromFixture('devices/rng/random-urandom.xml').backendSources).to.deep.equal([]);
+    expect(fromFixture('devices/rng/random-urandom.xml').backend.sources).to.deep.equal([]);
   });
 
   it('keeps absent and empty apart', () => {
@@ -110,26 +114,26 @@ describe('Rng', () => {
       Rng,
       `<rng model='virtio'><backend model='egd' type='udp'><protocol type='raw'/></backend><alias name='rng0'/></rng>`,
     );
-    const local = rng.addBackendSource();
+    const local = rng.backend.sources.add();
     local.mode = 'bind';
     local.service = '1234';
-    const remote = rng.addBackendSource();
+    const remote = rng.backend.sources.add();
     remote.mode = 'connect';
     remote.host = '1.2.3.4';
     remote.service = '1234';
-    remote.reconnectTimeout = 5;
+    remote.reconnect.timeout = 5;
     expect(rng.toXml()).to.equal(
       `<rng model="virtio"><backend model="egd" type="udp"><source mode="bind" service="1234"/><source mode="connect" host="1.2.3.4" service="1234"><reconnect timeout="5"/></source><protocol type="raw"/></backend><alias name="rng0"/></rng>`,
     );
-    rng.removeBackendSource(local);
-    expect(rng.backendSources.map((s) => s.mode)).to.deep.equal(['connect']);
-    expect(() => rng.removeBackendSource(local)).to.throw(
+    rng.backend.sources.remove(local);
+    expect(rng.backend.sources.map((s) => s.mode)).to.deep.equal(['connect']);
+    expect(() => rng.backend.sources.remove(local)).to.throw(
       NoSuchDeviceError,
-      'that <source> is not part of /domain/devices/rng',
+      'that <source> is not part of /domain/devices/rng/backend',
     );
 
     const bare = deviceInDomain(Rng, `<rng model='virtio'><rate bytes='1'/><alias name='rng0'/></rng>`);
-    bare.addBackendSource().path = '/run/egd.sock';
+    bare.backend.sources.add().path = '/run/egd.sock';
     expect(bare.toXml()).to.equal(
       `<rng model="virtio"><rate bytes="1"/><backend><source path="/run/egd.sock"/></backend><alias name="rng0"/></rng>`,
     );

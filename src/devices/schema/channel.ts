@@ -6,11 +6,11 @@ import { openEnum, str } from '../../xml/codecs.js';
 import { field } from '../field.js';
 import type { Accessors, Members } from '../view.js';
 import { ChildView, defineAccessors, many, one } from '../view.js';
-import { ConsoleLog, ConsoleProtocol, ConsoleSource } from './shared.js';
+import { ChardevSource, ConsoleLog, ConsoleProtocol } from './shared.js';
 
 /** The members of `<channel>` its class's own fields do not type. */
 export const channelMembers = {
-  sourcesList: many<ConsoleSource>('source', () => ConsoleSource),
+  sources: many<ChardevSource>('source', () => ChardevSource),
   protocol: one<ConsoleProtocol>('protocol', () => ConsoleProtocol),
   log: one<ConsoleLog>('log', () => ConsoleLog),
   target: one<ChannelTarget>('target', () => ChannelTarget),

@@ -24,7 +24,7 @@ export {
   SoundAudio,
   Clipboard,
   Mousemode,
-  ConsoleSource,
+  ChardevSource,
   ConsoleProtocol,
   ConsoleLog,
   QemucdevTgtDef,
@@ -127,7 +127,7 @@ export {
   PortOptions,
 } from './interface.js';
 export { InputSource } from './input.js';
-export { Codec } from './sound.js';
+export { SoundCodec } from './sound.js';
 export { AudioInput, AudioInputSettings, AudioOutput } from './audio.js';
 export {
   HostdevDriver2,
@@ -150,7 +150,7 @@ export {
 export { VideoDriver, VideoModel, VideoModelAcceleration, VideoModelResolution } from './video.js';
 export { ChannelTarget } from './channel.js';
 export { Certificate } from './smartcard.js';
-export { Usbdevfilter } from './redirfilter.js';
+export { RedirfilterUsbdev } from './redirfilter.js';
 export { RngBackend, RngRate } from './rng.js';
 export {
   TpmBackend,

@@ -9,10 +9,10 @@ import { ChildView, defineAccessors, many } from '../view.js';
 
 /** The members of `<redirfilter>` its class's own fields do not type. */
 export const redirfilterMembers = {
-  usbdevsList: many<Usbdevfilter>('usbdev', () => Usbdevfilter),
+  usbdevs: many<RedirfilterUsbdev>('usbdev', () => RedirfilterUsbdev),
 } as const;
 
-const usbdevfilterMembers = {
+const redirfilterUsbdevMembers = {
   allow: field('@allow', yesNo),
   class: field('@class', str),
   vendor: field('@vendor', str),
@@ -20,10 +20,10 @@ const usbdevfilterMembers = {
   version: field('@version', str),
 } as const;
 
-export interface Usbdevfilter extends Accessors<typeof usbdevfilterMembers> {}
+export interface RedirfilterUsbdev extends Accessors<typeof redirfilterUsbdevMembers> {}
 /** `<usbdev>`. */
-export class Usbdevfilter extends ChildView {
-  static override readonly members: Members = usbdevfilterMembers;
+export class RedirfilterUsbdev extends ChildView {
+  static override readonly members: Members = redirfilterUsbdevMembers;
   static {
     defineAccessors(this);
   }

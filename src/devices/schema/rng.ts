@@ -6,7 +6,7 @@ import { openEnum, str, uint } from '../../xml/codecs.js';
 import { field } from '../field.js';
 import type { Accessors, Members } from '../view.js';
 import { ChildView, defineAccessors, many, one } from '../view.js';
-import { ConsoleLog, ConsoleProtocol, ConsoleSource, InputDriver } from './shared.js';
+import { ChardevSource, ConsoleLog, ConsoleProtocol, InputDriver } from './shared.js';
 
 /** The members of `<rng>` its class's own fields do not type. */
 export const rngMembers = {
@@ -38,7 +38,7 @@ const rngBackendMembers = {
     >('<backend> type'),
   ),
   value: field('', str),
-  sources: many<ConsoleSource>('source', () => ConsoleSource),
+  sources: many<ChardevSource>('source', () => ChardevSource),
   protocol: one<ConsoleProtocol>('protocol', () => ConsoleProtocol),
   log: one<ConsoleLog>('log', () => ConsoleLog),
 } as const;

@@ -5,12 +5,12 @@
 import { str } from '../../xml/codecs.js';
 import { field } from '../field.js';
 import { many, one } from '../view.js';
-import { ConsoleLog, ConsoleProtocol, ConsoleSource, QemucdevTgtDef } from './shared.js';
+import { ChardevSource, ConsoleLog, ConsoleProtocol, QemucdevTgtDef } from './shared.js';
 
 /** The members of `<serial>` its class's own fields do not type. */
 export const serialMembers = {
   tty: field('@tty', str),
-  sourcesList: many<ConsoleSource>('source', () => ConsoleSource),
+  sources: many<ChardevSource>('source', () => ChardevSource),
   protocol: one<ConsoleProtocol>('protocol', () => ConsoleProtocol),
   log: one<ConsoleLog>('log', () => ConsoleLog),
   target: one<QemucdevTgtDef>('target', () => QemucdevTgtDef),

@@ -310,7 +310,7 @@ export class Mousemode extends ChildView {
   }
 }
 
-const consoleSourceMembers = {
+const chardevSourceMembers = {
   mode: field('@mode', str),
   path: field('@path', str),
   host: field('@host', str),
@@ -326,10 +326,10 @@ const consoleSourceMembers = {
   mouse: one<Mousemode>('mouse', () => Mousemode),
 } as const;
 
-export interface ConsoleSource extends Accessors<typeof consoleSourceMembers> {}
+export interface ChardevSource extends Accessors<typeof chardevSourceMembers> {}
 /** `<source>`. */
-export class ConsoleSource extends ChildView {
-  static override readonly members: Members = consoleSourceMembers;
+export class ChardevSource extends ChildView {
+  static override readonly members: Members = chardevSourceMembers;
   static override readonly childOrder = ['reconnect', 'seclabel', 'clipboard', 'mouse'];
   static {
     defineAccessors(this);

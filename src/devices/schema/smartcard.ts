@@ -6,12 +6,12 @@ import { str } from '../../xml/codecs.js';
 import { field } from '../field.js';
 import type { Accessors, Members } from '../view.js';
 import { ChildView, defineAccessors, many, one } from '../view.js';
-import { ConsoleLog, ConsoleProtocol, ConsoleSource, QemucdevTgtDef } from './shared.js';
+import { ChardevSource, ConsoleLog, ConsoleProtocol, QemucdevTgtDef } from './shared.js';
 
 /** The members of `<smartcard>` its class's own fields do not type. */
 export const smartcardMembers = {
   certificatesList: many<Certificate>('certificate', () => Certificate),
-  sources: many<ConsoleSource>('source', () => ConsoleSource),
+  sources: many<ChardevSource>('source', () => ChardevSource),
   protocol: one<ConsoleProtocol>('protocol', () => ConsoleProtocol),
   log: one<ConsoleLog>('log', () => ConsoleLog),
   target: one<QemucdevTgtDef>('target', () => QemucdevTgtDef),

@@ -12,18 +12,18 @@ import { InputDriver, SoundAudio } from './shared.js';
 export const soundMembers = {
   streams: field('@streams', uint),
   audio: one<SoundAudio>('audio', () => SoundAudio),
-  codecsList: many<Codec>('codec', () => Codec),
+  codecs: many<SoundCodec>('codec', () => SoundCodec),
   driver: one<InputDriver>('driver', () => InputDriver),
 } as const;
 
-const codecMembers = {
+const soundCodecMembers = {
   type: field('@type', openEnum<'duplex' | 'micro' | 'output'>('<codec> type')),
 } as const;
 
-export interface Codec extends Accessors<typeof codecMembers> {}
+export interface SoundCodec extends Accessors<typeof soundCodecMembers> {}
 /** `<codec>`. */
-export class Codec extends ChildView {
-  static override readonly members: Members = codecMembers;
+export class SoundCodec extends ChildView {
+  static override readonly members: Members = soundCodecMembers;
   static {
     defineAccessors(this);
   }
