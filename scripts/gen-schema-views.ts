@@ -32,6 +32,15 @@ const CLASS_NAMES: ReadonlyMap<string, string> = new Map([
   ['Usbdevfilter', 'RedirfilterUsbdev'],
 ]);
 
+/**
+ * libvirt's order of an element's children where its formatter writes them in another order than
+ * the schema lists them (virDomainDiskSourceFormat writes the hosts first): new children go there.
+ * The schema's other children follow in its order.
+ */
+const CHILD_ORDERS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['DiskSource', ['host', 'snapshot', 'config', 'slices', 'seclabel', 'auth', 'encryption', 'reservations']],
+]);
+
 /** Names a sub-view member may not take (the view's own API). */
 const VIEW_API = new Set(['exists', 'element', 'toJSON', 'constructor', 'members', 'fields']);
 
@@ -153,7 +162,8 @@ class Generator {
     this.bySignature.set(sig, def);
     stack.push(el);
     def.members = this.members(el, kind, namePath, stack, VIEW_API);
-    def.order = [...el.children.keys()];
+    const first = CHILD_ORDERS.get(className) ?? [];
+    def.order = [...first, ...[...el.children.keys()].filter((n) => !first.includes(n))];
     stack.pop();
     return def;
   }

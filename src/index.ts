@@ -129,7 +129,6 @@ export {
   Drive,
   BackingStore,
   DiskAuth,
-  DiskHost,
   type BlockSource,
   type DriveSource,
   type FileSource,

@@ -65,12 +65,17 @@ export function addressKey(address: Readonly<Record<string, unknown>>): string |
   return out === '' ? undefined : out;
 }
 
+/** Up to this many keys, insertion sort: O(n²), but no allocation. */
+const FEW_KEYS = 16;
+
 /**
- * The keys in code unit order, as Array.prototype.sort orders them; sorted by insertion, since an
- * address has a handful of keys and V8's sort allocates about 1 KB per call whatever the length.
+ * The keys in code unit order, as Array.prototype.sort orders them. An address has a handful of
+ * keys, sorted by insertion, since V8's sort allocates about 1 KB per call whatever the length;
+ * more (a hostile document's) go through the O(n log n) sort.
  */
 function sortedKeys(o: object): string[] {
   const keys = Object.keys(o);
+  if (keys.length > FEW_KEYS) return keys.sort();
   for (let i = 1; i < keys.length; i++) {
     const k = keys[i] as string;
     let j = i - 1;

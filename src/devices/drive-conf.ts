@@ -145,7 +145,15 @@ export function driveFromConf(conf: Conf, doc?: Document): Drive {
     if (diskType === 'network') d.source.protocol = protocol;
     d.sourcePath = path;
     if (optional) d.source.startupPolicy = 'optional';
-    if (diskType === 'network') d.hosts = readHosts(c);
+    if (diskType === 'network') {
+      for (const h of readHosts(c)) {
+        const host = d.source.hosts.add();
+        host.name = h.name;
+        host.port = h.port;
+        host.transport = h.transport;
+        host.socket = h.socket;
+      }
+    }
   }
 
   d.targetDev = targetDev;

@@ -113,18 +113,6 @@ export const DISK_CHILD_ORDER = [
   'address',
 ] as const;
 
-/** libvirt's order of a `<source>`'s children: hosts first. */
-const SOURCE_ORDER = [
-  'host',
-  'snapshot',
-  'config',
-  'slices',
-  'seclabel',
-  'auth',
-  'encryption',
-  'reservations',
-];
-
 /** libvirt's order of the `<iotune>` children (domaincommon.rng, diskIoTune). */
 const IOTUNE_ORDER = [
   'total_bytes_sec',
@@ -151,22 +139,6 @@ const IOTUNE_ORDER = [
 /** The one `<iotune>` child that is text, not a number. */
 export const IOTUNE_GROUP = 'group_name';
 export const IOTUNE_KEY = /^[a-z][a-z0-9_]*$/;
-
-const HOST = {
-  name: field('@name', str),
-  port: field('@port', uint),
-  transport: field('@transport', openEnum<'tcp' | 'unix' | 'rdma'>('host transport')),
-  socket: field('@socket', str),
-} as const;
-
-export interface DiskHost extends Accessors<typeof HOST> {}
-/** A `<host>` of a network disk's source. */
-export class DiskHost extends Part {
-  static override readonly fields = HOST;
-  static {
-    defineAccessors(this);
-  }
-}
 
 export interface NetworkHost {
   name?: string;
@@ -362,7 +334,9 @@ export class Drive extends Device {
           protocol: S.protocol,
           name: S.name,
           tls: S.tls,
-          hosts: this.hosts.map((h) => h.toJSON() as NetworkHost),
+          hosts: S.hosts.map((h) =>
+            present({ name: h.name, port: h.port, transport: h.transport, socket: h.socket }),
+          ),
           ...common,
         });
       case 'volume':
@@ -384,25 +358,6 @@ export class Drive extends Device {
         });
       default:
         return { type: 'other', diskType: type, attributes: Object.fromEntries(attributesOf(el)) };
-    }
-  }
-
-  /** The `<host>` children of the source (network disks), in document order. */
-  get hosts(): DiskHost[] {
-    const el = firstChild(this.element, 'source');
-    return el === undefined ? [] : childElements(el, 'host').map((h) => new DiskHost(h));
-  }
-  /** Replaces the source's `<host>` children (creating `<source>` when needed); nothing else changes. */
-  set hosts(list: readonly NetworkHost[]) {
-    const source =
-      firstChild(this.element, 'source') ?? addChildElement(this.element, 'source', DISK_CHILD_ORDER);
-    for (const old of childElements(source, 'host')) removeIndented(old);
-    for (const h of list) {
-      const host = new DiskHost(addChildElement(source, 'host', SOURCE_ORDER));
-      host.name = h.name;
-      host.port = h.port;
-      host.transport = h.transport;
-      host.socket = h.socket;
     }
   }
 
@@ -473,7 +428,7 @@ export class Drive extends Device {
    * The `<backingStore>` chain, top layer first, without the empty `<backingStore/>` that ends it;
    * undefined when the disk has no `<backingStore>` at all ([] when it has only the terminator).
    */
-  get backingStore(): BackingStore[] | undefined {
+  backingChain(): BackingStore[] | undefined {
     let el = firstChild(this.element, 'backingStore');
     if (el === undefined) return undefined;
     const out: BackingStore[] = [];
@@ -495,7 +450,7 @@ export class Drive extends Device {
     if (auth !== undefined) out['auth'] = auth.toJSON();
     const iotune = this.iotune;
     if (iotune !== undefined) out['iotune'] = iotune;
-    const chain = this.backingStore;
+    const chain = this.backingChain();
     if (chain !== undefined) out['backingStore'] = chain.map((b) => b.toJSON());
     return out;
   }

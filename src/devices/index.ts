@@ -27,7 +27,6 @@ export {
   Drive,
   BackingStore,
   DiskAuth,
-  DiskHost,
   type BlockSource,
   type DriveSource,
   type FileSource,

@@ -81,7 +81,7 @@ describe('Drive', () => {
         slot: '0x05',
         function: '0x0',
       });
-      expect(d.backingStore).to.deep.equal([]);
+      expect(d.backingChain()).to.deep.equal([]);
       expect(d.identity()).to.deep.include({
         kind: 'disk',
         alias: 'ua-66441539-f7ac-4946-8a25-75e422f939d4',
@@ -123,7 +123,7 @@ describe('Drive', () => {
         ],
       });
       expect(d.sourcePath).to.equal('volumes/volume-5f8a1b2c');
-      expect(d.hosts.map((h) => h.port)).to.deep.equal([6789, 6789, 6790]);
+      expect(d.source.hosts.map((h) => h.port)).to.deep.equal([6789, 6789, 6790]);
       const auth = d.auth!;
       expect([auth.username, auth.secretType, auth.secretUuid, auth.secretUsage]).to.deep.equal([
         'cinder',
@@ -187,7 +187,7 @@ describe('Drive', () => {
 
     it('the backingStore chain, top first, across file, network and block layers', () => {
       const d = fromFixture('devices/disk/backing-chain.xml');
-      expect(d.backingStore?.map((b) => b.toJSON())).to.deep.equal([
+      expect(d.backingChain()?.map((b) => b.toJSON())).to.deep.equal([
         { type: 'network', index: 2, format: 'qcow2', protocol: 'nbd', path: 'base-export' },
         { type: 'block', index: 1, format: 'raw', path: '/dev/vg0/base' },
       ]);
@@ -226,7 +226,7 @@ describe('Drive', () => {
       const absent = deviceInDomain(Drive, `<disk type="file" device="disk"><target dev="vda"/></disk>`);
       expect(absent.serial).to.equal(undefined);
       expect(absent.iotune).to.equal(undefined);
-      expect(absent.backingStore).to.equal(undefined);
+      expect(absent.backingChain()).to.equal(undefined);
       expect(absent.toJSON().fields).to.deep.equal({ type: 'file', device: 'disk', targetDev: 'vda' });
 
       const empty = deviceInDomain(
@@ -236,7 +236,7 @@ describe('Drive', () => {
       expect(empty.serial).to.equal('');
       expect(empty.targetDev).to.equal('');
       expect(empty.iotune).to.deep.equal({});
-      expect(empty.backingStore).to.deep.equal([]);
+      expect(empty.backingChain()).to.deep.equal([]);
       expect(empty.sourceSummary()).to.deep.equal({ type: 'file' });
       expect(empty.toJSON().fields).to.deep.equal({
         type: 'file',
@@ -313,11 +313,11 @@ describe('Drive', () => {
         XmlValueError,
         /^\/domain\/devices\/disk\/source\/@index: "one"/,
       );
-      expect(() => d.hosts[1]?.port).to.throw(
+      expect(() => d.source.hosts[1]?.port).to.throw(
         XmlValueError,
         /^\/domain\/devices\/disk\/source\/host\[2\]\/@port: "-2"/,
       );
-      expect(() => d.backingStore?.[0]?.index).to.throw(
+      expect(() => d.backingStore.index).to.throw(
         XmlValueError,
         /^\/domain\/devices\/disk\/backingStore\/@index: "0x"/,
       );
@@ -439,10 +439,12 @@ describe('Drive', () => {
 
     it('replacing hosts keeps the other source children in place', () => {
       editGolden('disk-replace-hosts', (d) => {
-        d.hosts = [
-          { name: 'mon3.example.org', port: 6789 },
-          { transport: 'unix', socket: '/run/ceph.sock' },
-        ];
+        const hosts = d.source.hosts;
+        for (const old of [...hosts]) hosts.remove(old);
+        const mon = hosts.add();
+        [mon.name, mon.port] = ['mon3.example.org', 6789];
+        const local = hosts.add();
+        [local.transport, local.socket] = ['unix', '/run/ceph.sock'];
       });
     });
 

@@ -29,7 +29,7 @@ export const diskMembers = {
   iotuneElement: one<DiskIoTune>('iotune', () => DiskIoTune),
   geometry: one<Geometry>('geometry', () => Geometry),
   blockio: one<DiskBlockIo>('blockio', () => DiskBlockIo),
-  backingStoreElement: one<DiskBackingStore>('backingStore', () => DiskBackingStore),
+  backingStore: one<DiskBackingStore>('backingStore', () => DiskBackingStore),
 } as const;
 
 const diskSourceMembers = {
@@ -98,16 +98,16 @@ export interface DiskSource extends Accessors<typeof diskSourceMembers> {}
 export class DiskSource extends ChildView {
   static override readonly members: Members = diskSourceMembers;
   static override readonly childOrder = [
-    'slices',
-    'dataStore',
-    'encryption',
-    'seclabel',
-    'reservations',
     'host',
-    'reconnect',
     'snapshot',
     'config',
+    'slices',
+    'seclabel',
     'auth',
+    'encryption',
+    'reservations',
+    'dataStore',
+    'reconnect',
     'initiator',
     'cookies',
     'readahead',
