@@ -29,17 +29,20 @@ import {
 } from './descriptor-layout.js';
 import type { Attributes, Dict, Scalar, Value } from './value.js';
 import {
+  DEFAULT_MAX_INT_DIGITS,
   dict,
   dictSet,
   floatValue,
   hasKey,
   indexPath,
+  intTextProblem,
   keepAttributes,
   keyPath,
   nullObject,
   parseBoolText,
   parseFloatText,
   parseIntText,
+  quoteExcerpt,
   RawXml,
   UnreadableValue,
 } from './value.js';
@@ -63,6 +66,11 @@ export interface DescriptorDecodeOptions {
    * structure still throw.
    */
   onUnreadable?: (problem: MetadataError, entry: number | undefined) => void;
+  /**
+   * Refuse an int of more digits, as Python does: converting one costs more than linear time.
+   * Default DEFAULT_MAX_INT_DIGITS (4300, Python's); 0: no limit.
+   */
+  maxIntDigits?: number;
 }
 
 /**
@@ -96,7 +104,11 @@ export function findGroup(
 
 /** Decodes a group element (namespaced or bare). */
 export function decodeGroup(group: Element, options: DescriptorDecodeOptions = {}): DecodedGroup {
-  return new Decoder(options.source, options.onUnreadable).group(group);
+  return new Decoder(
+    options.source,
+    options.onUnreadable,
+    options.maxIntDigits ?? DEFAULT_MAX_INT_DIGITS,
+  ).group(group);
 }
 
 class Decoder {
@@ -106,6 +118,7 @@ class Decoder {
   constructor(
     private readonly source: string | undefined,
     private readonly onUnreadable: DescriptorDecodeOptions['onUnreadable'],
+    private readonly maxIntDigits: number,
   ) {}
 
   private fail(code: 'METADATA_VALUE' | 'METADATA_SHAPE', detail: string, node: Node, path?: string): never {
@@ -263,8 +276,14 @@ class Decoder {
     }
     if (text === '') return this.unreadable(el, base, key, `empty leaf with type="${type}"`);
     const value =
-      type === 'int' ? parseIntText(text) : type === 'bool' ? toBool(text) : floatOf(parseFloatText(text));
-    return value ?? this.unreadable(el, base, key, `${JSON.stringify(text)} is not a valid ${type}`);
+      type === 'int'
+        ? parseIntText(text, this.maxIntDigits)
+        : type === 'bool'
+          ? toBool(text, this.maxIntDigits)
+          : floatOf(parseFloatText(text));
+    if (value !== undefined) return value;
+    const tooLong = type === 'float' ? undefined : intTextProblem(text, this.maxIntDigits);
+    return this.unreadable(el, base, key, tooLong ?? `${quoteExcerpt(text)} is not a valid ${type}`);
   }
 
   /** A typed leaf that cannot be read: an error, or leniently a value kept as written. */
@@ -292,10 +311,10 @@ class Decoder {
  * Vdsm's `conv.tobool`: `true`/`false` in any case, or an int (`1`, `0`: non-zero is true). Vdsm
  * reads anything else as false; here it stays an error, since `yes` or `on` would read as false.
  */
-function toBool(text: string): boolean | undefined {
+function toBool(text: string, maxIntDigits: number): boolean | undefined {
   const b = parseBoolText(text);
   if (b !== undefined) return b;
-  const n = parseIntText(text);
+  const n = parseIntText(text, maxIntDigits);
   return n === undefined ? undefined : n !== 0;
 }
 

@@ -14,7 +14,7 @@ import type { Document, Element } from '../xml/dom.js';
 import { DEFAULT_MAX_DEPTH } from '../xml/dom.js';
 import { isNCName } from '../xml/names.js';
 import { XMLNS_NS } from '../xml/tokenizer.js';
-import { cloneInto, createElement, findInvalidXmlChar } from '../xml/tree.js';
+import { addAttributes, cloneInto, createElement, findInvalidXmlChar } from '../xml/tree.js';
 import type { DeviceAttrs } from './descriptor-decode.js';
 import type { DictShape, ListShape, Shape } from './descriptor-layout.js';
 import {
@@ -37,11 +37,15 @@ import {
   dictKeys,
   formatFloat,
   indexPath,
+  intProblem,
   isDict,
   isScalar,
   keptAttributes,
   keyPath,
 } from './value.js';
+
+/** The elements around a value's own in a domain (see `fill`). */
+const ROOM = 5;
 
 export interface EncodeInput {
   values: Dict;
@@ -125,6 +129,7 @@ class Encoder {
       if (dictKeys(entry.data).length === 0) return;
       const path = indexPath('devices', i);
       const device = this.element('device');
+      const attrs: [string, string][] = [];
       for (const name of Object.keys(entry.attrs)) {
         const value = entry.attrs[name];
         const at = `${path}@${name}`;
@@ -132,8 +137,9 @@ class Encoder {
           fail('METADATA_VALUE', at, `"${name}" is not a valid attribute name`);
         if (typeof value !== 'string')
           fail('METADATA_VALUE', at, `an attribute value must be a string, got ${describe(value)}`);
-        device.setAttribute(name, this.text(value, at));
+        attrs.push([name, this.text(value, at)]);
       }
+      addAttributes(device, attrs);
       this.fill(device, entry.data, DEVICE, path, 1);
       this.append(group, device);
     });
@@ -144,8 +150,10 @@ class Encoder {
 
   /** Writes `d` into `el`: sorted typed leaves, sub-keys in the layout's order, files, kept elements. */
   private fill(el: Element, d: Dict, shape: DictShape, path: string, depth: number): void {
-    if (depth > DEFAULT_MAX_DEPTH)
-      fail('METADATA_SHAPE', path, `nested deeper than the limit of ${DEFAULT_MAX_DEPTH}`);
+    // What the parser would refuse to read back, in a domain: <domain><metadata><ovirt-vm:vm> and
+    // the device are above the values, and a value's own leaf element below.
+    if (depth + ROOM > DEFAULT_MAX_DEPTH)
+      fail('METADATA_SHAPE', path, `nested deeper than the limit of ${DEFAULT_MAX_DEPTH - ROOM}`);
     this.enter(d, path);
     const leaves: [string, Scalar][] = [];
     const subs = new Map<string, Value>();
@@ -265,6 +273,9 @@ class Encoder {
       type = 'bool';
       text = v ? 'True' : 'False';
     } else if (typeof v === 'bigint') {
+      // Refused before its decimal form is made: the decoder would refuse it.
+      const problem = intProblem(v);
+      if (problem !== undefined) fail('METADATA_VALUE', path, problem);
       type = 'int';
       text = v.toString();
     } else if (v instanceof Float) {
@@ -291,9 +302,11 @@ class Encoder {
 
   /** Attributes kept from the document, set after those the layout wrote (which win). */
   private attributes(el: Element, attrs: Attributes, path: string): void {
-    for (const [name, value] of attrs) {
-      if (!el.hasAttribute(name)) el.setAttribute(name, this.text(value, `${path}@${name}`));
-    }
+    if (attrs.length === 0) return;
+    addAttributes(
+      el,
+      attrs.map(([name, value]) => [name, this.text(value, `${path}@${name}`)] as const),
+    );
   }
 
   private textElement(name: string, text: string, path: string): Element {

@@ -6,7 +6,7 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { Dict, Value } from './value.js';
-import { Float, dict, dictEntries, isDict, parseBoolText, parseIntText } from './value.js';
+import { Float, dict, dictEntries, dictSet, isDict, parseBoolText, parseIntText } from './value.js';
 
 /** A codec from a decoded metadata value to what a device works with. */
 export type MetaCodec<A> = t.Type<A, Value>;
@@ -102,13 +102,14 @@ export function metaDict<P extends MetaSchema>(
       const out = dict();
       for (const [k, v] of dictEntries(u)) {
         const codec = Object.prototype.hasOwnProperty.call(props, k) ? props[k] : undefined;
+        // dictSet, not assignment: the key order stays the document's, integer-like keys too.
         if (codec === undefined) {
-          out[k] = v;
+          dictSet(out, k, v);
           continue;
         }
         const r = codec.validate(v, t.appendContext(c, k, codec, v));
         if (isLeft(r)) errors.push(...r.left);
-        else out[k] = r.right as Value;
+        else dictSet(out, k, r.right as Value);
       }
       return errors.length > 0 ? t.failures(errors) : t.success(out as A);
     },

@@ -11,12 +11,14 @@
  * `{"$dict": .., "$attributes": {"own": [["version", "1"]], "keys": {"size": [["unit", "MiB"]]}}}`
  * (`own`: the dict's own element; `keys`: the element each key was read from; either may be left
  * out). Own attributes are not under a key, since any string, `""` included, can be a key.
+ * Both ways, containers nest at most 512 deep and ints have at most `maxIntDigits` digits.
  */
 import { MetadataError } from '../errors.js';
-import { parseXml } from '../xml/dom.js';
+import { DEFAULT_MAX_DEPTH, parseXml } from '../xml/dom.js';
 import { isNCName } from '../xml/names.js';
 import type { Attributes, Dict, Value } from './value.js';
 import {
+  DEFAULT_MAX_INT_DIGITS,
   dict,
   dictEntries,
   dictKeys,
@@ -26,6 +28,8 @@ import {
   floatValue,
   hasKey,
   indexPath,
+  intProblem,
+  intTextProblem,
   intValue,
   isDict,
   keepAttributes,
@@ -40,16 +44,44 @@ import {
 
 export type TypedJson = null | boolean | number | string | TypedJson[] | { [key: string]: TypedJson };
 
+export interface TypedJsonOptions {
+  /**
+   * Refuse an int of more decimal digits, both ways (Python's limit: DEFAULT_MAX_INT_DIGITS,
+   * 4300); 0: no limit.
+   */
+  maxIntDigits?: number;
+}
+
+/**
+ * How deep containers may nest, both ways: the XML parser's limit. Deeper, JSON.stringify and
+ * JSON.parse's callers would run out of stack; neither XML layout could carry the value either.
+ */
+const MAX_DEPTH = DEFAULT_MAX_DEPTH;
+
 function fail(path: string, detail: string): never {
   throw new MetadataError('METADATA_VALUE', detail, { path: displayPath(path) });
 }
 
-/** The typed JSON of a value. Values outside the model (null, functions, cycles...) are errors. */
-export function toTypedJson(v: Value): TypedJson {
-  return toJson(v, '', new Set());
+function checkDepth(depth: number, path: string): void {
+  if (depth > MAX_DEPTH) fail(path, `nested deeper than the limit of ${MAX_DEPTH} containers`);
 }
 
-function toJson(v: unknown, path: string, open: Set<object>): TypedJson {
+interface WriteContext {
+  /** Containers on the current path: meeting one again means the value contains itself. */
+  open: Set<object>;
+  maxIntDigits: number;
+}
+
+/**
+ * The typed JSON of a value. Values outside the model (null, functions, cycles...), nested deeper
+ * than the limit or with an int too long to read back, are errors.
+ */
+export function toTypedJson(v: Value, options: TypedJsonOptions = {}): TypedJson {
+  const ctx = { open: new Set<object>(), maxIntDigits: options.maxIntDigits ?? DEFAULT_MAX_INT_DIGITS };
+  return toJson(v, '', ctx, 0);
+}
+
+function toJson(v: unknown, path: string, ctx: WriteContext, depth: number): TypedJson {
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return new Float(v).toJSON() as TypedJson;
@@ -58,40 +90,45 @@ function toJson(v: unknown, path: string, open: Set<object>): TypedJson {
     }
     return v;
   }
-  if (typeof v === 'bigint') return { $int: v.toString() };
+  if (typeof v === 'bigint') {
+    const problem = intProblem(v, ctx.maxIntDigits);
+    if (problem !== undefined) fail(path, problem);
+    return { $int: v.toString() };
+  }
   if (v instanceof Float) return v.toJSON() as TypedJson;
   if (v instanceof RawXml) return { $xml: v.xml };
   if (v instanceof UnreadableValue) return v.toJSON() as TypedJson;
   if (typeof v !== 'object' || v === null || !(Array.isArray(v) || v instanceof Set || isDict(v))) {
     return fail(path, `${describe(v)} is not a metadata value`);
   }
-  if (open.has(v)) fail(path, 'the value contains itself');
-  open.add(v);
+  if (ctx.open.has(v)) fail(path, 'the value contains itself');
+  checkDepth(depth + 1, path);
+  ctx.open.add(v);
   let out: TypedJson;
   if (Array.isArray(v)) {
     const items: TypedJson[] = [];
-    for (let i = 0; i < v.length; i++) items.push(toJson(v[i], indexPath(path, i), open));
+    for (let i = 0; i < v.length; i++) items.push(toJson(v[i], indexPath(path, i), ctx, depth + 1));
     out = v instanceof Tuple ? { $tuple: items } : items;
   } else if (v instanceof Set) {
-    out = { $set: [...v].map((x, i) => toJson(x, indexPath(path, i), open)) };
+    out = { $set: [...v].map((x, i) => toJson(x, indexPath(path, i), ctx, depth + 1)) };
   } else {
-    out = dictJson(v, path, open);
+    out = dictJson(v, path, ctx, depth + 1);
   }
-  open.delete(v);
+  ctx.open.delete(v);
   return out;
 }
 
-function dictJson(d: Dict, path: string, open: Set<object>): TypedJson {
+function dictJson(d: Dict, path: string, ctx: WriteContext, depth: number): TypedJson {
   const attributes = attributesJson(d);
   if (!objectKeepsOrder(d)) {
-    const pairs = dictEntries(d).map(([k, x]): TypedJson => [k, toJson(x, keyPath(path, k), open)]);
+    const pairs = dictEntries(d).map(([k, x]): TypedJson => [k, toJson(x, keyPath(path, k), ctx, depth)]);
     return attributes === undefined ? { $dict: pairs } : { $dict: pairs, $attributes: attributes };
   }
   const obj = nullObject<TypedJson>();
   let dollar = false;
   for (const [k, x] of dictEntries(d)) {
     if (k.startsWith('$')) dollar = true;
-    obj[k] = toJson(x, keyPath(path, k), open);
+    obj[k] = toJson(x, keyPath(path, k), ctx, depth);
   }
   if (attributes !== undefined) return { $dict: obj, $attributes: attributes };
   return dollar ? { $dict: obj } : obj;
@@ -124,11 +161,29 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
-const FLOAT_WORDS: Record<string, number> = { nan: NaN, inf: Infinity, '-inf': -Infinity, '-0.0': -0 };
+// A Map: `{"$float": "constructor"}` must not find Object.prototype's member.
+const FLOAT_WORDS = new Map([
+  ['nan', NaN],
+  ['inf', Infinity],
+  ['-inf', -Infinity],
+  ['-0.0', -0],
+]);
 const TAGS = new Set(['$float', '$int', '$tuple', '$set', '$xml', '$unreadable', '$dict']);
 
-/** Decodes typed JSON (as parsed by JSON.parse) into the value model. */
-export function fromTypedJson(j: unknown, path = ''): Value {
+interface ReadContext {
+  maxIntDigits: number;
+}
+
+/**
+ * Decodes typed JSON (as parsed by JSON.parse) into the value model; `path` is where `j` is, for
+ * errors. Containers nested deeper than the limit (512) and ints over `maxIntDigits` are errors.
+ */
+export function fromTypedJson(j: unknown, path = '', options: TypedJsonOptions = {}): Value {
+  return fromJson(j, path, { maxIntDigits: options.maxIntDigits ?? DEFAULT_MAX_INT_DIGITS }, 0);
+}
+
+/** `depth`: the containers `j` is in. */
+function fromJson(j: unknown, path: string, ctx: ReadContext, depth: number): Value {
   if (typeof j === 'string' || typeof j === 'boolean') return j;
   if (typeof j === 'number') {
     if (Number.isInteger(j) && !Number.isSafeInteger(j)) {
@@ -137,12 +192,17 @@ export function fromTypedJson(j: unknown, path = ''): Value {
     return j;
   }
   if (j === null) fail(path, 'null is not a metadata value');
-  if (Array.isArray(j)) return j.map((x, i) => fromTypedJson(x, indexPath(path, i)));
   if (typeof j !== 'object') fail(path, `unsupported JSON value ${typeof j}`);
+  // The depth of a container's members; tagged scalars ({"$int": ..}) are not containers.
+  const inner = depth + 1;
+  if (Array.isArray(j)) {
+    checkDepth(inner, path);
+    return j.map((x, i) => fromJson(x, indexPath(path, i), ctx, inner));
+  }
   const o = j as Record<string, unknown>;
   const keys = Object.keys(o);
   if (keys.length === 2 && keys.includes('$dict') && keys.includes('$attributes')) {
-    const d = fromTypedJson({ $dict: o['$dict'] }, path) as Dict;
+    const d = fromJson({ $dict: o['$dict'] }, path, ctx, depth) as Dict;
     restoreAttributes(d, o['$attributes'], path);
     return d;
   }
@@ -159,32 +219,40 @@ export function fromTypedJson(j: unknown, path = ''): Value {
           : `key ${dollar} starts with $: wrap a dict holding such keys as {"$dict": {..}}`,
       );
     }
-    return plainDict(o, path);
+    checkDepth(inner, path);
+    return plainDict(o, path, ctx, inner);
   }
-  const inner = o[tag];
+  const member = o[tag];
   switch (tag) {
-    case '$float':
-      if (typeof inner === 'number') return floatValue(inner);
-      if (typeof inner === 'string' && inner in FLOAT_WORDS) return new Float(FLOAT_WORDS[inner] as number);
+    case '$float': {
+      const word = typeof member === 'string' ? FLOAT_WORDS.get(member) : undefined;
+      if (typeof member === 'number') return floatValue(member);
+      if (word !== undefined) return new Float(word);
       return fail(path, `$float takes a number or "nan", "inf", "-inf", "-0.0"`);
-    case '$int':
-      if (typeof inner === 'string' && /^-?\d+$/.test(inner)) return intValue(inner);
-      return fail(path, '$int takes a string of decimal digits');
+    }
+    case '$int': {
+      if (typeof member !== 'string' || !/^-?\d+$/.test(member))
+        return fail(path, '$int takes a string of decimal digits');
+      const problem = intTextProblem(member, ctx.maxIntDigits);
+      return problem === undefined ? intValue(member) : fail(path, problem);
+    }
     case '$tuple':
-      if (!Array.isArray(inner)) return fail(path, '$tuple takes a list');
-      return Tuple.of_(inner.map((x, i) => fromTypedJson(x, indexPath(path, i))));
+      if (!Array.isArray(member)) return fail(path, '$tuple takes a list');
+      checkDepth(inner, path);
+      return Tuple.of_(member.map((x, i) => fromJson(x, indexPath(path, i), ctx, inner)));
     case '$set':
-      if (!Array.isArray(inner)) return fail(path, '$set takes a list');
-      return setOf(inner, path);
+      if (!Array.isArray(member)) return fail(path, '$set takes a list');
+      checkDepth(inner, path);
+      return setOf(member, path, ctx, inner);
     case '$xml':
-      if (typeof inner !== 'string') return fail(path, '$xml takes a string');
+      if (typeof member !== 'string') return fail(path, '$xml takes a string');
       return new RawXml(
-        parseXml(inner, { source: displayPath(path) }).documentElement as NonNullable<
+        parseXml(member, { source: displayPath(path) }).documentElement as NonNullable<
           ReturnType<typeof parseXml>['documentElement']
         >,
       );
     case '$unreadable': {
-      const u = (typeof inner === 'object' && inner !== null ? inner : {}) as Record<string, unknown>;
+      const u = (typeof member === 'object' && member !== null ? member : {}) as Record<string, unknown>;
       const { type, text } = u;
       if (typeof type !== 'string' || typeof text !== 'string' || Object.keys(u).length !== 2)
         return fail(path, '$unreadable takes {"type": "...", "text": "..."}');
@@ -193,10 +261,11 @@ export function fromTypedJson(j: unknown, path = ''): Value {
       });
     }
     default:
-      if (Array.isArray(inner)) return pairsDict(inner, path);
-      if (typeof inner !== 'object' || inner === null)
+      checkDepth(inner, path);
+      if (Array.isArray(member)) return pairsDict(member, path, ctx, inner);
+      if (typeof member !== 'object' || member === null)
         return fail(path, '$dict takes an object or a list of [key, value] pairs');
-      return plainDict(inner as Record<string, unknown>, path);
+      return plainDict(member as Record<string, unknown>, path, ctx, inner);
   }
 }
 
@@ -244,14 +313,14 @@ function attributesOf(j: unknown, path: string, member: string): Attributes {
   });
 }
 
-function setOf(items: unknown[], path: string): Set<Value> {
+function setOf(items: unknown[], path: string, ctx: ReadContext, depth: number): Set<Value> {
   const out = new Set<Value>();
   const seen = new Set<string>();
   items.forEach((x, i) => {
-    const member = fromTypedJson(x, indexPath(path, i));
+    const member = fromJson(x, indexPath(path, i), ctx, depth);
     // Members are compared by their canonical typed JSON: 4 and {"$float": 4} differ,
-    // 5 and {"$int": "5"} do not.
-    const key = JSON.stringify(toTypedJson(member));
+    // 5 and {"$int": "5"} do not. The member was just read within the limits.
+    const key = JSON.stringify(toTypedJson(member, { maxIntDigits: 0 }));
     if (seen.has(key)) fail(indexPath(path, i), `the set holds ${key} twice`);
     seen.add(key);
     out.add(member);
@@ -260,7 +329,7 @@ function setOf(items: unknown[], path: string): Set<Value> {
 }
 
 /** `[[key, value], ..]`: the dict in that order. */
-function pairsDict(pairs: unknown[], path: string): Dict {
+function pairsDict(pairs: unknown[], path: string, ctx: ReadContext, depth: number): Dict {
   const out = dict();
   pairs.forEach((pair, i) => {
     if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string') {
@@ -268,13 +337,13 @@ function pairsDict(pairs: unknown[], path: string): Dict {
     }
     const [k, x] = pair as [string, unknown];
     if (hasKey(out, k)) fail(keyPath(path, k), `the key ${JSON.stringify(k)} is in the pairs twice`);
-    dictSet(out, k, fromTypedJson(x, keyPath(path, k)));
+    dictSet(out, k, fromJson(x, keyPath(path, k), ctx, depth));
   });
   return out;
 }
 
-function plainDict(o: Record<string, unknown>, path: string): Dict {
+function plainDict(o: Record<string, unknown>, path: string, ctx: ReadContext, depth: number): Dict {
   // Object.keys gives integer-like keys first: JSON.parse already lost their order, so the order
   // kept is JSON.parse's. Keys such as "__proto__" are own properties of parsed JSON and stay keys.
-  return dict(Object.keys(o).map((k) => [k, fromTypedJson(o[k], keyPath(path, k))] as const));
+  return dict(Object.keys(o).map((k) => [k, fromJson(o[k], keyPath(path, k), ctx, depth)] as const));
 }

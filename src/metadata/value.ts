@@ -251,38 +251,131 @@ export function floatValue(v: number): number | Float {
   return Number.isFinite(v) && !Number.isInteger(v) ? v : new Float(v);
 }
 
-/** Structural equality over the value model (NaN equals NaN, -0.0 differs from 0.0, order matters). */
+/**
+ * Structural equality over the value model (NaN equals NaN, -0.0 differs from 0.0, order matters;
+ * sets compare as multisets of their members). Iterative: nesting may be deep.
+ */
 export function valueEquals(a: Value, b: Value): boolean {
-  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
-  if (a instanceof Float || b instanceof Float) {
-    return a instanceof Float && b instanceof Float && Object.is(a.value, b.value);
+  const todo: [Value, Value][] = [[a, b]];
+  // Pairs already compared or being compared: a value that contains itself ends the walk.
+  const seen = new Map<object, Set<object>>();
+  while (todo.length > 0) {
+    const [x, y] = todo.pop() as [Value, Value];
+    if (typeof x !== 'object' || typeof y !== 'object') {
+      if (x !== y) return false;
+      continue;
+    }
+    let pairs = seen.get(x);
+    if (pairs?.has(y) === true) continue;
+    if (pairs === undefined) seen.set(x, (pairs = new Set()));
+    pairs.add(y);
+    if (!shallowEquals(x, y, todo)) return false;
   }
-  if (a instanceof UnreadableValue || b instanceof UnreadableValue) {
+  return true;
+}
+
+/** Compares what `x` and `y` hold themselves; their members go to `todo`. */
+function shallowEquals(
+  x: Exclude<Value, Scalar> | Float | UnreadableValue,
+  y: typeof x,
+  todo: [Value, Value][],
+): boolean {
+  if (x instanceof Float || y instanceof Float) {
+    return x instanceof Float && y instanceof Float && Object.is(x.value, y.value);
+  }
+  if (x instanceof UnreadableValue || y instanceof UnreadableValue) {
     return (
-      a instanceof UnreadableValue && b instanceof UnreadableValue && a.text === b.text && a.type === b.type
+      x instanceof UnreadableValue && y instanceof UnreadableValue && x.text === y.text && x.type === y.type
     );
   }
-  if (a instanceof RawXml || b instanceof RawXml) {
-    return a instanceof RawXml && b instanceof RawXml && a.xml === b.xml;
+  if (x instanceof RawXml || y instanceof RawXml) {
+    return x instanceof RawXml && y instanceof RawXml && x.xml === y.xml;
   }
-  if (a instanceof Set || b instanceof Set) {
-    if (!(a instanceof Set && b instanceof Set) || a.size !== b.size) return false;
-    const as = [...a];
-    const bs = [...b];
-    return (
-      as.every((x) => bs.some((y) => valueEquals(x, y))) && bs.every((y) => as.some((x) => valueEquals(x, y)))
-    );
+  if (x instanceof Set || y instanceof Set) {
+    if (!(x instanceof Set && y instanceof Set) || x.size !== y.size) return false;
+    const counts = new Map<string, number>();
+    for (const m of x) {
+      const k = canonicalKey(m);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    for (const m of y) {
+      const k = canonicalKey(m);
+      const n = counts.get(k) ?? 0;
+      if (n === 0) return false;
+      counts.set(k, n - 1);
+    }
+    return true;
   }
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b)) return false;
-    if (a instanceof Tuple !== b instanceof Tuple || a.length !== b.length) return false;
-    return a.every((x, i) => valueEquals(x, b[i] as Value));
+  if (Array.isArray(x) || Array.isArray(y)) {
+    if (!Array.isArray(x) || !Array.isArray(y)) return false;
+    if (x instanceof Tuple !== y instanceof Tuple || x.length !== y.length) return false;
+    for (let i = x.length - 1; i >= 0; i--) todo.push([x[i] as Value, y[i] as Value]);
+    return true;
   }
-  const ka = dictKeys(a);
-  const kb = dictKeys(b);
-  return (
-    ka.length === kb.length && ka.every((k, i) => k === kb[i] && valueEquals(a[k] as Value, b[k] as Value))
-  );
+  const kx = dictKeys(x);
+  const ky = dictKeys(y);
+  if (kx.length !== ky.length || !kx.every((k, i) => k === ky[i])) return false;
+  for (let i = kx.length - 1; i >= 0; i--) {
+    const k = kx[i] as string;
+    todo.push([x[k] as Value, y[k] as Value]);
+  }
+  return true;
+}
+
+/** Closes a container in canonicalKey: its `count` member keys are on the results stack. */
+class KeyClose {
+  constructor(
+    readonly close: object,
+    readonly kind: string,
+    readonly count: number,
+    /** A dict's keys, in order. */
+    readonly keys: readonly string[] | undefined,
+  ) {}
+}
+
+/**
+ * A text equal for two values exactly when valueEquals holds, sets in a canonical order: how set
+ * members are matched, in linear time where comparing each with each would be quadratic.
+ * Iterative; a value that contains itself is cut where it repeats.
+ */
+function canonicalKey(v: Value): string {
+  const results: string[] = [];
+  const todo: (Value | KeyClose)[] = [v];
+  const open = new Set<object>();
+  while (todo.length > 0) {
+    const x = todo.pop() as Value | KeyClose;
+    if (typeof x !== 'object') {
+      results.push(typeof x === 'string' ? JSON.stringify(x) : `${typeof x}:${String(x)}`);
+    } else if (x instanceof Float) {
+      results.push(`f${formatFloat(x.value)}`);
+    } else if (x instanceof UnreadableValue) {
+      results.push(`u${JSON.stringify([x.type, x.text])}`);
+    } else if (x instanceof RawXml) {
+      results.push(`x${JSON.stringify(x.xml)}`);
+    } else if (open.has(x)) {
+      results.push('<itself>');
+    } else if (x instanceof KeyClose) {
+      const parts = results.splice(results.length - x.count);
+      if (x.kind === 'set') parts.sort();
+      let text = `${x.kind}(`;
+      parts.forEach((p, i) => {
+        // `+`, not join: V8 keeps the concatenation as a rope instead of copying each level.
+        text = text + (x.keys === undefined ? '' : JSON.stringify(x.keys[i]) + ':') + p + ',';
+      });
+      results.push(text + ')');
+      open.delete(x.close);
+    } else {
+      open.add(x);
+      const keys = isDict(x) ? dictKeys(x) : undefined;
+      const members =
+        keys === undefined ? [...(x as Iterable<Value>)] : keys.map((k) => (x as Dict)[k] as Value);
+      const kind =
+        x instanceof Set ? 'set' : x instanceof Tuple ? 'tuple' : Array.isArray(x) ? 'list' : 'dict';
+      todo.push(new KeyClose(x, kind, members.length, keys));
+      for (let i = members.length - 1; i >= 0; i--) todo.push(members[i] as Value);
+    }
+  }
+  return results[0] ?? '';
 }
 
 /** A set that refuses changes, as frozen arrays and objects do: with a TypeError. */
@@ -357,22 +450,35 @@ export function freezeValue(v: Value): Value {
 
 /**
  * A read-only copy of `v` (see freezeValue): new containers, the same scalars. What a reader may
- * hold without being able to change `v`, or to believe it did.
+ * hold without being able to change `v`, or to believe it did. Iterative: nesting may be deep; a
+ * container met twice is copied once.
  */
 export function frozenCopy<T>(v: T): T {
-  if (typeof v !== 'object' || v === null) return v;
-  let copy: unknown;
-  if (Array.isArray(v)) {
-    const items = v.map((x: unknown) => frozenCopy(x) as Value);
-    copy = v instanceof Tuple ? Tuple.of_(items) : items;
-  } else if (v instanceof Set) {
-    copy = new Set([...v].map((x: unknown) => frozenCopy(x) as Value));
-  } else if (isDict(v)) {
-    copy = dict(dictEntries(v).map(([k, x]) => [k, frozenCopy(x)] as const));
-  } else {
-    return v;
+  const copies = new Map<object, unknown>();
+  const todo: [unknown, unknown][] = [];
+  // An empty copy of a container, to be filled from the work list; anything else as it is.
+  const copyOf = (x: unknown): unknown => {
+    if (typeof x !== 'object' || x === null) return x;
+    const known = copies.get(x);
+    if (known !== undefined) return known;
+    let copy: unknown;
+    if (x instanceof Tuple) copy = new Tuple();
+    else if (Array.isArray(x)) copy = [];
+    else if (x instanceof Set) copy = new Set();
+    else if (isDict(x)) copy = dict();
+    else return x;
+    copies.set(x, copy);
+    todo.push([x, copy]);
+    return copy;
+  };
+  const top = copyOf(v);
+  while (todo.length > 0) {
+    const [from, to] = todo.pop() as [unknown, unknown];
+    if (Array.isArray(from)) for (const x of from as unknown[]) (to as unknown[]).push(copyOf(x));
+    else if (from instanceof Set) for (const x of from) (to as Set<unknown>).add(copyOf(x));
+    else for (const [k, x] of dictEntries(from as Dict)) dictSet(to as Dict, k, copyOf(x) as Value);
   }
-  return freezeValue(copy as Value) as T;
+  return (top === v ? v : freezeValue(top as Value)) as T;
 }
 
 /** The first unreadable value in `v` (a depth-first walk) and its path from `base`; undefined when none. */
@@ -418,27 +524,139 @@ export function formatFloat(v: number): string {
   return `${sign}${m}e${exp < 0 ? '-' : '+'}${e < 10 ? '0' : ''}${e}`;
 }
 
-const INT_TEXT = /^\s*[+-]?\d+(?:_\d+)*\s*$/;
-// Digits with single `_` separators. Each alternative below starts unambiguously, so matching is
-// linear: a long run of digits must not make the regex backtrack quadratically.
-const FLOAT_TEXT =
-  /^\s*[+-]?(?:(?:\d+(?:_\d+)*(?:\.(?:\d+(?:_\d+)*)?)?|\.\d+(?:_\d+)*)(?:[eE][+-]?\d+(?:_\d+)*)?|inf(?:inity)?|nan)\s*$/i;
+/**
+ * Python's default limit on the digits of an int read from or written as text
+ * (`sys.get_int_max_str_digits()`, CPython 3.11+): converting a longer one costs more than linear
+ * time (a BigInt of ten million digits: seconds), so it is refused, as Python refuses it.
+ * Underscores and the sign are not counted; leading zeros are. `0` lifts the limit.
+ */
+export const DEFAULT_MAX_INT_DIGITS = 4300;
 
-/** Python `int(text)`: surrounding whitespace, a sign and `_` between digits; undefined when bad. */
-export function parseIntText(text: string): number | bigint | undefined {
-  if (!INT_TEXT.test(text)) return undefined;
-  return intValue(BigInt(text.trim().replace(/_/g, '')));
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
-/** Python `float(text)`; undefined when bad. */
+/**
+ * The end of a run of digits with single `_` between them, starting at `i`; -1 when there is no
+ * digit at `i`. A hand-written pass, not a regular expression: millions of `1_` groups would
+ * exhaust the regex engine's backtracking stack.
+ */
+function scanDigits(s: string, i: number): number {
+  if (!isDigit(s.charCodeAt(i))) return -1;
+  let j = i + 1;
+  for (;;) {
+    const c = s.charCodeAt(j);
+    if (isDigit(c)) j++;
+    else if (c === 0x5f && isDigit(s.charCodeAt(j + 1))) j += 2;
+    else return j;
+  }
+}
+
+/**
+ * A scanned number text without its `_`s. A byte loop: a global replace takes seconds over
+ * millions of `_`s. The text is ASCII, as the scan left it.
+ */
+function withoutUnderscores(t: string): string {
+  if (!t.includes('_')) return t;
+  const out = new Uint8Array(t.length);
+  let n = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c !== 0x5f) out[n++] = c;
+  }
+  return new TextDecoder().decode(out.subarray(0, n));
+}
+
+/** Past an optional sign at `i`. */
+function skipSign(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c === 0x2b || c === 0x2d ? i + 1 : i;
+}
+
+/** The digits (`_` and sign not counted) of a trimmed int text; -1 when it is not one. */
+function intTextDigits(t: string): number {
+  const start = skipSign(t, 0);
+  const end = scanDigits(t, start);
+  if (end !== t.length) return -1;
+  let underscores = 0;
+  for (let i = start; i < end; i++) if (t.charCodeAt(i) === 0x5f) underscores++;
+  return end - start - underscores;
+}
+
+function overLimit(digits: number, maxDigits: number): boolean {
+  return maxDigits > 0 && digits > maxDigits;
+}
+
+function digitsProblem(digits: string, maxDigits: number): string {
+  return `an int of ${digits} digits is over the limit of ${maxDigits} (maxIntDigits)`;
+}
+
+/**
+ * Python `int(text)`: surrounding whitespace, a sign and `_` between digits; undefined when bad or
+ * when it has more than `maxDigits` digits (see {@link intTextProblem} for why).
+ */
+export function parseIntText(text: string, maxDigits = DEFAULT_MAX_INT_DIGITS): number | bigint | undefined {
+  const t = text.trim();
+  const digits = intTextDigits(t);
+  if (digits < 0 || overLimit(digits, maxDigits)) return undefined;
+  return intValue(BigInt(withoutUnderscores(t)));
+}
+
+/**
+ * Why Python's int() syntax reads `text` but parseIntText refuses it: more digits than
+ * `maxDigits` (0: no limit). Undefined when it is within the limit, or not an int at all.
+ */
+export function intTextProblem(text: string, maxDigits = DEFAULT_MAX_INT_DIGITS): string | undefined {
+  const digits = intTextDigits(text.trim());
+  return digits >= 0 && overLimit(digits, maxDigits) ? digitsProblem(String(digits), maxDigits) : undefined;
+}
+
+/**
+ * Why an int cannot be written as text a decoder with `maxDigits` reads back (its decimal form is
+ * longer); undefined when it can. Linear: the decimal form is only made when near the limit.
+ */
+export function intProblem(v: number | bigint, maxDigits = DEFAULT_MAX_INT_DIGITS): string | undefined {
+  if (maxDigits <= 0) return undefined;
+  const abs = v < 0 ? -v : v;
+  if (typeof abs === 'number') {
+    const digits = String(abs).length;
+    return digits > maxDigits ? digitsProblem(String(digits), maxDigits) : undefined;
+  }
+  // With h hex digits, 16^(h-1) <= abs < 16^h bounds the decimal digits: powers of two convert in
+  // linear time, decimal conversion does not.
+  const h = abs.toString(16).length;
+  if (Math.floor((h - 1) * Math.log10(16)) + 1 > maxDigits)
+    return digitsProblem(`more than ${maxDigits}`, maxDigits);
+  if (Math.ceil(h * Math.log10(16)) <= maxDigits) return undefined;
+  const digits = abs.toString().length;
+  return digits > maxDigits ? digitsProblem(String(digits), maxDigits) : undefined;
+}
+
+/** Python `float(text)`; undefined when bad. One linear pass, whatever the length. */
 export function parseFloatText(text: string): number | undefined {
-  if (!FLOAT_TEXT.test(text)) return undefined;
-  const t = text.trim().replace(/_/g, '').toLowerCase();
-  const sign = t.startsWith('-') ? -1 : 1;
-  const body = t.replace(/^[+-]/, '');
-  if (body === 'inf' || body === 'infinity') return sign * Infinity;
-  if (body === 'nan') return NaN;
-  return Number(t);
+  const t = text.trim();
+  const start = skipSign(t, 0);
+  if (t.length - start <= 8) {
+    const word = t.slice(start).toLowerCase();
+    if (word === 'inf' || word === 'infinity') return t.charCodeAt(0) === 0x2d ? -Infinity : Infinity;
+    if (word === 'nan') return NaN;
+  }
+  let end: number;
+  if (t.charCodeAt(start) === 0x2e) {
+    end = scanDigits(t, start + 1);
+  } else {
+    end = scanDigits(t, start);
+    if (end >= 0 && t.charCodeAt(end) === 0x2e) end = Math.max(end + 1, scanDigits(t, end + 1));
+  }
+  if (end >= 0 && (t.charCodeAt(end) | 0x20) === 0x65) end = scanDigits(t, skipSign(t, end + 1));
+  if (end !== t.length) return undefined;
+  return Number(withoutUnderscores(t));
+}
+
+/** A text for a message, trimmed and cut short: a bad leaf may be megabytes long. */
+export function quoteExcerpt(text: string): string {
+  const t = text.trim();
+  return JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}...` : t);
 }
 
 /** `true`/`false` in any case, nothing else; undefined when bad. */

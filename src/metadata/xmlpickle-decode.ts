@@ -2,12 +2,13 @@
  * The xmlpickle decoder (the layout is in xmlpickle.ts): one decoder reads the events of the
  * tokenizer (from text, no DOM is built) or of a walk over an element already parsed.
  */
-import { MetadataError } from '../errors.js';
+import { MetadataError, XmlLimitError } from '../errors.js';
 import type { Element, StartTag, XmlEventSource, XmlHandler } from '../xml/dom.js';
-import { readXml } from '../xml/dom.js';
+import { DEFAULT_MAX_DEPTH, readXml } from '../xml/dom.js';
 import { isXmlWhitespace, walkXml } from '../xml/tree.js';
 import type { Dict, Value } from './value.js';
 import {
+  DEFAULT_MAX_INT_DIGITS,
   Tuple,
   dict,
   dictSet,
@@ -15,7 +16,9 @@ import {
   floatValue,
   hasKey,
   indexPath,
+  intTextProblem,
   keyPath,
+  quoteExcerpt,
   parseBoolText,
   parseFloatText,
   parseIntText,
@@ -37,6 +40,13 @@ export interface XmlpickleDecodeOptions {
    * still throw.
    */
   onUnreadable?: (problem: MetadataError) => void;
+  /**
+   * Refuse an int of more digits, as Python does: converting one costs more than linear time.
+   * Default DEFAULT_MAX_INT_DIGITS (4300, Python's); 0: no limit.
+   */
+  maxIntDigits?: number;
+  /** Refuse elements nested deeper (the root counts as 1), read from text or given. Default 512. */
+  maxDepth?: number;
 }
 
 function describeNs(ns: string | null): string {
@@ -76,13 +86,15 @@ class XmlpickleDecoder implements XmlHandler {
   private events!: XmlEventSource;
   private readonly stack: DecodeFrame[] = [];
   result: Value | undefined;
-  error: MetadataError | undefined;
+  error: MetadataError | XmlLimitError | undefined;
 
   constructor(
     private readonly ns: string | null,
     private readonly rootName: string,
     private readonly source: string | undefined,
     private readonly onUnreadable: XmlpickleDecodeOptions['onUnreadable'],
+    private readonly maxIntDigits: number,
+    private readonly maxDepth: number,
   ) {}
 
   begin(events: XmlEventSource): void {
@@ -130,13 +142,23 @@ class XmlpickleDecoder implements XmlHandler {
   }
 
   private stop(e: unknown): void {
-    if (!(e instanceof MetadataError)) throw e;
+    if (!(e instanceof MetadataError) && !(e instanceof XmlLimitError)) throw e;
     this.error = e;
   }
 
   private start(tag: StartTag): void {
     const { stack, ns } = this;
     const mark = this.events.mark();
+    // Read from text, the parser stops there; an element given may come from a parser with a
+    // higher limit, or from code: the same document must be refused the same way.
+    if (stack.length >= this.maxDepth) {
+      const top = stack[stack.length - 1] as DecodeFrame;
+      throw new XmlLimitError(`elements nested deeper than the limit of ${this.maxDepth}`, {
+        path: displayPath(top.path),
+        source: this.source,
+        ...this.events.positionOf(mark),
+      });
+    }
     const top = stack[stack.length - 1];
     if (top === undefined) {
       if (tag.localName !== this.rootName || tag.namespaceURI !== ns) {
@@ -191,7 +213,12 @@ class XmlpickleDecoder implements XmlHandler {
     if (top.type === 'root' || isContainer(top.type)) {
       if (!isXmlWhitespace(data)) {
         const what = top.type === 'root' ? `<${top.qname}>` : withArticle(top.type);
-        this.fail('METADATA_SHAPE', `stray text ${quote(data)} in ${what}`, top.path, this.events.mark());
+        this.fail(
+          'METADATA_SHAPE',
+          `stray text ${quoteExcerpt(data)} in ${what}`,
+          top.path,
+          this.events.mark(),
+        );
       }
       return;
     }
@@ -276,10 +303,15 @@ class XmlpickleDecoder implements XmlHandler {
         const { text, type } = f;
         if (text === '') return this.unreadable(f, `empty ${type}`);
         const parsed =
-          type === 'int' ? parseIntText(text) : type === 'float' ? parseFloatText(text) : parseBoolText(text);
+          type === 'int'
+            ? parseIntText(text, this.maxIntDigits)
+            : type === 'float'
+              ? parseFloatText(text)
+              : parseBoolText(text);
         if (parsed === undefined) {
           const expected = type === 'bool' ? ': expected true or false (in any case)' : '';
-          return this.unreadable(f, `bad ${type} ${JSON.stringify(text)}${expected}`);
+          const tooLong = type === 'int' ? intTextProblem(text, this.maxIntDigits) : undefined;
+          return this.unreadable(f, tooLong ?? `bad ${type} ${quoteExcerpt(text)}${expected}`);
         }
         return typeof parsed === 'number' && type === 'float' ? floatValue(parsed) : parsed;
       }
@@ -379,13 +411,16 @@ function isContainer(type: DecodeFrame['type']): type is ContainerType {
  */
 export function decodeXmlpickle(input: Element | string, options: XmlpickleDecodeOptions = {}): Value {
   const ns = namespaceOf(options);
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const decoder = new XmlpickleDecoder(
     ns,
     options.root ?? defaultRoot(ns),
     options.source,
     options.onUnreadable,
+    options.maxIntDigits ?? DEFAULT_MAX_INT_DIGITS,
+    maxDepth,
   );
-  if (typeof input === 'string') readXml(input, decoder, { source: options.source });
+  if (typeof input === 'string') readXml(input, decoder, { source: options.source, maxDepth });
   else walkXml(input, decoder);
   if (decoder.error !== undefined) throw decoder.error;
   if (decoder.result === undefined) throw new Error('the decoder ended without a value');
@@ -394,9 +429,4 @@ export function decodeXmlpickle(input: Element | string, options: XmlpickleDecod
 
 function withArticle(type: string): string {
   return `${type === 'int' ? 'an' : 'a'} ${type}`;
-}
-
-function quote(text: string): string {
-  const t = text.trim();
-  return JSON.stringify(t.length > 40 ? `${t.slice(0, 40)}...` : t);
 }

@@ -1,17 +1,19 @@
 /** The xmlpickle encoder (the layout is in xmlpickle.ts): a value as a root element, in a new or a given document. */
 import { MetadataError } from '../errors.js';
 import type { Document, Element } from '../xml/dom.js';
-import { createDocument, serialize } from '../xml/dom.js';
+import { DEFAULT_MAX_DEPTH, createDocument, serialize } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
 import { appendChild, createElement, findInvalidXmlChar, setAttr, setText } from '../xml/tree.js';
 import type { Value } from './value.js';
 import {
+  DEFAULT_MAX_INT_DIGITS,
   Float,
   Tuple,
   dictEntries,
   displayPath,
   formatFloat,
   indexPath,
+  intProblem,
   isDict,
   keyPath,
   UnreadableValue,
@@ -28,6 +30,16 @@ export interface XmlpickleEncodeOptions {
   root?: string;
   /** Create the elements in this document (detached: the caller inserts the root). */
   doc?: Document;
+  /**
+   * Refuse an int of more digits: the decoder's limit (its `maxIntDigits`), so that what is
+   * written is read back. Default DEFAULT_MAX_INT_DIGITS (4300); 0: no limit.
+   */
+  maxIntDigits?: number;
+  /**
+   * Refuse a value whose elements would nest deeper, the root and `<value>` counted: the
+   * decoder's limit (its `maxDepth`). Default 512, the parser's.
+   */
+  maxDepth?: number;
 }
 
 interface EncodeContext {
@@ -36,6 +48,8 @@ interface EncodeContext {
   prefix: string;
   /** Containers on the current path: meeting one again means the value contains itself. */
   open: Set<object>;
+  maxIntDigits: number;
+  maxDepth: number;
 }
 
 interface Entry {
@@ -47,6 +61,7 @@ interface Entry {
 
 interface EncodeFrame {
   container: object;
+  path: string;
   el: Element;
   entries: Entry[];
   next: number;
@@ -87,7 +102,14 @@ export function encodeXmlpickle(value: Value, options: XmlpickleEncodeOptions = 
       { cause: e },
     );
   }
-  const ctx: EncodeContext = { doc, ns, prefix, open: new Set() };
+  const ctx: EncodeContext = {
+    doc,
+    ns,
+    prefix,
+    open: new Set(),
+    maxIntDigits: options.maxIntDigits ?? DEFAULT_MAX_INT_DIGITS,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+  };
   const valueEl = createElement(doc, 'value', ns, prefix);
   appendChild(root, valueEl);
   encodeTree(valueEl, value, ctx);
@@ -118,6 +140,15 @@ function encodeTree(valueEl: Element, value: unknown, ctx: EncodeContext): void 
       continue;
     }
     top.next++;
+    // The root and <value> are above the first frame's items: the decoder's limit counts them.
+    // As the decoder does, the error names the container whose item would be too deep.
+    if (stack.length + 2 > ctx.maxDepth) {
+      throw new MetadataError(
+        'METADATA_SHAPE',
+        `nested deeper than the decoder reads: over ${ctx.maxDepth} elements with the root and <value>`,
+        { path: displayPath(top.path) },
+      );
+    }
     const item = createElement(ctx.doc, 'item', ctx.ns, ctx.prefix);
     setAttr(item, entry.attr, entry.label);
     appendChild(top.el, item);
@@ -128,7 +159,7 @@ function encodeTree(valueEl: Element, value: unknown, ctx: EncodeContext): void 
 
 /** Writes the type and text of a scalar, or the type of a container and returns its frame. */
 function encodeNode(el: Element, v: unknown, path: string, ctx: EncodeContext): EncodeFrame | undefined {
-  const scalar = encodeScalar(v, path);
+  const scalar = encodeScalar(v, path, ctx.maxIntDigits);
   if (scalar !== undefined) {
     setAttr(el, 'type', scalar.type);
     setText(el, scalar.text);
@@ -160,20 +191,24 @@ function encodeNode(el: Element, v: unknown, path: string, ctx: EncodeContext): 
   if (ctx.open.has(v)) throw encodeError('the value contains itself', path);
   ctx.open.add(v);
   setAttr(el, 'type', type);
-  return { container: v, el, entries, next: 0 };
+  return { container: v, path, el, entries, next: 0 };
 }
 
 /** The type and text of a scalar; an unreadable value's type may be none of the layout's types. */
-function encodeScalar(v: unknown, path: string): { type: string; text: string } | undefined {
+function encodeScalar(
+  v: unknown,
+  path: string,
+  maxIntDigits: number,
+): { type: string; text: string } | undefined {
   switch (typeof v) {
     case 'string':
       return { type: 'str', text: xmlText(v, path) };
     case 'boolean':
       return { type: 'bool', text: v ? 'True' : 'False' };
     case 'bigint':
-      return { type: 'int', text: v.toString() };
+      return { type: 'int', text: intText(v, path, maxIntDigits) };
     case 'number':
-      if (Number.isSafeInteger(v)) return { type: 'int', text: String(v) };
+      if (Number.isSafeInteger(v)) return { type: 'int', text: intText(v, path, maxIntDigits) };
       if (Number.isInteger(v)) {
         throw encodeError(
           `${v} is an integral number beyond 2^53: use a bigint for an int or a Float for a float`,
@@ -185,6 +220,13 @@ function encodeScalar(v: unknown, path: string): { type: string; text: string } 
       if (v instanceof UnreadableValue) return { type: xmlText(v.type, path), text: xmlText(v.text, path) };
       return v instanceof Float ? { type: 'float', text: formatFloat(v.value) } : undefined;
   }
+}
+
+/** The text of an int the decoder reads back. */
+function intText(v: number | bigint, path: string, maxIntDigits: number): string {
+  const problem = intProblem(v, maxIntDigits);
+  if (problem !== undefined) throw encodeError(problem, path);
+  return v.toString();
 }
 
 function xmlText(s: string, path: string): string {

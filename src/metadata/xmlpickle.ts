@@ -20,8 +20,10 @@
  * unhashable set members, elements other than `<item>` or text inside containers, elements inside
  * scalars); read leniently (`onUnreadable`), an int/float/bool whose text cannot be read is kept as
  * written and reported instead. Output is deterministic: dict keys in dict order, set members sorted by type, then text.
- * Decoding and encoding walk the tree with explicit stacks, so nesting depth is bounded only by the
- * parser's limit, never by the call stack.
+ * Decoding and encoding walk the tree with explicit stacks, never the call stack. Both sides share
+ * their limits, so that the encoder refuses what the decoder would: elements nested at most
+ * `maxDepth` deep, the root and `<value>` counted (the parser's 512), ints of at most
+ * `maxIntDigits` digits (Python's 4300).
  *
  * Reading is in xmlpickle-decode.ts, writing in xmlpickle-encode.ts; this module holds what both
  * share: the type names, the default root and namespace, and the canonical key of set members.

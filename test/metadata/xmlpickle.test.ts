@@ -576,10 +576,10 @@ describe('xmlpickle', () => {
       return v;
     }
 
-    it('encodes and decodes 10,000 nested lists without a stack overflow', () => {
-      const text = encodeXmlpickleText(nested(), { namespace: null });
+    it('encodes and decodes 10,000 nested lists without a stack overflow, the limit raised', () => {
+      const text = encodeXmlpickleText(nested(), { namespace: null, maxDepth: depth + 10 });
       const root = parseXml(text, { maxDepth: depth + 10 }).documentElement as Element;
-      let v = decodeXmlpickle(root, { namespace: null });
+      let v = decodeXmlpickle(root, { namespace: null, maxDepth: depth + 10 });
       for (let i = 0; i < depth; i++) {
         expect(Array.isArray(v) && v.length === 1).to.equal(true);
         v = (v as Value[])[0]!;
@@ -587,12 +587,24 @@ describe('xmlpickle', () => {
       expect(v).to.equal('bottom');
     });
 
-    it("refuses the same text under the parser's default depth limit, with a clear error", () => {
-      const e = thrown(() =>
-        decodeXmlpickle(encodeXmlpickleText(nested(), { namespace: null }), { namespace: null }),
-      );
+    it('refuses the same text under the default depth limit, with a clear error', () => {
+      const text = encodeXmlpickleText(nested(), { namespace: null, maxDepth: depth + 10 });
+      const e = thrown(() => decodeXmlpickle(text, { namespace: null }));
       expect(e).to.be.instanceOf(XmlLimitError);
       expect(e.detail).to.contain('nested deeper than the limit of 512');
+      // Given as an element parsed with a higher limit, the same document is refused the same way.
+      const root = parseXml(text, { maxDepth: depth + 10 }).documentElement as Element;
+      const again = thrown(() => decodeXmlpickle(root, { namespace: null, source: 'deep.xml' }));
+      expect(again).to.be.instanceOf(XmlLimitError);
+      expect(again).to.include({ source: 'deep.xml', line: 1 });
+      expect(again.path).to.match(/^(\[0\]){510}$/);
+    });
+
+    it('refuses at encode time what the decoder would refuse, naming the path', () => {
+      const e = thrown(() => encodeXmlpickleText(nested(), { namespace: null }));
+      expect(e).to.be.instanceOf(MetadataError);
+      expect(e.code).to.equal('METADATA_SHAPE');
+      expect(e.path).to.match(/^(\[0\]){510}$/);
     });
   });
 
