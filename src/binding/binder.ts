@@ -4,7 +4,8 @@
  * guest address, then the class's natural key. Each pass builds hash maps over the devices still in
  * the pool, so binding is O(n). An entry whose identifying keys contradict a device never binds to
  * it; ambiguity (an entry claiming several devices, or several entries one device, in one pass) is
- * reported with every candidate and binds none of them.
+ * reported once per collision, the entries and devices that claim each other as one group, and
+ * binds none of them.
  */
 import type { DeviceIdentity } from '../devices/device.js';
 import { userAliasId } from '../devices/device.js';
@@ -19,13 +20,17 @@ export interface Binding {
   rule: Rule;
 }
 
+/** One collision: the entries and devices that claim each other in one pass, none of them bound. */
 export interface Ambiguity {
   rule: Rule;
-  /** The entries involved. */
+  /** The entries involved, in order. */
   entries: MetadataEntry[];
-  /** Indexes of the devices involved. */
+  /** Indexes of the devices involved, ascending. */
   devices: number[];
-  /** A sentence naming the entries, the devices and the key values that collided. */
+  /**
+   * A sentence naming the key values that collided and the members, the first few of each side by
+   * name: it goes on every device of the group, so its size stays bounded.
+   */
   message: string;
 }
 
@@ -68,21 +73,6 @@ function addressRefusal(e: EntryIdentity, d: DeviceIdentity): string | undefined
 /** Why, in `pass`, the entry cannot be this device (any contradiction, or the pass's own veto). */
 export function vetoIn(pass: Pass, e: EntryIdentity, d: DeviceIdentity): string | undefined {
   return contradiction(e, d) ?? pass.veto?.(e, d);
-}
-
-/** Adds device `i` to an entry's candidates unless it is there already or the pass vetoes the pair. */
-function consider(
-  pass: Pass,
-  candidates: number[] | undefined,
-  i: number,
-  e: EntryIdentity,
-  devices: readonly DeviceIdentity[],
-): number[] | undefined {
-  if (candidates?.includes(i) === true || vetoIn(pass, e, devices[i] as DeviceIdentity) !== undefined)
-    return candidates;
-  if (candidates === undefined) return [i];
-  candidates.push(i);
-  return candidates;
 }
 
 export interface Pass {
@@ -208,6 +198,11 @@ export function bind(
  * The binder over identities: what `bind` does for metadata entries, and what a refresh does to find
  * each device it holds in libvirt's live XML (the devices held are the "entries" there).
  * `describe(j)` names entry j in messages.
+ *
+ * Pairs are never enumerated: the devices of one key that no veto tells apart (same veto class)
+ * form a bucket, claimed or vetoed as a whole, and entries of one veto class claim the same
+ * buckets, decided once. So many devices and entries sharing a key cost O(n); the vetoes asked
+ * under a key are at most (entry classes × device classes) there.
  */
 export function match(
   devices: readonly DeviceIdentity[],
@@ -221,15 +216,19 @@ export function match(
   const ambiguities: MatchResult['ambiguities'] = [];
   // No entries (a domain without this layout's group): nothing to index the devices for.
   if (entryIds.length === 0) return { bindings, orphans: [], ambiguities };
-  const deviceDone = new Array<boolean>(devices.length).fill(false);
-  const entryDone = new Array<boolean>(entryIds.length).fill(false);
-  const entryBound = new Array<boolean>(entryIds.length).fill(false);
-  const entryAmbiguous = new Array<boolean>(entryIds.length).fill(false);
+  const nd = devices.length;
+  const deviceDone = new Uint8Array(nd);
+  const entryDone = new Uint8Array(entryIds.length);
+  const entryBound = new Uint8Array(entryIds.length);
+  const entryAmbiguous = new Uint8Array(entryIds.length);
+  const classes = new VetoClasses(devices, entryIds);
+  // Collisions: devices are nodes 0..nd-1, entries nd + j.
+  const groups = new UnionFind(nd + entryIds.length);
   for (const pass of PASSES) {
     // Key → the device with it, or the devices sharing it (a device's keys in a pass are distinct).
     const byKey = new Map<string, number | number[]>();
-    for (let i = 0; i < devices.length; i++) {
-      if (deviceDone[i] === true) continue;
+    for (let i = 0; i < nd; i++) {
+      if (deviceDone[i] === 1) continue;
       for (const key of pass.deviceKeys(devices[i] as DeviceIdentity)) {
         const known = byKey.get(key);
         if (known === undefined) byKey.set(key, i);
@@ -238,76 +237,267 @@ export function match(
       }
     }
     if (byKey.size === 0) continue;
+    const claimsOf = new Claims(pass, devices, entryIds, byKey, classes);
 
-    // Claims of this pass: entry → candidate devices, and how many entries claim each device.
-    // Arrays by index, not maps: this runs for every device and entry of every domain recovered.
-    const claims = new Array<number[] | undefined>(entryIds.length);
-    const claimCount = new Int32Array(devices.length);
+    // Claims of this pass: entry → candidate devices (arrays shared between entries: never written).
+    // A device claimed by one entry alone counts its claimer; one among several candidates is taken.
+    const claims = new Array<readonly number[] | undefined>(entryIds.length);
+    const singleClaims = new Int32Array(nd);
+    const taken = new Uint8Array(nd);
+    const seen = new Set<readonly number[]>();
     for (let j = 0; j < entryIds.length; j++) {
-      if (entryDone[j] === true) continue;
-      const e = entryIds[j] as EntryIdentity;
-      let candidates: number[] | undefined;
-      for (const key of pass.entryKeys(e)) {
-        const known = byKey.get(key);
-        if (typeof known === 'number') candidates = consider(pass, candidates, known, e, devices);
-        else if (known !== undefined)
-          for (const i of known) candidates = consider(pass, candidates, i, e, devices);
-      }
+      if (entryDone[j] === 1) continue;
+      const candidates = claimsOf.of(j);
       if (candidates === undefined) continue;
       claims[j] = candidates;
-      for (const i of candidates) claimCount[i] = (claimCount[i] as number) + 1;
+      const first = candidates[0] as number;
+      groups.union(nd + j, first);
+      if (candidates.length === 1) singleClaims[first] = (singleClaims[first] as number) + 1;
+      else if (!seen.has(candidates)) {
+        seen.add(candidates);
+        for (const i of candidates) {
+          taken[i] = 1;
+          groups.union(first, i);
+        }
+      }
     }
 
-    // The devices several entries claim, each with its claimers (in the order of first claim).
-    let contested: Map<number, number[]> | undefined;
+    // Bound or ambiguous, claimed devices and claiming entries leave the pool.
+    const byRoot = new Map<number, { entries: number[]; devices: number[] }>();
+    const found: { entries: number[]; devices: number[] }[] = [];
     for (let j = 0; j < entryIds.length; j++) {
       const candidates = claims[j];
       if (candidates === undefined) continue;
-      if (candidates.length >= 2) {
-        entryAmbiguous[j] = true;
-        ambiguities.push({
-          rule: pass.rule,
-          entries: [j],
-          devices: candidates,
-          message: `${describe(j)} matches ${candidates.length} devices by ${pass.describe(entryIds[j] as EntryIdentity)}: ${candidates.map(label).join(', ')}`,
-        });
-      }
-      for (const i of candidates) {
-        if ((claimCount[i] as number) < 2) continue;
-        contested ??= new Map();
-        const claimers = contested.get(i);
-        if (claimers === undefined) contested.set(i, [j]);
-        else claimers.push(j);
-      }
-    }
-    for (const [i, claimers] of contested ?? []) {
-      for (const r of claimers) entryAmbiguous[r] = true;
-      ambiguities.push({
-        rule: pass.rule,
-        entries: claimers,
-        devices: [i],
-        message: `${claimers.length} entries claim ${label(i)}: ${claimers
-          .map((r) => `${describe(r)} by ${pass.describe(entryIds[r] as EntryIdentity)}`)
-          .join('; ')}`,
-      });
-    }
-    for (let j = 0; j < entryIds.length; j++) {
-      const candidates = claims[j];
-      if (candidates === undefined) continue;
+      entryDone[j] = 1;
       const i = candidates[0] as number;
-      if (candidates.length === 1 && claimCount[i] === 1) {
+      if (candidates.length === 1 && singleClaims[i] === 1 && taken[i] === 0) {
         bindings[i] = { entry: j, rule: pass.rule };
-        entryBound[j] = true;
+        entryBound[j] = 1;
+        continue;
       }
-      // Bound or ambiguous, claimed devices and claiming entries leave the pool.
-      entryDone[j] = true;
-      for (const c of candidates) deviceDone[c] = true;
+      entryAmbiguous[j] = 1;
+      const root = groups.find(nd + j);
+      const group = byRoot.get(root);
+      if (group !== undefined) group.entries.push(j);
+      else {
+        const fresh = { entries: [j], devices: [] };
+        byRoot.set(root, fresh);
+        found.push(fresh);
+      }
+    }
+    for (let i = 0; i < nd; i++) {
+      if (singleClaims[i] === 0 && taken[i] === 0) continue;
+      deviceDone[i] = 1;
+      if (bindings[i] === undefined) byRoot.get(groups.find(i))?.devices.push(i);
+    }
+    for (const g of found) {
+      ambiguities.push({ rule: pass.rule, ...g, message: collision(pass, g, entryIds, label, describe) });
     }
   }
 
   const orphans: number[] = [];
   // Entries set aside as ambiguous are not orphans: the ambiguity names them.
   for (let j = 0; j < entryIds.length; j++)
-    if (entryBound[j] !== true && entryAmbiguous[j] !== true) orphans.push(j);
+    if (entryBound[j] === 0 && entryAmbiguous[j] === 0) orphans.push(j);
   return { bindings, orphans, ambiguities };
+}
+
+/** How many members of each side a collision names (its message goes on every device of the group). */
+const NAMED = 8;
+
+/** The first NAMED names, then how many more. */
+function some<T>(items: readonly T[], name: (item: T) => string): string {
+  const named = items.slice(0, NAMED).map(name).join(', ');
+  return items.length > NAMED ? `${named} and ${String(items.length - NAMED)} more` : named;
+}
+
+/** The sentence for one collision: its key values, then its members. */
+function collision(
+  pass: Pass,
+  g: { entries: readonly number[]; devices: readonly number[] },
+  entryIds: readonly EntryIdentity[],
+  label: (index: number) => string,
+  describe: (index: number) => string,
+): string {
+  const keys = new Set<string>();
+  for (const j of g.entries) keys.add(pass.describe(entryIds[j] as EntryIdentity));
+  const by = some([...keys], (k) => k);
+  const [j] = g.entries as [number];
+  const [i] = g.devices as [number];
+  if (g.entries.length === 1)
+    return `${describe(j)} matches ${String(g.devices.length)} devices by ${by}: ${some(g.devices, label)}`;
+  if (g.devices.length === 1)
+    return `${String(g.entries.length)} entries claim ${label(i)} by ${by}: ${some(g.entries, describe)}`;
+  return `${String(g.entries.length)} entries and ${String(g.devices.length)} devices collide by ${by}: entries ${some(g.entries, describe)}; devices ${some(g.devices, label)}`;
+}
+
+/**
+ * What a veto reads of a device or an entry, as a class number: members of one class are vetoed
+ * alike by every pass (see `contradiction`, `addressRefusal` and the alias pass's veto), so a
+ * class is asked once. Computed on first use, for the keys several devices share.
+ */
+class VetoClasses {
+  private readonly ids = new Map<string, number>();
+  private readonly specs = new Map<object, number>();
+  private readonly device: Int32Array;
+  private readonly entry: Int32Array;
+
+  constructor(
+    private readonly devices: readonly DeviceIdentity[],
+    private readonly entries: readonly EntryIdentity[],
+  ) {
+    this.device = new Int32Array(devices.length).fill(-1);
+    this.entry = new Int32Array(entries.length).fill(-1);
+  }
+
+  ofDevice(i: number): number {
+    let c = this.device[i] as number;
+    if (c < 0) {
+      const d = this.devices[i] as DeviceIdentity;
+      let spec = this.specs.get(d.spec);
+      if (spec === undefined) this.specs.set(d.spec, (spec = this.specs.size));
+      // JSON: an unambiguous encoding of values that may hold any character.
+      const signature = JSON.stringify([
+        'd',
+        d.kind,
+        spec,
+        d.userAliasId ?? null,
+        d.deviceId ?? null,
+        d.address ?? null,
+        d.alias !== undefined,
+        d.twin === true,
+        Object.entries(d.keys),
+      ]);
+      this.device[i] = c = this.idOf(signature);
+    }
+    return c;
+  }
+
+  ofEntry(j: number): number {
+    let c = this.entry[j] as number;
+    if (c < 0) {
+      const e = this.entries[j] as EntryIdentity;
+      // What the pass keys read too: one class claims the same buckets.
+      const signature = JSON.stringify([
+        'e',
+        e.kind ?? null,
+        e.alias ?? null,
+        e.deviceId ?? null,
+        e.address ?? null,
+        Object.entries(e.keys),
+        e.lookups,
+      ]);
+      this.entry[j] = c = this.idOf(signature);
+    }
+    return c;
+  }
+
+  private idOf(signature: string): number {
+    let id = this.ids.get(signature);
+    if (id === undefined) this.ids.set(signature, (id = this.ids.size));
+    return id;
+  }
+}
+
+/** One pass's candidates per entry, over the pool's devices by key. */
+class Claims {
+  /** Per shared key: its devices split into buckets, one per veto class. */
+  private readonly buckets = new Map<string, number[][]>();
+  /** Per entry class that reaches a shared key: its candidates, decided once. */
+  private readonly byClass = new Map<number, readonly number[] | undefined>();
+  /** Per device, the last merge that took it (allocated on the first merge). */
+  private stamp: Int32Array | undefined;
+  private round = 0;
+
+  constructor(
+    private readonly pass: Pass,
+    private readonly devices: readonly DeviceIdentity[],
+    private readonly entryIds: readonly EntryIdentity[],
+    private readonly byKey: ReadonlyMap<string, number | number[]>,
+    private readonly classes: VetoClasses,
+  ) {}
+
+  /** The devices entry j may be (none vetoes it), or undefined for none. */
+  of(j: number): readonly number[] | undefined {
+    const e = this.entryIds[j] as EntryIdentity;
+    const keys = this.pass.entryKeys(e);
+    let shared = false;
+    for (const key of keys) if (typeof this.byKey.get(key) === 'object') shared = true;
+    if (!shared) return this.collect(e, keys);
+    const c = this.classes.ofEntry(j);
+    if (this.byClass.has(c)) return this.byClass.get(c);
+    const candidates = this.collect(e, keys);
+    this.byClass.set(c, candidates);
+    return candidates;
+  }
+
+  /** The union, without repeats, of the buckets no veto refuses under the entry's keys. */
+  private collect(e: EntryIdentity, keys: readonly string[]): readonly number[] | undefined {
+    let parts: (readonly number[])[] | undefined;
+    for (const key of keys) {
+      const known = this.byKey.get(key);
+      if (known === undefined) continue;
+      const buckets = typeof known === 'number' ? [[known]] : this.bucketsOf(key, known);
+      for (const bucket of buckets) {
+        if (vetoIn(this.pass, e, this.devices[bucket[0] as number] as DeviceIdentity) === undefined)
+          (parts ??= []).push(bucket);
+      }
+    }
+    if (parts === undefined) return undefined;
+    if (parts.length === 1) return parts[0];
+    // Several buckets (several keys may find one device): each device once.
+    const stamp = (this.stamp ??= new Int32Array(this.devices.length));
+    const round = ++this.round;
+    const out: number[] = [];
+    for (const part of parts) {
+      for (const i of part) {
+        if (stamp[i] === round) continue;
+        stamp[i] = round;
+        out.push(i);
+      }
+    }
+    return out;
+  }
+
+  private bucketsOf(key: string, shared: readonly number[]): number[][] {
+    let buckets = this.buckets.get(key);
+    if (buckets === undefined) {
+      const byClass = new Map<number, number[]>();
+      for (const i of shared) {
+        const c = this.classes.ofDevice(i);
+        const bucket = byClass.get(c);
+        if (bucket === undefined) byClass.set(c, [i]);
+        else bucket.push(i);
+      }
+      buckets = [...byClass.values()];
+      this.buckets.set(key, buckets);
+    }
+    return buckets;
+  }
+}
+
+/** Disjoint sets of nodes, by path halving: near O(1) per operation. */
+class UnionFind {
+  private readonly parent: Int32Array;
+
+  constructor(n: number) {
+    this.parent = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.parent[i] = i;
+  }
+
+  find(x: number): number {
+    let n = x;
+    while (this.parent[n] !== n) {
+      const up = this.parent[this.parent[n] as number] as number;
+      this.parent[n] = up;
+      n = up;
+    }
+    return n;
+  }
+
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
 }

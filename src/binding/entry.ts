@@ -7,7 +7,7 @@ import type { IdentitySpec, KeyValues } from '../devices/identity.js';
 import { NO_IDENTITY } from '../devices/identity.js';
 import { classForTag, kindOfName } from '../devices/registry.js';
 import type { Dict, Value } from '../metadata/value.js';
-import { hasKey, isDict } from '../metadata/value.js';
+import { hasKey, isDict, nullObject } from '../metadata/value.js';
 
 export type Layout = 'descriptor' | 'xmlpickle';
 
@@ -130,13 +130,32 @@ export function entryIdentity(entry: MetadataEntry): EntryIdentity {
     : xmlpickleIdentity(entry.data);
 }
 
-/** How reports and errors name an entry. */
+/** A copy of an entry's attributes, without a prototype: their names come from documents. */
+export function copyAttrs(attrs: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.assign(nullObject<string>(), attrs);
+}
+
+/** How many attributes, and how much of a value, `describeEntry` shows. */
+const SHOWN_ATTRS = 8;
+const SHOWN_VALUE = 64;
+
+/**
+ * How reports and errors name an entry: bounded (the first attributes, long values cut), since a
+ * collision names it on every device concerned.
+ */
 export function describeEntry(entry: MetadataEntry): string {
   if (entry.layout === 'descriptor') {
-    const attrs = Object.entries(entry.attrs ?? {})
-      .map(([k, v]) => `${k}="${v}"`)
+    const all = Object.entries(entry.attrs ?? {});
+    const attrs = all
+      .slice(0, SHOWN_ATTRS)
+      .map(([k, v]) => `${cut(k)}="${cut(v)}"`)
       .join(' ');
-    return `descriptor entry #${entry.index} (${attrs})`;
+    const more = all.length > SHOWN_ATTRS ? ` and ${String(all.length - SHOWN_ATTRS)} more` : '';
+    return `descriptor entry #${entry.index} (${attrs}${more})`;
   }
   return `xmlpickle devices[${entry.index}]`;
+}
+
+function cut(s: string): string {
+  return s.length > SHOWN_VALUE ? `${s.slice(0, SHOWN_VALUE)}...` : s;
 }

@@ -37,6 +37,13 @@ export function explainBinding(
     });
     return m;
   });
+  // The collision each entry and device is in (at most one per layout): a lookup per candidate.
+  const entryGroup = new Map<MetadataEntry, number>();
+  const deviceGroup = new Map<number, number>();
+  result.ambiguities.forEach((a, g) => {
+    for (const e of a.entries) entryGroup.set(e, g);
+    for (const i of a.devices) deviceGroup.set(i, g);
+  });
   return devices.map((d, i) => {
     const bound = result.bindings[i];
     return PASSES.map((pass, p) => {
@@ -53,7 +60,7 @@ export function explainBinding(
           if (why !== undefined) verdict = `vetoed: ${why}`;
           else if (bound?.entry === entry && bound.rule === pass.rule) verdict = 'bound';
           else if (bound?.entry === entry) verdict = `bound earlier by rule ${bound.rule}`;
-          else if (result.ambiguities.some((a) => a.entries.includes(entry) && a.devices.includes(i)))
+          else if (entryGroup.has(entry) && entryGroup.get(entry) === deviceGroup.get(i))
             verdict = 'ambiguous';
           else if (bound !== undefined) verdict = `not taken: the device was bound by rule ${bound.rule}`;
           else verdict = 'not taken: the entry went to another device or was ambiguous';

@@ -1,13 +1,13 @@
 /** The guest address: the device's direct `<address>` child, as the attribute strings written. */
 import type { Element } from '../xml/dom.js';
 import {
+  addAttributes,
   createElement,
   forEachAttribute,
   firstChild,
   insertInOrder,
   ownerOf,
   removeIndented,
-  setAttr,
 } from '../xml/tree.js';
 import { nullObject } from '../metadata/value.js';
 
@@ -35,7 +35,7 @@ export function writeAddress(
     return;
   }
   const fresh = createElement(ownerOf(el), 'address', el.namespaceURI ?? null, el.prefix ?? undefined);
-  for (const [k, v] of Object.entries(address)) setAttr(fresh, k, v);
+  addAttributes(fresh, Object.entries(address));
   if (old !== undefined) {
     el.replaceChild(fresh, old);
   } else insertInOrder(el, fresh, order);

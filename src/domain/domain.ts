@@ -51,7 +51,8 @@ export interface CreatedDrive {
   from: MetadataEntry[];
 }
 
-const NONE: DeviceBinding = { rule: 'none', descriptor: undefined, xmlpickle: undefined };
+/** Every unbound slot's binding (frozen: slots share it). */
+const NONE: DeviceBinding = Object.freeze({ rule: 'none', descriptor: undefined, xmlpickle: undefined });
 
 export interface BindOptions extends ParseOptions {
   /**
@@ -68,8 +69,9 @@ export class Domain {
   private slotIndex: Map<Device, Slot> | undefined;
   private store: DescriptorStore;
   private xmlpickle: MetadataEntry[];
-  private ambiguities: Ambiguity[] = [];
-  private orphanEntries: MetadataEntry[] = [];
+  /** Both frozen: the getters hand them out as they are. */
+  private ambiguities: readonly Ambiguity[] = [];
+  private orphanEntries: readonly MetadataEntry[] = [];
   private lastBind:
     { identities: DeviceIdentity[]; results: { layout: Layout; result: BindResult }[] } | undefined;
   /** Values recover could not read, kept as written: per entry (problems of the device bound to it)... */
@@ -127,7 +129,8 @@ export class Domain {
 
   /** The descriptor entries (bound ones included), as they will be saved. */
   get descriptorEntries(): readonly MetadataEntry[] {
-    return this.store.entries;
+    // A copy: the store's own list grows at save and hotplug.
+    return [...this.store.entries];
   }
 
   /** Entries bound to no device: reported and kept. */
@@ -147,12 +150,14 @@ export class Domain {
     return s;
   }
 
+  /** How the device got its metadata: a copy, so that no caller's write changes another's. */
   bindingOf(device: Device): DeviceBinding {
-    return this.slotOf(device).binding;
+    return { ...this.slotOf(device).binding };
   }
 
+  /** The device's problems (a copy of the list; the problems are frozen). */
   problemsOf(device: Device): readonly Problem[] {
-    return this.slotOf(device).problems;
+    return [...this.slotOf(device).problems];
   }
 
   /** The device with this alias, or undefined. An absent or empty alias names no device: NoSuchDeviceError. */
@@ -241,14 +246,14 @@ export class Domain {
     };
     const results = bindLayouts(identities, this.store.entries, this.xmlpickle, label);
     this.lastBind = { identities, results };
-    this.ambiguities = results.flatMap((r) => r.result.ambiguities);
+    this.ambiguities = frozenAmbiguities(results.flatMap((r) => r.result.ambiguities));
     if (strict && this.ambiguities.length > 0) {
-      throw ambiguityError(this.ambiguities);
+      throw ambiguityError(this.ambiguities, this.dom.source);
     }
-    this.orphanEntries = results.flatMap((r) => r.result.orphans);
+    this.orphanEntries = Object.freeze(results.flatMap((r) => r.result.orphans));
     for (const a of this.ambiguities) {
-      for (const i of a.devices)
-        (slots[i] as Slot).problems.push({ code: 'AMBIGUOUS_BINDING', message: a.message, device: i });
+      const p = ambiguityProblem(a.message, a.devices);
+      for (const i of a.devices) (slots[i] as Slot).problems.push(p);
     }
     slots.forEach((slot, i) => {
       const d = results[0]?.result.bindings[i];
@@ -286,14 +291,16 @@ export class Domain {
       const kind = (identities[i] as DeviceIdentity).kind;
       const orphans = orphansByKind.get(kind);
       if (orphans === undefined) return;
-      slot.problems.push({
-        code: 'UNIDENTIFIABLE_DEVICE',
-        message: `${label(i)}: no entry binds it, and ${String(orphans.length)} ${kind} ${orphans.length === 1 ? 'entry binds' : 'entries bind'} no device (${orphans
-          .slice(0, 3)
-          .map(describeEntry)
-          .join('; ')}${orphans.length > 3 ? '; ...' : ''}): nothing tells whether one is its`,
-        device: i,
-      });
+      slot.problems.push(
+        Object.freeze({
+          code: 'UNIDENTIFIABLE_DEVICE',
+          message: `${label(i)}: no entry binds it, and ${String(orphans.length)} ${kind} ${orphans.length === 1 ? 'entry binds' : 'entries bind'} no device (${orphans
+            .slice(0, 3)
+            .map(describeEntry)
+            .join('; ')}${orphans.length > 3 ? '; ...' : ''}): nothing tells whether one is its`,
+          device: i,
+        }),
+      );
     });
   }
 
@@ -385,10 +392,15 @@ export class Domain {
     const [d, x] = bindLayouts(identities, free('descriptor'), free('xmlpickle'), label).map(
       (r) => r.result,
     ) as [BindResult, BindResult];
-    const ambiguities = [...d.ambiguities, ...x.ambiguities];
+    const ambiguities = frozenAmbiguities([...d.ambiguities, ...x.ambiguities]);
+    // The group's devices by their index in the domain, not among the fresh ones.
+    const at = new Map(this.slots.map((s, i) => [s, i]));
     for (const a of ambiguities) {
-      for (const i of a.devices)
-        (fresh[i] as Slot).problems.push({ code: 'AMBIGUOUS_BINDING', message: a.message });
+      const p = ambiguityProblem(
+        a.message,
+        a.devices.map((i) => at.get(fresh[i] as Slot) as number),
+      );
+      for (const i of a.devices) (fresh[i] as Slot).problems.push(p);
     }
     fresh.forEach((slot, i) => {
       const de = d.bindings[i];
@@ -411,7 +423,9 @@ export class Domain {
       if (s.binding.xmlpickle !== undefined) held.add(s.binding.xmlpickle);
     }
     for (const a of this.ambiguities) for (const e of a.entries) held.add(e);
-    this.orphanEntries = [...this.store.entries, ...this.xmlpickle].filter((e) => !held.has(e));
+    this.orphanEntries = Object.freeze(
+      [...this.store.entries, ...this.xmlpickle].filter((e) => !held.has(e)),
+    );
   }
 
   /**
@@ -611,7 +625,7 @@ export class Domain {
       this.slots.push({ device, binding: { rule: 'created', descriptor, xmlpickle }, problems: [] });
       for (const e of from) consumed.add(e);
     }
-    this.orphanEntries = this.orphanEntries.filter((e) => !consumed.has(e));
+    this.orphanEntries = Object.freeze(this.orphanEntries.filter((e) => !consumed.has(e)));
     this.sortSlots();
   }
 
@@ -623,13 +637,49 @@ export class Domain {
 
 /** A value recover kept unread, as a problem of device `device` (none: of the domain). */
 function unreadProblem(e: VmDevicesError, device?: number): Problem {
-  return { code: e.code, message: e.message, device, path: e.path, line: e.line, column: e.column };
+  return Object.freeze({
+    code: e.code,
+    message: e.message,
+    device,
+    path: e.path,
+    line: e.line,
+    column: e.column,
+  });
 }
 
-function ambiguityError(ambiguities: readonly Ambiguity[]): AmbiguousBindingError {
+/**
+ * One problem per collision, shared by the slots of its devices (frozen: validate() lists it once,
+ * and a caller's write reaches no other device).
+ */
+function ambiguityProblem(message: string, devices: readonly number[]): Problem {
+  const [first] = devices;
+  if (devices.length === 1) return Object.freeze({ code: 'AMBIGUOUS_BINDING', message, device: first });
+  return Object.freeze({
+    code: 'AMBIGUOUS_BINDING',
+    message,
+    device: first,
+    devices: Object.freeze([...devices]) as number[],
+  });
+}
+
+/** The binder's reports, frozen with their lists (the domain hands them out as they are). */
+function frozenAmbiguities(list: Ambiguity[]): readonly Ambiguity[] {
+  for (const a of list) {
+    Object.freeze(a.entries);
+    Object.freeze(a.devices);
+    Object.freeze(a);
+  }
+  return Object.freeze(list);
+}
+
+function ambiguityError(
+  ambiguities: readonly Ambiguity[],
+  source: string | undefined,
+): AmbiguousBindingError {
   return new AmbiguousBindingError(
     'metadata binds ambiguously',
     ambiguities.map((a) => a.message),
+    { source },
   );
 }
 

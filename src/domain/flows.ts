@@ -59,7 +59,7 @@ export function create(engineXml: string, options: ParseOptions = {}): CreateRes
       // Made in the domain's document: no document and no copy per drive.
       drive = Drive.create(conf, domain.document.document);
     } catch (e) {
-      if (e instanceof VmDevicesError) rethrow(e, entries);
+      if (e instanceof VmDevicesError) rethrow(e, entries, options.source);
       throw e;
     }
     existing.add(drive.identity().keys.name);
@@ -99,10 +99,10 @@ function fillLeasePlaceholders(domain: Domain): void {
 }
 
 /** A conf error, naming the metadata entries the drive was built from. */
-function rethrow(e: VmDevicesError, entries: readonly MetadataEntry[]): never {
+function rethrow(e: VmDevicesError, entries: readonly MetadataEntry[], source: string | undefined): never {
   const where = entries.map(describeEntry).join(' + ');
   throw new VmDevicesError(e.code, `${where}: ${e.detail}`, {
-    source: e.source,
+    source: e.source ?? source,
     path: e.path,
     line: e.line,
     column: e.column,

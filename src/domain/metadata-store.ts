@@ -5,6 +5,7 @@
  * or at the VM level.
  */
 import type { MetadataEntry } from '../binding/entry.js';
+import { copyAttrs } from '../binding/entry.js';
 import { MetadataError } from '../errors.js';
 import { Descriptor } from '../metadata/descriptor.js';
 import type { Dict } from '../metadata/value.js';
@@ -68,13 +69,18 @@ class DescriptorEntries implements DescriptorStore {
   }
 
   add(attrs: Readonly<Record<string, string>>, data: Dict): MetadataEntry {
-    const entry: MetadataEntry = { layout: 'descriptor', index: this.list.length, attrs: { ...attrs }, data };
+    const entry: MetadataEntry = {
+      layout: 'descriptor',
+      index: this.list.length,
+      attrs: copyAttrs(attrs),
+      data,
+    };
     this.list.push(entry);
     return entry;
   }
 
   update(entry: MetadataEntry, attrs: Readonly<Record<string, string>>, data: Dict): void {
-    entry.attrs = { ...attrs };
+    entry.attrs = copyAttrs(attrs);
     entry.data = data;
   }
 

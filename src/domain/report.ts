@@ -3,6 +3,7 @@
  * `vmdevices explain --json` print.
  */
 import type { MetadataEntry } from '../binding/entry.js';
+import { copyAttrs } from '../binding/entry.js';
 import type { Layout } from '../binding/entry.js';
 import type { RuleTrace } from '../binding/explain.js';
 import type { ErrorCode, VmDevicesError } from '../errors.js';
@@ -54,7 +55,7 @@ export interface DomainReport {
 
 export function entryRef(e: MetadataEntry): EntryRef {
   return e.layout === 'descriptor'
-    ? { layout: e.layout, index: e.index, attrs: { ...(e.attrs ?? {}) } }
+    ? { layout: e.layout, index: e.index, attrs: copyAttrs(e.attrs ?? {}) }
     : { layout: e.layout, index: e.index };
 }
 

@@ -1,7 +1,7 @@
 /** Domain.save: every device's metadata written back into the descriptor group, checked to bind back. */
 import { bind, markTwins } from '../binding/binder.js';
 import type { MetadataEntry } from '../binding/entry.js';
-import { NO_ADDRESS } from '../binding/entry.js';
+import { NO_ADDRESS, copyAttrs } from '../binding/entry.js';
 import type { Device, DeviceIdentity } from '../devices/device.js';
 import { devtypeOf } from '../devices/registry.js';
 import { descriptorCanHold } from '../metadata/descriptor.js';
@@ -48,7 +48,7 @@ export function saveMetadata(slots: readonly Slot[], store: DescriptorStore, doc
     }
     // The entry's own attributes, with the device's identity as it is now (libvirt may have
     // numbered its aliases again, the agent may have changed a MAC).
-    const attrs: Record<string, string> = { ...(entry?.attrs ?? {}), ...saveAttrs(s.device) };
+    const attrs = Object.assign(copyAttrs(entry?.attrs ?? {}), saveAttrs(s.device));
     delete attrs['address'];
     if (id.twin === true) {
       // Its libvirt alias is a position that the other twin may hold after the next restart: an

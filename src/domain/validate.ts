@@ -14,8 +14,16 @@ export function findProblems(slots: readonly Slot[], domainProblems: readonly Pr
   const byTarget = new Map<string, number[]>();
   const byAlias = new Map<string, number[]>();
   const byMac = new Map<string, number[]>();
+  // A problem of several devices (a collision) is on each of their slots: listed once.
+  const shared = new Set<Problem>();
   slots.forEach((s, i) => {
-    problems.push(...s.problems);
+    for (const p of s.problems) {
+      if (p.devices === undefined) problems.push(p);
+      else if (!shared.has(p)) {
+        shared.add(p);
+        problems.push(p);
+      }
+    }
     const d = s.device;
     let id;
     try {
@@ -63,10 +71,18 @@ function push(m: Map<string, number[]>, k: string, i: number): void {
   else l.push(i);
 }
 
+/** How many devices a duplicate names (its message goes on every device concerned: bounded). */
+const NAMED = 8;
+
 function dup(what: string, list: number[], devs: Device[]): Problem {
+  const named = list
+    .slice(0, NAMED)
+    .map((i) => `${devs[i]?.kind ?? ''} #${i} (${devs[i]?.path ?? ''})`)
+    .join(', ');
+  const more = list.length > NAMED ? ` and ${String(list.length - NAMED)} more` : '';
   return {
     code: 'DUPLICATE_DEVICE',
-    message: `${what}: ${list.map((i) => `${devs[i]?.kind ?? ''} #${i} (${devs[i]?.path ?? ''})`).join(', ')}`,
+    message: `${what}: ${named}${more}`,
     device: list[1],
     devices: list,
   };

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { dict } from '../../src/metadata/value.js';
 import { desc, dev, pickle } from '../helpers/entries.js';
 import { bind } from '../../src/binding/binder.js';
+import type { IdentitySpec, KeyValues } from '../../src/devices/identity.js';
+import { classForTag } from '../../src/devices/registry.js';
 
 const label = (i: number) => `device #${i}`;
 const rules = (r: ReturnType<typeof bind>) =>
@@ -274,5 +276,92 @@ describe('bind', () => {
     const r = bind(devices, entries, label);
     r.bindings.forEach((b, i) => expect(b?.entry.index, `device ${i}`).to.equal(i));
     expect(r.orphans).to.deep.equal([]);
+  });
+});
+
+describe('bind: collisions (issue 17)', () => {
+  const mac = '52:54:00:00:00:01';
+  /** An interface spec that counts the refusal checks the binder asks for (one per veto). */
+  const counting = () => {
+    const spec = classForTag('interface').identifiedBy;
+    const counter = { calls: 0 };
+    const wrapped = Object.create(spec, {
+      refusal: {
+        value: (e: KeyValues, d: KeyValues) => {
+          counter.calls++;
+          return spec.refusal(e, d);
+        },
+      },
+    }) as IdentitySpec;
+    return { spec: wrapped, counter };
+  };
+
+  it('reports N entries and N devices sharing one key as one group, naming a bounded few', () => {
+    const n = 200;
+    const { spec, counter } = counting();
+    const devices = Array.from({ length: n }, () => dev('interface', { spec, keys: { mac_address: mac } }));
+    const entries = Array.from({ length: n }, (_, j) => desc(j, { mac_address: mac }, { network: `n${j}` }));
+    const r = bind(devices, entries, label);
+    expect(r.bindings.every((b) => b === undefined)).to.equal(true);
+    expect(r.orphans).to.deep.equal([]);
+    expect(r.ambiguities).to.have.length(1);
+    const [a] = r.ambiguities;
+    expect(a!.rule).to.equal('key');
+    expect(a!.devices).to.deep.equal(devices.map((_, i) => i));
+    expect(a!.entries.map((e) => e.index)).to.deep.equal(entries.map((e) => e.index));
+    expect(a!.message).to.match(
+      new RegExp(
+        `^200 entries and 200 devices collide by mac_address=${mac}: entries descriptor entry #0 .*and 192 more; devices device #0, .*device #7 and 192 more$`,
+      ),
+    );
+    expect(a!.message.length).to.be.below(1_000);
+    // One veto per class of entries and bucket of devices, not one per pair (n² = 40,000).
+    expect(counter.calls).to.be.at.most(2 * n);
+  });
+
+  it('keeps the pairs a veto tells apart, and groups only what collides', () => {
+    // Two USB companions share type and index; their models tell them apart. Two disks share vda.
+    const devices = [
+      dev('controller', { keys: { type: 'usb', index: '0', model: 'ich9-uhci1' } }),
+      dev('controller', { keys: { type: 'usb', index: '0', model: 'ich9-uhci2' } }),
+      dev('disk', { keys: { name: 'vda' } }),
+      dev('disk', { keys: { name: 'vda' } }),
+      dev('interface', { keys: { mac_address: mac } }),
+    ];
+    const entries = [
+      pickle(0, { type: 'controller', device: 'usb', index: 0, model: 'ich9-uhci2' }),
+      pickle(1, { type: 'controller', device: 'usb', index: 0, model: 'ich9-uhci1' }),
+      desc(2, { devtype: 'disk', name: 'vda' }),
+      desc(3, { mac_address: mac }),
+      desc(4, { mac_address: mac }),
+    ];
+    const r = bind(devices, entries, label);
+    expect(rules(r)).to.deep.equal(['key:1', 'key:0', 'none', 'none', 'none']);
+    expect(r.ambiguities.map((a) => [a.devices, a.entries.map((e) => e.index), a.message])).to.deep.equal([
+      [
+        [2, 3],
+        [2],
+        'descriptor entry #2 (devtype="disk" name="vda") matches 2 devices by name=vda: device #2, device #3',
+      ],
+      [
+        [4],
+        [3, 4],
+        `2 entries claim device #4 by mac_address=${mac}: descriptor entry #3 (mac_address="${mac}"), descriptor entry #4 (mac_address="${mac}")`,
+      ],
+    ]);
+  });
+
+  it('names an entry with its first attributes, long values cut', () => {
+    const attrs: Record<string, string> = { mac_address: mac, long: 'x'.repeat(1_000) };
+    for (let k = 0; k < 1_000; k++) attrs[`a${k}`] = String(k);
+    const r = bind(
+      [dev('interface', { keys: { mac_address: mac } }), dev('interface', { keys: { mac_address: mac } })],
+      [desc(0, attrs)],
+      label,
+    );
+    const message = r.ambiguities[0]!.message;
+    expect(message).to.contain(`long="${'x'.repeat(64)}..."`);
+    expect(message).to.contain('and 994 more)');
+    expect(message.length).to.be.below(800);
   });
 });

@@ -42,6 +42,20 @@ describe('guest address (address.ts)', () => {
       expect(addressKey({ slot: [1] })).to.equal(undefined);
       expect(addressKey({ slot: 7n })).to.equal('slot=7');
     });
+
+    it('orders many keys as a few: code unit order (a hostile address, sorted in O(n log n))', () => {
+      const names = Array.from({ length: 5_000 }, (_, i) => `k${(i * 7919) % 5_000}`).concat([
+        'B',
+        'a',
+        'é',
+        '_',
+      ]);
+      const address = Object.fromEntries(names.map((k) => [k, '1']));
+      const key = addressKey(address) as string;
+      expect(key.split(',').map((kv) => kv.split('=')[0])).to.deep.equal([...names].sort());
+      // The few-keys path orders alike.
+      expect(addressKey({ é: '1', B: '1', a: '1', _: '1' })).to.equal('B=1,_=1,a=1,é=1');
+    });
   });
 
   describe('readAddress and writeAddress', () => {

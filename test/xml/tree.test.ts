@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import type { Element } from '../../src/xml/index.js';
 import { firstChild, parseXml, serialize } from '../../src/xml/index.js';
 import {
+  addAttributes,
   childElementPaths,
   elementPath,
+  getAttr,
   indentOf,
   indentSubtree,
   insertAllIndented,
@@ -266,5 +268,36 @@ describe('element paths (tree.ts)', () => {
       if (devices === undefined) continue;
       for (const [el, path] of childElementPaths(devices)) expect(path, f).to.equal(elementPath(el));
     }
+  });
+});
+
+describe('addAttributes (tree.ts)', () => {
+  it('adds, in order, the attributes the element lacks; the first of repeated names wins', () => {
+    const { root } = setUp('<r a="1"/>');
+    addAttributes(root, [
+      ['b', '2'],
+      ['a', 'x'],
+      ['c', '<&">'],
+      ['b', 'y'],
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+    ]);
+    expect(serialize(root)).to.equal(
+      '<r a="1" b="2" c="&lt;&amp;&quot;&gt;" __proto__="p" constructor="c"/>',
+    );
+    expect(getAttr(root, '__proto__')).to.equal('p');
+  });
+
+  it('never looks a name up by scanning the attributes: linear in their number', () => {
+    const { child } = setUp('<r/>');
+    // xmldom's name scan: setAttribute and hasAttribute go through it, once per call.
+    child.getAttributeNode = () => expect.fail('scanned the attributes by name');
+    const n = 20_000;
+    addAttributes(
+      child,
+      Array.from({ length: n }, (_, i) => [`a${i}`, String(i)] as const),
+    );
+    expect(child.attributes.length).to.equal(n);
+    expect(child.attributes.item(n - 1)?.value).to.equal(String(n - 1));
   });
 });
