@@ -58,6 +58,7 @@ export {
   isDict,
   isScalar,
   valueEquals,
+  DEFAULT_MAX_INT_DIGITS,
   type Scalar,
   type Value,
   type Dict,

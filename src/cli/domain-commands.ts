@@ -8,9 +8,9 @@ import type { DomainReport, ExplainReport } from '../domain/report.js';
 import { domainReport, explainReport } from '../domain/report.js';
 import { InvalidDomainError } from '../errors.js';
 import { firstChild, localNameOf, parseXml, positionOf, serialize } from '../xml/index.js';
-import type { Document } from '../xml/index.js';
+import type { Document, ParseOptions } from '../xml/index.js';
 import type { Io } from './main.js';
-import type { XmlInput } from './io.js';
+import type { Limits, XmlInput } from './io.js';
 import { inputName, readXmlInput, writeDocument } from './io.js';
 import { CUT, renderTable } from './table.js';
 
@@ -37,15 +37,15 @@ function requireDomain(doc: Document, file: string): void {
  */
 function load<T>(
   file: string,
-  maxBytes: number | undefined,
-  flow: (xml: string, options: { source: string; maxBytes?: number }) => T,
+  limits: Limits,
+  flow: (xml: string, options: ParseOptions) => T,
 ): { result: T; input: XmlInput } {
-  const input = readXmlInput(file, maxBytes);
-  const options = { source: inputName(file), maxBytes };
+  const input = readXmlInput(file, limits.maxBytes);
+  const options = { source: inputName(file), ...limits };
   try {
     return { result: flow(input.text, options), input };
   } catch (e) {
-    if (e instanceof InvalidDomainError) requireDomain(parseXml(input.text, options), options.source);
+    if (e instanceof InvalidDomainError) requireDomain(parseXml(input.text, options), inputName(file));
     throw e;
   }
 }
@@ -153,12 +153,12 @@ function emit(io: Io, domain: Domain, json: boolean, file: string): number {
   return count > 0 ? 1 : 0;
 }
 
-export function runInspect(io: Io, file: string, json: boolean, maxBytes?: number): number {
-  return emit(io, load(file, maxBytes, recover).result, json, inputName(file));
+export function runInspect(io: Io, file: string, json: boolean, limits: Limits = {}): number {
+  return emit(io, load(file, limits, recover).result, json, inputName(file));
 }
 
-export function runCreate(io: Io, file: string, json: boolean, maxBytes?: number): number {
-  const { result, input } = load(file, maxBytes, create);
+export function runCreate(io: Io, file: string, json: boolean, limits: Limits = {}): number {
+  const { result, input } = load(file, limits, create);
   if (json) return emit(io, result.domain, true, inputName(file));
   writeDocument(io, result.xml, input.encoding, file);
   return 0;
@@ -182,17 +182,17 @@ function printExplain(io: Io, r: ExplainReport): void {
     io.out('(the document carries no metadata group: every device is bound by no rule)\n');
 }
 
-export function runExplain(io: Io, file: string, json: boolean, maxBytes?: number): number {
-  const report = explainReport(load(file, maxBytes, recover).result);
+export function runExplain(io: Io, file: string, json: boolean, limits: Limits = {}): number {
+  const report = explainReport(load(file, limits, recover).result);
   if (json) io.out(`${JSON.stringify(report, null, 2)}\n`);
   else printExplain(io, report);
   return 0;
 }
 
-export function runRoundtrip(io: Io, file: string, maxBytes?: number): number {
-  const input = readXmlInput(file, maxBytes);
+export function runRoundtrip(io: Io, file: string, limits: Limits = {}): number {
+  const input = readXmlInput(file, limits.maxBytes);
   const source = inputName(file);
-  const doc = parseXml(input.text, { source, maxBytes });
+  const doc = parseXml(input.text, { source, ...limits });
   requireDomain(doc, source);
   const devices = firstChild(doc.documentElement as NonNullable<Document['documentElement']>, 'devices');
   // Building every device object is part of the check; values are read lazily, so nothing changes.

@@ -1,13 +1,16 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XmlLimitError } from '../errors.js';
 import { DEFAULT_MAX_BYTES, decodeXml, encodeXml } from '../xml/index.js';
-import type { XmlEncoding } from '../xml/index.js';
+import type { ParseOptions, XmlEncoding } from '../xml/index.js';
 import type { Io } from './main.js';
 
 /** A usage mistake: exit code 2. */
 export class UsageError extends Error {}
+
+/** What a stream is read in. */
+const CHUNK = 64 * 1024;
 
 /** The FILE argument that means standard input. */
 export const STDIN = '-';
@@ -17,50 +20,67 @@ export function inputName(file: string): string {
   return file === STDIN ? '<stdin>' : file;
 }
 
+/** The limits a command applies to its input (`--max-bytes`, `--max-depth`), as the parser names them. */
+export type Limits = Pick<ParseOptions, 'maxBytes' | 'maxDepth'>;
+
 /** An XML input, decoded as its BOM or declaration says; output is written back in `encoding`. */
 export interface XmlInput {
   readonly text: string;
   readonly encoding: XmlEncoding;
 }
 
+/** The size limit, refused as XML_LIMIT naming the input. */
+function overLimit(file: string, maxBytes: number): XmlLimitError {
+  return new XmlLimitError(`input is over the limit of ${maxBytes} bytes`, { source: inputName(file) });
+}
+
 /**
- * The bytes of a file, or of standard input for `-`, refused (XML_LIMIT) past `maxBytes` without
- * reading on: a pipe has no size to check first. A missing file is a usage error, not a crash.
+ * The bytes of a file, or of standard input for `-`, refused (XML_LIMIT) past `maxBytes`: a regular
+ * file by its size, unread; anything else (a pipe, a device such as /dev/zero) after reading at most
+ * `maxBytes + 1` bytes, the one byte more telling that it is over. A missing file is a usage error,
+ * not a crash.
  */
 export function readBytes(file: string, maxBytes = DEFAULT_MAX_BYTES): Uint8Array {
+  const cannotRead = (e: unknown): UsageError => {
+    const code = (e as { code?: string }).code;
+    return new UsageError(`cannot read ${file}${code !== undefined ? ` (${code})` : ''}`);
+  };
   let fd: number;
   try {
     fd = file === STDIN ? 0 : openSync(file, 'r');
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new UsageError(`cannot read ${file}${code !== undefined ? ` (${code})` : ''}`);
+    throw cannotRead(e);
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
   try {
+    const stat = fstatSync(fd);
+    if (stat.isFile() && stat.size > maxBytes) throw overLimit(file, maxBytes);
+    // A regular file fits the first buffer (one byte more shows it grew while read); a stream's
+    // buffer doubles as it fills.
+    let buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, stat.isFile() ? stat.size + 1 : CHUNK));
+    let total = 0;
     for (;;) {
-      const chunk = Buffer.alloc(64 * 1024);
+      if (total === buffer.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(maxBytes + 1, 2 * buffer.length));
+        buffer.copy(bigger, 0, 0, total);
+        buffer = bigger;
+      }
       let n: number;
       try {
-        n = readSync(fd, chunk);
+        n = readSync(fd, buffer, total, buffer.length - total, null);
       } catch (e) {
         // A non-blocking standard input with nothing in it yet.
         if ((e as { code?: string }).code === 'EAGAIN') continue;
         if ((e as { code?: string }).code === 'EOF') break;
-        const code = (e as { code?: string }).code;
-        throw new UsageError(`cannot read ${file}${code !== undefined ? ` (${code})` : ''}`);
+        throw cannotRead(e);
       }
       if (n === 0) break;
       total += n;
-      if (total > maxBytes) {
-        throw new XmlLimitError(`input is over the limit of ${maxBytes} bytes`, { source: inputName(file) });
-      }
-      chunks.push(chunk.subarray(0, n));
+      if (total > maxBytes) throw overLimit(file, maxBytes);
     }
+    return buffer.subarray(0, total);
   } finally {
     if (fd !== 0) closeSync(fd);
   }
-  return Buffer.concat(chunks);
 }
 
 /** An XML file (or `-`), decoded as it declares. */

@@ -9,6 +9,7 @@ import { isVmDevicesError } from '../errors.js';
 import { runInspect, runCreate, runExplain, runRoundtrip } from './domain-commands.js';
 import { runMetadataDecode, runMetadataEncode } from './metadata-commands.js';
 import { UsageError, bundledExample, inputName, packageRoot } from './io.js';
+import type { Limits } from './io.js';
 import { runBench } from './bench-command.js';
 
 export interface Io {
@@ -17,13 +18,34 @@ export interface Io {
   err(text: string): void;
 }
 
+/** A positive integer option value. */
+function positiveInteger(v: string): number {
+  if (!/^[1-9][0-9]*$/.test(v) || !Number.isSafeInteger(Number(v)))
+    throw new InvalidArgumentError('expected a positive integer');
+  return Number(v);
+}
+
 /** `--max-bytes N`, named as ParseOptions names the limit; for every command that reads a FILE (or `-`). */
 function maxBytesOption(): Option {
-  return new Option('--max-bytes <n>', 'refuse input over N bytes (default 64 MiB)').argParser((v) => {
-    if (!/^[1-9][0-9]*$/.test(v) || !Number.isSafeInteger(Number(v)))
-      throw new InvalidArgumentError('expected a positive integer');
-    return Number(v);
-  });
+  return new Option('--max-bytes <n>', 'refuse input over N bytes (default 64 MiB)').argParser(
+    positiveInteger,
+  );
+}
+
+/** `--max-bytes N` and `--max-depth N` (ParseOptions' maxDepth), for the commands that parse XML. */
+function withLimits(c: Command): Command {
+  return c
+    .addOption(maxBytesOption())
+    .addOption(
+      new Option('--max-depth <n>', 'refuse elements nested deeper than N (default 512)').argParser(
+        positiveInteger,
+      ),
+    );
+}
+
+/** The limits among a command's options. */
+function limitsOf(o: Limits): Limits {
+  return { maxBytes: o.maxBytes, maxDepth: o.maxDepth };
 }
 
 /** The version of the installed package (its package.json), for `--version`. */
@@ -45,39 +67,35 @@ function program(io: Io, setExit: (code: number) => void, setFile: (file: string
       setFile(inputName(file ?? bundledExample()));
     });
 
-  p.command('inspect')
+  withLimits(p.command('inspect'))
     .description(
       'recover a domain (no FILE: the bundled example) and print its devices and how each got its metadata',
     )
     .argument('[file]', 'domain XML (- for standard input)')
     .option('--json', 'machine-readable output')
-    .addOption(maxBytesOption())
-    .action((file: string | undefined, o: { json?: boolean; maxBytes?: number }) =>
-      setExit(runInspect(io, file ?? bundledExample(), o.json === true, o.maxBytes)),
+    .action((file: string | undefined, o: { json?: boolean } & Limits) =>
+      setExit(runInspect(io, file ?? bundledExample(), o.json === true, limitsOf(o))),
     );
 
-  p.command('explain')
+  withLimits(p.command('explain'))
     .description('per device, every binding rule tried and why it matched or not')
     .argument('<file>', 'domain XML (- for standard input)')
     .option('--json', 'machine-readable output')
-    .addOption(maxBytesOption())
-    .action((file: string, o: { json?: boolean; maxBytes?: number }) =>
-      setExit(runExplain(io, file, o.json === true, o.maxBytes)),
+    .action((file: string, o: { json?: boolean } & Limits) =>
+      setExit(runExplain(io, file, o.json === true, limitsOf(o))),
     );
 
-  p.command('roundtrip')
+  withLimits(p.command('roundtrip'))
     .description('parse, build every device, serialize: prints the domain, unchanged')
     .argument('<file>', 'domain XML (- for standard input)')
-    .addOption(maxBytesOption())
-    .action((file: string, o: { maxBytes?: number }) => setExit(runRoundtrip(io, file, o.maxBytes)));
+    .action((file: string, o: Limits) => setExit(runRoundtrip(io, file, limitsOf(o))));
 
-  p.command('create')
+  withLimits(p.command('create'))
     .description('the Engine-XML flow: build storage devices from metadata, bind, print the final XML')
     .argument('<file>', 'Engine domain XML (- for standard input)')
     .option('--json', 'print the inspect JSON of the result instead of the XML')
-    .addOption(maxBytesOption())
-    .action((file: string, o: { json?: boolean; maxBytes?: number }) =>
-      setExit(runCreate(io, file, o.json === true, o.maxBytes)),
+    .action((file: string, o: { json?: boolean } & Limits) =>
+      setExit(runCreate(io, file, o.json === true, limitsOf(o))),
     );
 
   p.command('bench')
@@ -92,7 +110,7 @@ function program(io: Io, setExit: (code: number) => void, setFile: (file: string
     );
 
   const md = p.command('metadata').description('decode or encode metadata groups');
-  md.command('decode')
+  withLimits(md.command('decode'))
     .description('print a metadata group as typed JSON')
     .argument('<file>', 'a domain, a <metadata> element, or a bare group (- for standard input)')
     .addOption(
@@ -100,9 +118,8 @@ function program(io: Io, setExit: (code: number) => void, setFile: (file: string
         .choices(['auto', 'xmlpickle', 'descriptor'])
         .default('auto'),
     )
-    .addOption(maxBytesOption())
-    .action((file: string, o: { format: 'auto' | 'xmlpickle' | 'descriptor'; maxBytes?: number }) =>
-      setExit(runMetadataDecode(io, file, o.format, o.maxBytes)),
+    .action((file: string, o: { format: 'auto' | 'xmlpickle' | 'descriptor' } & Limits) =>
+      setExit(runMetadataDecode(io, file, o.format, limitsOf(o))),
     );
   md.command('encode')
     .description('print the XML of a typed JSON value')

@@ -4,11 +4,12 @@ import { decodeXmlpickle } from '../metadata/xmlpickle-decode.js';
 import { encodeXmlpickleText } from '../metadata/xmlpickle-encode.js';
 import { MetadataError } from '../errors.js';
 import type { Element } from '../xml/dom.js';
-import { parseXml } from '../xml/dom.js';
+import { parseXml, positionOf } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
 import { childElements, firstChild, localNameOf } from '../xml/tree.js';
 import type { Io } from './main.js';
 import { UsageError, inputName, readJsonText, readXmlInput } from './io.js';
+import type { Limits } from './io.js';
 
 /** The xmlpickle group of a domain, a `<metadata>`, or the group itself (namespaced or plain). */
 function findXmlpickle(root: Element): { group: Element; namespace: string | null } | undefined {
@@ -25,10 +26,10 @@ export function runMetadataDecode(
   io: Io,
   file: string,
   format: 'auto' | 'xmlpickle' | 'descriptor',
-  maxBytes?: number,
+  limits: Limits = {},
 ): number {
   const source = inputName(file);
-  const doc = parseXml(readXmlInput(file, maxBytes).text, { source, maxBytes });
+  const doc = parseXml(readXmlInput(file, limits.maxBytes).text, { source, ...limits });
   const root = doc.documentElement as Element;
   const pickle = format === 'descriptor' ? undefined : findXmlpickle(root);
   const descriptor = format === 'xmlpickle' ? undefined : Descriptor.fromNode(doc, { source });
@@ -45,7 +46,11 @@ export function runMetadataDecode(
   }
   if (take === 'xmlpickle') {
     if (pickle === undefined)
-      throw new MetadataError('METADATA_SHAPE', 'no xmlpickle group found', { source });
+      throw new MetadataError('METADATA_SHAPE', 'no xmlpickle group found', {
+        source,
+        path: `/${root.nodeName}`,
+        ...positionOf(root),
+      });
     const value = decodeXmlpickle(pickle.group, { namespace: pickle.namespace, source });
     io.out(`${JSON.stringify({ format: 'xmlpickle', value: toTypedJson(value) }, null, 2)}\n`);
   } else {
@@ -65,12 +70,16 @@ export function runMetadataEncode(
   maxBytes?: number,
 ): number {
   const source = inputName(file);
+  const text = readJsonText(file, maxBytes);
   let json: unknown;
   try {
-    json = JSON.parse(readJsonText(file, maxBytes));
+    json = JSON.parse(text);
   } catch (e) {
     if (e instanceof SyntaxError)
-      throw new MetadataError('METADATA_SHAPE', `not JSON: ${e.message}`, { source });
+      throw new MetadataError('METADATA_SHAPE', `not JSON: ${e.message}`, {
+        source,
+        ...jsonErrorAt(text, e),
+      });
     throw e;
   }
   // Accept what decode prints ({"format":..., "value"|...}) as well as the bare value.
@@ -96,6 +105,16 @@ export function runMetadataEncode(
   return 0;
 }
 
+/** Where JSON.parse failed, when its message says (`at position N`, or the end of the input). */
+function jsonErrorAt(text: string, e: SyntaxError): { line?: number; column?: number } {
+  const m = /at position (\d+)/.exec(e.message);
+  const offset = m !== null ? Number(m[1]) : /end of JSON input/.test(e.message) ? text.length : undefined;
+  if (offset === undefined) return {};
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+}
+
 function refuseUnknownKeys(json: unknown, accepted: readonly string[], source: string): void {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return;
   const unknown = Object.keys(json).find((k) => !accepted.includes(k));
@@ -115,6 +134,8 @@ function withSource<T>(source: string, f: () => T): T {
       throw new MetadataError(e.code as 'METADATA_VALUE' | 'METADATA_SHAPE', e.detail, {
         source,
         path: e.path,
+        line: e.line,
+        column: e.column,
       });
     }
     throw e;

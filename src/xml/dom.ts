@@ -97,7 +97,8 @@ export function readXml(text: string, handler: XmlHandler, options: ParseOptions
 export function parseXml(input: string | Uint8Array, options: ParseOptions = {}): Document {
   const text = typeof input === 'string' ? input : decodeXml(input, options).text;
   const { normalized, source, maxDepth } = prepare(text, options);
-  if ((options.engine ?? 'fast') === 'fast') return parseFast(normalized, { source, maxDepth });
+  if ((options.engine ?? 'fast') === 'fast')
+    return named(parseFast(normalized, { source, maxDepth }), source);
   const parser = new DOMParser({
     locator: true,
     // Already done above.
@@ -133,6 +134,14 @@ export function parseXml(input: string | Uint8Array, options: ParseOptions = {})
     }
   }
   checkDepth(doc, maxDepth, source);
+  return named(doc, source);
+}
+
+/** The source name each parsed document was read under, for the errors its nodes give. */
+const SOURCES = new WeakMap<Document, string>();
+
+function named(doc: Document, source: string | undefined): Document {
+  if (source !== undefined) SOURCES.set(doc, source);
   return doc;
 }
 
@@ -210,8 +219,16 @@ export function createDocument(qualifiedName: string, namespaceUri: string | nul
   return new DOMImplementation().createDocument(namespaceUri, qualifiedName, null);
 }
 
-/** The 1-based line and column where the parser saw this node, when it was parsed with positions. */
-export function positionOf(node: Node): { line?: number; column?: number } {
+/**
+ * Where the parser saw this node: the source name its document was parsed under (when given) and
+ * the 1-based line and column (when parsed with positions).
+ */
+export function positionOf(node: Node): { source?: string; line?: number; column?: number } {
   const at = node as unknown as { lineNumber?: number; columnNumber?: number };
-  return { line: at.lineNumber, column: at.columnNumber };
+  const doc = node.nodeType === NODE.DOCUMENT ? (node as Document) : node.ownerDocument;
+  const source = doc === null ? undefined : SOURCES.get(doc);
+  // No `source` key at all when unknown: a caller's own source spread before must stand.
+  return source === undefined
+    ? { line: at.lineNumber, column: at.columnNumber }
+    : { source, line: at.lineNumber, column: at.columnNumber };
 }

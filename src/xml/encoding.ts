@@ -94,11 +94,17 @@ export function decodeXml(
   if (bom !== undefined && bom.name.startsWith('UTF-32')) {
     throw new XmlEncodingError(`encoding ${bom.name} (from the byte order mark) is not supported`, {
       source,
+      line: 1,
+      column: 1,
     });
   }
   const body = bom === undefined ? bytes : bytes.subarray(3);
   if (body[0] === 0 || body[1] === 0) {
-    throw new XmlEncodingError('the text looks like UTF-16 or UTF-32 without a byte order mark', { source });
+    throw new XmlEncodingError('the text looks like UTF-16 or UTF-32 without a byte order mark', {
+      source,
+      line: 1,
+      column: 1,
+    });
   }
   const head = Buffer.from(body.buffer, body.byteOffset, Math.min(body.length, 512)).toString('latin1');
   const declared = declaredEncoding(head);
@@ -127,24 +133,67 @@ function decodeWith(name: string, bytes: Uint8Array, source: string | undefined)
     if (over !== -1) {
       throw new XmlEncodingError(
         `byte 0x${(bytes[over] as number).toString(16)} at offset ${over} is not ${name}`,
-        { source },
+        { source, ...lineColumnAt(latin1(bytes.subarray(0, over)), over) },
       );
     }
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+    return latin1(bytes);
   }
   try {
     const decoder = new TextDecoder(label, { fatal: true, ignoreBOM: true });
     if (decoder.encoding === 'windows-1252') {
       // Node 20's windows-1252 decoder is ISO-8859-1's (0x80 gives U+0080, not the euro sign).
-      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
-        .toString('latin1')
-        .replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80] as string);
+      return latin1(bytes).replace(/[\x80-\x9f]/g, (c) => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80] as string);
     }
     return decoder.decode(bytes);
   } catch (e) {
     if (e instanceof RangeError) throw unsupported(name, { source });
-    throw new XmlEncodingError(`the bytes are not valid ${name}`, { source }, { cause: e });
+    const valid = validPrefix(label, bytes);
+    throw new XmlEncodingError(
+      `the bytes are not valid ${name}`,
+      { source, ...lineColumnAt(valid, valid.length) },
+      { cause: e },
+    );
   }
+}
+
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+}
+
+/** The 1-based line and column of `offset` in `text`. */
+function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/**
+ * The text of the longest prefix of `bytes` that decodes without error (a sequence cut at its end
+ * is not one): it ends where the invalid bytes start. TextDecoder does not say where it failed, so
+ * this searches by halves (log n decodings: only on the way to an error).
+ */
+function validPrefix(label: string, bytes: Uint8Array): string {
+  const decodes = (n: number): boolean => {
+    try {
+      new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes.subarray(0, n), { stream: true });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  let lo = 0;
+  let hi = bytes.length;
+  if (decodes(hi)) lo = hi;
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (decodes(mid)) lo = mid;
+    else hi = mid;
+  }
+  return new TextDecoder(label, { ignoreBOM: true }).decode(bytes.subarray(0, lo), { stream: true });
 }
 
 function unsupported(name: string, where: ErrorLocation): XmlEncodingError {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -332,5 +332,129 @@ describe('vmdevices CLI: encodings, standard input, --max-bytes', () => {
     ]);
     expect(run('inspect', '--max-bytes', 'lots', file).code).to.equal(2);
     expect(run('inspect', '--max-bytes', '0', file).code).to.equal(2);
+  });
+});
+
+/** The CLI as a process reading an endless pipe: resolves with its exit code, stderr and the bytes it took. */
+function spawnCliOnEndlessPipe(
+  ...args: string[]
+): Promise<{ code: number | null; err: string; written: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), ...args], {
+      cwd: ROOT,
+    });
+    let err = '';
+    let written = 0;
+    let done = false;
+    const block = Buffer.alloc(64 * 1024, 'x');
+    const feed = (): void => {
+      while (!done && child.stdin.write(block)) written += block.length;
+      if (!done) written += block.length;
+    };
+    // The CLI stops reading: its end of the pipe closes under the writer.
+    child.stdin.on('error', () => undefined);
+    child.stdin.on('drain', feed);
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      done = true;
+      resolve({ code, err, written });
+    });
+    feed();
+  });
+}
+
+describe('vmdevices CLI: hostile input, limits', () => {
+  it('an endless device (/dev/zero) is read up to --max-bytes and refused: XML_LIMIT naming it, exit 1', () => {
+    const r = spawnCli(Buffer.alloc(0), 'inspect', '--max-bytes', '100000', '/dev/zero');
+    expect([r.code, r.err]).to.deep.equal([
+      1,
+      '/dev/zero: XML_LIMIT: input is over the limit of 100000 bytes\n',
+    ]);
+    // With the default limit too: refused after 64 MiB, not after memory runs out.
+    const d = spawnCli(Buffer.alloc(0), 'roundtrip', '/dev/zero');
+    expect([d.code, d.err]).to.deep.equal([
+      1,
+      '/dev/zero: XML_LIMIT: input is over the limit of 67108864 bytes\n',
+    ]);
+  });
+
+  it('an endless pipe on standard input is refused at the limit, its writer stopped by the closed pipe', async () => {
+    const r = await spawnCliOnEndlessPipe('inspect', '--max-bytes', '1000000', '-');
+    expect([r.code, r.err]).to.deep.equal([
+      1,
+      '<stdin>: XML_LIMIT: input is over the limit of 1000000 bytes\n',
+    ]);
+    // What the pipe holds beyond what was read is small: the writer was not drained without bound.
+    expect(r.written).to.be.below(64 * 1024 * 1024);
+  });
+
+  it('a regular file over the limit is refused from its size, unread (a sparse 1 TB file, at once)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'vmdevices-cli-')), 'huge.xml');
+    writeFileSync(file, '');
+    truncateSync(file, 2 ** 40);
+    const started = Date.now();
+    for (const cmd of [['inspect'], ['explain'], ['roundtrip'], ['create'], ['metadata', 'decode']]) {
+      const r = run(...cmd, file);
+      expect([r.code, r.err], cmd.join(' ')).to.deep.equal([
+        1,
+        `${file}: XML_LIMIT: input is over the limit of 67108864 bytes\n`,
+      ]);
+    }
+    expect(run('metadata', 'encode', '--format', 'xmlpickle', file).err).to.contain('XML_LIMIT');
+    expect(Date.now() - started).to.be.below(5_000);
+  });
+
+  it('--max-depth N refuses deeper nesting in every command that parses XML, at the element: XML_LIMIT', () => {
+    const file = fixturePath('domains/seed1-repaired.xml');
+    expect(run('roundtrip', '--max-depth', '64', file).code).to.equal(0);
+    for (const cmd of [['inspect'], ['explain'], ['roundtrip'], ['create'], ['metadata', 'decode']]) {
+      const r = run(...cmd, '--max-depth', '3', file);
+      expect(r.code, cmd.join(' ')).to.equal(1);
+      expect(r.err, cmd.join(' ')).to.match(
+        /seed1-repaired\.xml:\d+:\d+: XML_LIMIT: elements nested deeper than the limit of 3\n$/,
+      );
+    }
+    expect(run('inspect', '--max-depth', '0', file).code).to.equal(2);
+    expect(run('inspect', '--max-depth', '1e3', file).code).to.equal(2);
+  });
+
+  it('metadata errors say where: bad JSON at its line:column, a missing group at the root', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmdevices-cli-'));
+    writeFileSync(join(dir, 'bad.json'), '{\n  "format": "xmlpickle",\n}');
+    const j = run('metadata', 'encode', '--format', 'xmlpickle', join(dir, 'bad.json'));
+    expect(j.code).to.equal(1);
+    expect(j.err).to.match(/bad\.json:3:1: METADATA_SHAPE: not JSON: /);
+    writeFileSync(join(dir, 'cut.json'), '[1, 2');
+    expect(run('metadata', 'encode', '--format', 'xmlpickle', join(dir, 'cut.json')).err).to.match(
+      /cut\.json:1:6: METADATA_SHAPE: not JSON: /,
+    );
+    const x = run('metadata', 'decode', '--format', 'xmlpickle', fixturePath('domains/broken-device.xml'));
+    expect(x.code).to.equal(1);
+    expect(x.err).to.match(
+      /broken-device\.xml:\d+:\d+: METADATA_SHAPE: \/domain: no xmlpickle group found\n$/,
+    );
+  });
+
+  it('a reader that stops early (| head -c 100) is no error: quiet, exit 0', () => {
+    // Output much larger than a pipe holds, so that writes go on after the reader has gone.
+    const nics = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `<interface type="bridge"><mac address="52:54:00:00:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}"/><source bridge="br0"/></interface>`,
+    );
+    const file = join(mkdtempSync(join(tmpdir(), 'vmdevices-cli-')), 'many.xml');
+    writeFileSync(file, `<domain type="kvm"><name>many</name><devices>${nics.join('')}</devices></domain>`);
+    for (const args of ['inspect --json', 'inspect', 'roundtrip']) {
+      const r = spawnSync(
+        'bash',
+        [
+          '-c',
+          `set -o pipefail; "${process.execPath}" --import tsx src/cli/bin.ts ${args} "${file}" | head -c 100 >/dev/null`,
+        ],
+        { cwd: ROOT },
+      );
+      expect([r.status, r.stderr.toString()], args).to.deep.equal([0, '']);
+    }
   });
 });

@@ -117,7 +117,7 @@ describe('Device base (device.ts)', () => {
         expect(e.path, bad).to.equal('/domain/devices/panic/boot/@order');
         expect([e.line, e.column]).to.deep.equal([4, 3]);
         expect(e.format('vm.xml')).to.equal(
-          `vm.xml:4:3: XML_VALUE: /domain/devices/panic/boot/@order: "${bad}" is not an unsigned integer`,
+          `test:4:3: XML_VALUE: /domain/devices/panic/boot/@order: "${bad}" is not an unsigned integer`,
         );
       }
     });

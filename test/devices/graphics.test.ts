@@ -159,8 +159,9 @@ describe('Graphics', () => {
       const x = xmlValueErrorOf(() => g.port);
       expect(x.message).to.equal('/domain/devices/graphics/@port: "59x0" is not an integer');
       expect([x.line, x.column]).to.deep.equal([3, 1]);
-      expect(x.format('test.xml')).to.equal(
-        'test.xml:3:1: XML_VALUE: /domain/devices/graphics/@port: "59x0" is not an integer',
+      // The source name the document was parsed under (deviceInDomain's 'test').
+      expect(x.format('other.xml')).to.equal(
+        'test:3:1: XML_VALUE: /domain/devices/graphics/@port: "59x0" is not an integer',
       );
       expect(() => g.toJSON()).to.throw(XmlValueError, '@port');
     });

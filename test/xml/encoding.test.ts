@@ -75,7 +75,7 @@ describe('xml encodings', () => {
       ],
       [
         'utf16-without-bom.xml',
-        ': XML_ENCODING: the text looks like UTF-16 or UTF-32 without a byte order mark',
+        ':1:1: XML_ENCODING: the text looks like UTF-16 or UTF-32 without a byte order mark',
       ],
     ];
     for (const [file, message] of cases) {
@@ -86,6 +86,28 @@ describe('xml encodings', () => {
       parseXml(Buffer.from('<?xml version="1.0" encoding="US-ASCII"?><a>\xe9</a>', 'latin1')),
     );
     expect(ascii.message).to.equal('byte 0xe9 at offset 44 is not US-ASCII');
+    expect([ascii.line, ascii.column]).to.deep.equal([1, 45]);
+  });
+
+  it('says at which line and column bytes stop being valid in their encoding', () => {
+    const utf8 = refusal(() =>
+      parseXml(Buffer.concat([Buffer.from('<a>\n  é\n  caf'), Buffer.from([0xe9]), Buffer.from('</a>')]), {
+        source: 'in.xml',
+      }),
+    );
+    expect(utf8.format()).to.equal('in.xml:3:6: XML_ENCODING: the bytes are not valid UTF-8');
+    const cut = refusal(() => parseXml(Buffer.concat([Buffer.from('<a>é\nb'), Buffer.from([0xc3])])));
+    expect([cut.line, cut.column]).to.deep.equal([2, 2]);
+    const sjis = refusal(() =>
+      parseXml(Buffer.from('<?xml version="1.0" encoding="Shift_JIS"?>\n<a>\x82\xa0\x82\xff</a>', 'latin1')),
+    );
+    expect([sjis.code, sjis.line, sjis.column]).to.deep.equal(['XML_ENCODING', 2, 5]);
+    const ascii = refusal(() =>
+      parseXml(Buffer.from('<?xml version="1.0" encoding="US-ASCII"?>\n<a>\n\xe9</a>', 'latin1')),
+    );
+    expect([ascii.line, ascii.column]).to.deep.equal([3, 1]);
+    const utf32 = refusal(() => parseXml(Buffer.from([0xff, 0xfe, 0, 0, 0x3c, 0, 0, 0])));
+    expect([utf32.line, utf32.column]).to.deep.equal([1, 1]);
   });
 
   it('applies maxBytes to the bytes, before decoding', () => {
