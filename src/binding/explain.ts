@@ -14,9 +14,18 @@ export interface RuleTrace {
   rule: string;
   /** The device's keys for this rule ('' when it has none). */
   keys: string[];
-  /** Entries carrying one of those keys, with the verdict. */
+  /** Entries carrying one of those keys, with the verdict: the first MAX_TRACED of them. */
   candidates: { entry: string; verdict: string }[];
+  /**
+   * How many more times an entry carries one of the keys, untraced (an entry carrying two keys
+   * counts twice): listing every one for every device would grow as the square of the devices
+   * that share a key.
+   */
+  untraced: number;
 }
+
+/** The candidates traced per device and rule. */
+export const MAX_TRACED = 16;
 
 /** Traces, per device, of every rule over `entries` (one layout), given the binder's result. */
 export function explainBinding(
@@ -50,8 +59,14 @@ export function explainBinding(
       const keys = pass.deviceKeys(d);
       const seen = new Set<number>();
       const candidates: { entry: string; verdict: string }[] = [];
+      let untraced = 0;
       for (const k of keys) {
-        for (const j of indexes[p]?.get(k) ?? []) {
+        const carriers = indexes[p]?.get(k) ?? [];
+        for (const [n, j] of carriers.entries()) {
+          if (candidates.length === MAX_TRACED) {
+            untraced += carriers.length - n;
+            break;
+          }
           if (seen.has(j)) continue;
           seen.add(j);
           const entry = entries[j] as MetadataEntry;
@@ -67,7 +82,7 @@ export function explainBinding(
           candidates.push({ entry: describeEntry(entry), verdict });
         }
       }
-      return { rule: pass.rule, keys: keys.map(describeLookup), candidates };
+      return { rule: pass.rule, keys: keys.map(describeLookup), candidates, untraced };
     });
   });
 }

@@ -170,10 +170,11 @@ function printExplain(io: Io, r: ExplainReport): void {
     for (const l of d.layouts) {
       for (const rule of l.rules) {
         const keys = rule.keys.length > 0 ? rule.keys.join(', ') : '(no key)';
+        const more = rule.untraced > 0 ? `; and ${String(rule.untraced)} more` : '';
         const c =
           rule.candidates.length === 0
             ? 'no entry'
-            : rule.candidates.map((x) => `${x.entry}: ${x.verdict}`).join('; ');
+            : rule.candidates.map((x) => `${x.entry}: ${x.verdict}`).join('; ') + more;
         io.out(`    ${l.layout} ${rule.rule} [${keys}]: ${c}\n`);
       }
     }

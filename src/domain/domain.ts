@@ -28,6 +28,7 @@ import {
   childElementPaths,
   childElements,
   cloneInto,
+  elementPath,
   firstElementChild,
   indentSubtree,
   insertAllIndented,
@@ -93,6 +94,7 @@ export class Domain {
       throw new InvalidDomainError(`<${localNameOf(dom.root)}> has no <devices>`, {
         source: options.source,
         path: `/${dom.root.nodeName}`,
+        ...positionOf(dom.root),
       });
     }
     const groups = dom.metadataGroups;
@@ -324,7 +326,11 @@ export class Domain {
     const dom = DomainDocument.parse(liveXml, options);
     const devicesEl = dom.devicesElement;
     if (devicesEl === undefined)
-      throw new InvalidDomainError('the live XML has no <devices>', { source: options.source });
+      throw new InvalidDomainError('the live XML has no <devices>', {
+        source: options.source,
+        path: `/${dom.root.nodeName}`,
+        ...positionOf(dom.root),
+      });
     const live = deviceElementsOf(devicesEl).map((el) => buildDevice(el, dict()));
     const liveIds = live.map((d) => d.identity());
     const held = this.slots;
@@ -449,7 +455,8 @@ export class Domain {
     if (devicesEl === undefined || source === undefined) {
       throw new InvalidDomainError('the hotplug envelope has no device under <devices>', {
         source: env.source,
-        path: `/${env.root.nodeName}`,
+        path: devicesEl === undefined ? `/${env.root.nodeName}` : elementPath(devicesEl),
+        ...positionOf(devicesEl ?? env.root),
       });
     }
     if (nextElementSibling(source) !== undefined) {
@@ -529,7 +536,13 @@ export class Domain {
     const dup = this.validate().find(
       (p) => p.code === 'DUPLICATE_DEVICE' && p.devices?.includes(index) === true,
     );
-    if (dup !== undefined) throw new DuplicateDeviceError(dup.message, { source: this.dom.source });
+    if (dup !== undefined) {
+      throw new DuplicateDeviceError(dup.message, {
+        source: this.dom.source,
+        path: slot.device.path,
+        ...positionOf(slot.device.element),
+      });
+    }
   }
 
   /** Puts the slots back in document order after an insertion. */

@@ -18,6 +18,7 @@ import type { Domain } from '../../src/index.js';
 import { canonicalDiff, childElements, firstChild, parseXml } from '../../src/xml/index.js';
 import { expectGolden, expectJsonGolden, listFixtures, readFixture } from '../helpers/fixtures.js';
 import { haveVirtXmlValidate, validateDomainXml } from '../helpers/validate.js';
+import { thrown } from '../helpers/errors.js';
 
 const ruleOf = (d: Domain, i: number) => d.bindingOf(d.devices[i]!).rule;
 
@@ -257,9 +258,15 @@ describe('hotplug, unplug, refresh, save', () => {
     expect(() => d.unplug('nope')).to.throw(NoSuchDeviceError);
   });
 
-  it('refuses an envelope without a device', () => {
+  it('refuses an envelope without a device, and a domain without <devices>, saying where', () => {
     const d = recover(readFixture('domains/engine-ovirt-vm-live.xml'));
     expect(() => d.hotplug('<hotplug><devices/></hotplug>')).to.throw(/no device under <devices>/);
+    const e = thrown(() => d.hotplug('<hotplug>\n  <devices/></hotplug>', { source: 'env.xml' }));
+    expect([e.source, e.path, e.line, e.column]).to.deep.equal(['env.xml', '/hotplug/devices', 2, 3]);
+    const noDevices = thrown(() => recover('<domain>\n<name>x</name></domain>', { source: 'vm.xml' }));
+    expect(noDevices.format()).to.equal('vm.xml:1:1: INVALID_DOMAIN: /domain: <domain> has no <devices>');
+    const live = thrown(() => d.refresh('<domain/>', { source: 'live.xml' }));
+    expect(live.format()).to.match(/^live\.xml:1:1: INVALID_DOMAIN: /);
   });
 
   it('save rewrites only our group: foreign metadata, comments and unknown nested data survive', () => {

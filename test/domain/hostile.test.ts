@@ -5,7 +5,8 @@
  * another caller shares and may write.
  */
 import { expect } from 'chai';
-import { AmbiguousBindingError, create, domainReport, recover } from '../../src/index.js';
+import { AmbiguousBindingError, create, domainReport, explainReport, recover } from '../../src/index.js';
+import { MAX_TRACED } from '../../src/binding/explain.js';
 import type { Problem } from '../../src/domain/slot.js';
 
 const MAC = '52:54:00:00:00:01';
@@ -101,6 +102,22 @@ describe('a collision is one problem, whatever its size', () => {
     expect(problems[0]!.devices).to.deep.equal([1, 2]);
     expect(d.problemsOf(d.devices[1]!)).to.deep.equal(problems);
     expect(d.problemsOf(d.devices[2]!)).to.deep.equal(problems);
+  });
+});
+
+describe('explain on a shared key', () => {
+  it('traces at most MAX_TRACED candidates per device and rule, and counts the rest', () => {
+    const size = (n: number): number => {
+      const r = explainReport(recover(sharedMac(n)));
+      const rules = r.devices.flatMap((d) => d.layouts.flatMap((l) => l.rules));
+      for (const rule of rules) expect(rule.candidates.length).to.be.at.most(MAX_TRACED);
+      const mac = rules.find((rule) => rule.rule === 'key' && rule.candidates.length > 0);
+      expect(mac?.candidates).to.have.length(MAX_TRACED);
+      expect(mac?.untraced).to.equal(n - MAX_TRACED);
+      return JSON.stringify(r).length;
+    };
+    // Linear: twice the devices, about twice the report (it grew as their square).
+    expect(size(200) / size(100)).to.be.below(2.2);
   });
 });
 
