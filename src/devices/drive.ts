@@ -28,7 +28,7 @@ import { Part } from './part.js';
 import { confText, identifiedBy, key } from './identity.js';
 import type { Accessors } from './view.js';
 import { addChildElement, defineAccessors } from './view.js';
-import { diskMembers } from './schema/disk.js';
+import { DiskIoTune, diskMembers } from './schema/disk.js';
 import type { Conf } from './conf.js';
 import { driveFromConf } from './drive-conf.js';
 
@@ -113,29 +113,6 @@ export const DISK_CHILD_ORDER = [
   'address',
 ] as const;
 
-/** libvirt's order of the `<iotune>` children (domaincommon.rng, diskIoTune). */
-const IOTUNE_ORDER = [
-  'total_bytes_sec',
-  'read_bytes_sec',
-  'write_bytes_sec',
-  'total_iops_sec',
-  'read_iops_sec',
-  'write_iops_sec',
-  'total_bytes_sec_max',
-  'read_bytes_sec_max',
-  'write_bytes_sec_max',
-  'total_iops_sec_max',
-  'read_iops_sec_max',
-  'write_iops_sec_max',
-  'size_iops_sec',
-  'group_name',
-  'total_bytes_sec_max_length',
-  'read_bytes_sec_max_length',
-  'write_bytes_sec_max_length',
-  'total_iops_sec_max_length',
-  'read_iops_sec_max_length',
-  'write_iops_sec_max_length',
-];
 /** The one `<iotune>` child that is text, not a number. */
 export const IOTUNE_GROUP = 'group_name';
 export const IOTUNE_KEY = /^[a-z][a-z0-9_]*$/;
@@ -419,7 +396,7 @@ export class Drive extends Device {
     if (value !== undefined) {
       const el =
         firstChild(this.element, 'iotune') ?? addChildElement(this.element, 'iotune', DISK_CHILD_ORDER);
-      if (firstChild(el, key) === undefined) addChildElement(el, key, IOTUNE_ORDER);
+      if (firstChild(el, key) === undefined) addChildElement(el, key, DiskIoTune.childOrder);
     }
     this.write(field(`iotune/${key}`, uint), value);
   }
