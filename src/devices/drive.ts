@@ -154,22 +154,17 @@ const BACKING_PATH = {
   name: field('source/@name', str),
 } as const;
 
-/** One layer of a disk's `<backingStore>` chain. */
+export interface BackingStore extends Accessors<typeof BACKING> {}
+/**
+ * One layer of a disk's `<backingStore>` chain, summarized as toJSON shows the chain
+ * (`backingChain()`); `disk.backingStore` is the schema's whole view.
+ */
 export class BackingStore extends Part {
   static override readonly fields = BACKING;
+  static {
+    defineAccessors(this);
+  }
 
-  get type(): string | undefined {
-    return this.read(BACKING.type);
-  }
-  get index(): number | undefined {
-    return this.read(BACKING.index);
-  }
-  get format(): string | undefined {
-    return this.read(BACKING.format);
-  }
-  get protocol(): string | undefined {
-    return this.read(BACKING.protocol);
-  }
   /** The layer's source: its file, dev, or network name (whichever the source has). */
   get path(): string | undefined {
     return this.read(BACKING_PATH.file) ?? this.read(BACKING_PATH.dev) ?? this.read(BACKING_PATH.name);
