@@ -69,6 +69,7 @@ export {
   toTypedJson,
   fromTypedJson,
   type TypedJson,
+  type TypedJsonOptions,
   Descriptor,
   DescriptorEntry,
   type DescriptorInit,
@@ -179,6 +180,7 @@ export {
 } from './devices/index.js';
 // The declarations behind the classes' accessors (their field tables and sub-views), as their types show them.
 export type { AnyField, Field, FieldWriter, FlagField, NestedOrder } from './devices/field.js';
+export type { Conf } from './devices/conf.js';
 export {
   View,
   ChildView,
