@@ -99,7 +99,8 @@ export function readJsonText(file: string, maxBytes?: number): string {
  */
 export function writeDocument(io: Io, text: string, encoding: XmlEncoding, file: string): void {
   const plain = /^utf-?8$/i.test(encoding.name) && !encoding.bom;
-  io.out(plain ? `${text}\n` : encodeXml(`${text}\n`, encoding, inputName(file)));
+  // As serialized: a parsed document keeps its own ending (a trailing newline when it had one).
+  io.out(plain ? text : encodeXml(text, encoding, inputName(file)));
 }
 
 /** The package root: the first folder above the CLI that holds package.json. */

@@ -30,10 +30,12 @@ import {
   Text,
 } from '@xmldom/xmldom';
 import type { Document, Node } from '@xmldom/xmldom';
-import { TAG_AT, TAG_TEXT, TagScan } from './start-tag.js';
+import { SOURCE_AT, TAG_AT, TAG_TEXT, TagScan } from './start-tag.js';
 import type { StartTagFields } from './start-tag.js';
 import { Tokenizer, XMLNS_NS } from './tokenizer.js';
 import type { TokenizerOptions, XmlHandler } from './tokenizer.js';
+import { END_TAG_SOURCE, SOURCE, TRAILING } from './verbatim.js';
+import type { DocumentFields, SourceFields } from './verbatim.js';
 
 const TEXT_NODE = 3;
 
@@ -59,7 +61,20 @@ export function parseFast(text: string, options: TokenizerOptions): Document {
   const tokenizer = new Tokenizer(text, builder, options);
   builder.tokenizer = tokenizer;
   tokenizer.run();
+  keepTrailingSpace(builder.doc, text);
   return builder.doc;
+}
+
+/** The white space after the last markup, which xmldom drops: kept for the serializer (verbatim.ts). */
+function keepTrailingSpace(doc: Document, text: string): void {
+  let at = text.length;
+  for (
+    let c = text.charCodeAt(at - 1);
+    c === 0x20 || c === 0x0a || c === 0x09;
+    c = text.charCodeAt(--at - 1)
+  );
+  if (at < text.length)
+    (doc as unknown as DocumentFields)[TRAILING] = { space: text.slice(at), after: doc.lastChild };
 }
 
 // ---- xmldom's nodes, made directly ----------------------------------------------------------
@@ -216,6 +231,7 @@ function ownAttributes(el: ElementFields & StartTagFields, attributes: unknown):
     enumerable: true,
     configurable: true,
   });
+  el[SOURCE_AT] = el[TAG_AT];
   el[TAG_AT] = -1;
 }
 
@@ -358,6 +374,8 @@ class DomBuilder implements XmlHandler {
   /** The children of the open elements, in order; each open element's first in openKids. */
   private readonly kids: NodeFields[] = [];
   private readonly openKids: number[] = [];
+  /** Where the empty CDATA sections read since the last node start (-1: none). */
+  private emptyCdataAt = -1;
 
   begin(): void {
     // parseFast hands this builder the tokenizer itself, whose fields it reads.
@@ -365,7 +383,7 @@ class DomBuilder implements XmlHandler {
 
   xmlDeclaration(data: string): void {
     // xmldom keeps the declaration as a processing instruction.
-    this.appendToDocument(new PINode(this.doc, 'xml', data, 1, 1));
+    this.appendToDocument(this.withSource(new PINode(this.doc, 'xml', data, 1, 1), 'xml', data));
   }
 
   startElement(): void {
@@ -415,6 +433,9 @@ class DomBuilder implements XmlHandler {
 
   endElement(): void {
     const el = this.parent as ElementFields;
+    this.emptyCdataAt = -1;
+    const endTag = this.tokenizer.endTagSource;
+    if (endTag !== undefined) (el as unknown as SourceFields)[END_TAG_SOURCE] = endTag;
     const kids = this.kids;
     const first = this.openKids.pop() as number;
     if (first === kids.length) el.childNodes = new NodeListNode();
@@ -427,16 +448,24 @@ class DomBuilder implements XmlHandler {
   }
 
   text(data: string): void {
+    const t = this.tokenizer;
     const parent = this.parent as ElementFields;
     const last = parent.lastChild;
+    // The empty CDATA sections just before (which xmldom drops) are kept in the text's source.
+    const dropped = this.emptyCdataAt;
+    this.emptyCdataAt = -1;
     if (last !== null && last.nodeType === TEXT_NODE) {
-      // Text around an empty CDATA section (which xmldom drops) is one node, as after xmldom's
-      // normalize().
-      last._data += data;
-      last.length = last._data.length;
+      // Text around an empty CDATA section is one node, as after xmldom's normalize().
+      const merged = last as NodeFields & SourceFields;
+      merged[SOURCE] = (merged[SOURCE] ?? merged._data) + this.input.slice(dropped, t.eventEnd);
+      merged._data += data;
+      merged.length = merged._data.length;
       return;
     }
-    this.appendChild(parent, this.characterData(TextNode, data));
+    const node = this.characterData(TextNode, data);
+    const source = dropped === -1 ? t.textSource : this.input.slice(dropped, t.eventEnd);
+    if (source !== undefined) (node as NodeFields & SourceFields)[SOURCE] = source;
+    this.appendChild(parent, node);
   }
 
   outerSpace(data: string): void {
@@ -447,6 +476,7 @@ class DomBuilder implements XmlHandler {
   cdata(data: string): void {
     // xmldom drops an empty section.
     if (data !== '') this.appendMarkup(this.characterData(CDATANode, data));
+    else if (this.emptyCdataAt === -1) this.emptyCdataAt = this.tokenizer.eventAt;
   }
 
   comment(data: string): void {
@@ -456,7 +486,19 @@ class DomBuilder implements XmlHandler {
   processingInstruction(target: string, data: string): void {
     const t = this.tokenizer;
     t.locate(t.eventAt);
-    this.appendMarkup(new PINode(this.doc, target, data, t.line, t.column));
+    this.appendMarkup(this.withSource(new PINode(this.doc, target, data, t.line, t.column), target, data));
+  }
+
+  /** A processing instruction with its source, when it is not written `<?target data?>`. */
+  private withSource(pi: NodeFields, target: string, data: string): NodeFields {
+    const t = this.tokenizer;
+    const at = t.eventAt;
+    const input = this.input;
+    const written =
+      t.eventEnd - at === target.length + data.length + 5 &&
+      input.charCodeAt(at + 2 + target.length) === 0x20;
+    if (!written) (pi as NodeFields & SourceFields)[SOURCE] = input.slice(at, t.eventEnd);
+    return pi;
   }
 
   private characterData(ctor: CharacterDataConstructor, data: string): NodeFields {
@@ -477,6 +519,7 @@ class DomBuilder implements XmlHandler {
    */
   private appendChild(parent: NodeFields, node: NodeFields): void {
     const last = parent.lastChild;
+    this.emptyCdataAt = -1;
     node.parentNode = parent;
     node.previousSibling = last;
     if (last === null) parent.firstChild = node;

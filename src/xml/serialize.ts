@@ -1,18 +1,26 @@
 /**
- * Our serializer: writes a node exactly as xmldom's XMLSerializer writes it with the library's
- * text filter (see {@link serialize} in dom.ts), about 3x faster. xmldom's walks the tree with a
- * frame object per node and a buffer of small strings, and copies the list of visible namespace
- * declarations for every element; this one appends to a string flattened every 16 KB and keeps
- * the declarations in a list shared by an element's descendants. test/xml/serialize.test.ts proves it
- * writes what XMLSerializer writes on the corpus, the fixtures and generated, mutated documents.
+ * Our serializer. A parsed document comes back byte for byte: what the parser kept of the source
+ * (start tags, see start-tag.ts; end tags, text, instructions and the trailing white space, see
+ * verbatim.ts) is written as it was, once checked against what the node holds now, since any code
+ * may have changed the DOM. What differs is written anew, and only that: an attribute whose value
+ * changed keeps its place, spacing and quote, a new one takes the tag's quote. Nodes made through
+ * the API are written exactly as xmldom's XMLSerializer writes them with the library's text filter
+ * (see {@link serialize} in dom.ts), about 3x faster. xmldom's walks the tree with a frame object
+ * per node and a buffer of small strings, and copies the list of visible namespace declarations
+ * for every element; this one appends to a string flattened every 16 KB and keeps the declarations
+ * in a list shared by an element's descendants. test/xml/serialize.test.ts proves both on the
+ * corpus, the fixtures and generated, mutated documents.
  *
  * What it does not know it leaves to xmldom, by returning undefined: HTML documents and elements
  * in the XHTML namespace (whose empty elements XMLSerializer closes by HTML's rules), document
  * types and entity references (the parser refuses DOCTYPEs, so neither occurs in our documents).
  */
 import type { Attr, Document, Element, NamedNodeMap, Node } from '@xmldom/xmldom';
-import { TagScan, isLazy } from './start-tag.js';
+import { TAG_TEXT, TagScan, isLazy, sourceTagAt, valueHolds } from './start-tag.js';
+import type { StartTagFields } from './start-tag.js';
 import { XML_NS, XMLNS_NS } from './tokenizer.js';
+import { END_TAG_SOURCE, SOURCE, instructionSourceHolds, textSourceHolds, trailingOf } from './verbatim.js';
+import type { SourceFields } from './verbatim.js';
 
 const ELEMENT = 1;
 const ATTRIBUTE = 2;
@@ -24,6 +32,7 @@ const DOCUMENT = 9;
 const DOCUMENT_FRAGMENT = 11;
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
+const SLASH = 0x2f;
 
 /**
  * A namespace declaration in scope, most recent first: each element's list extends its parent's
@@ -58,6 +67,7 @@ function needsDeclaration(node: Element | Attr, scope: Scope | undefined): boole
 
 const ATTRIBUTE_SPECIAL = /[<>&"\t\n\r]/;
 const ATTRIBUTE_SPECIALS = /[<>&"\t\n\r]/g;
+const APOSTROPHED_SPECIALS = /[<>&'\t\n\r]/g;
 const TEXT_SPECIAL = /[<>&\r]/;
 const TEXT_SPECIALS = /[<>&\r]/g;
 
@@ -72,6 +82,8 @@ function escapeChar(c: string): string {
       return '&amp;';
     case '"':
       return '&quot;';
+    case "'":
+      return '&apos;';
     default:
       return `&#${String(c.charCodeAt(0))};`;
   }
@@ -81,14 +93,33 @@ function escapeAttribute(value: string): string {
   return ATTRIBUTE_SPECIAL.test(value) ? value.replace(ATTRIBUTE_SPECIALS, escapeChar) : value;
 }
 
+/** An attribute value escaped for the quote `quote` (`"` or `'`) around it. */
+function escapeQuoted(value: string, quote: string): string {
+  return quote === '"' ? escapeAttribute(value) : value.replace(APOSTROPHED_SPECIALS, escapeChar);
+}
+
+/** The quote of the first attribute of `el`'s source start tag (at `at`), else its document's. */
+function tagQuote(el: Element, at: number): string {
+  const scan = new TagScan(el, at);
+  return scan.next() ? scan.text.charAt(scan.valueAt - 1) : documentQuote(el);
+}
+
+/** The quote the document `el` was parsed from uses first (its XML declaration's, or an attribute's). */
+function documentQuote(el: Element): string {
+  return /=[ \t\n]*(['"])/.exec((el as unknown as StartTagFields)[TAG_TEXT])?.[1] ?? '"';
+}
+
 function escapeText(data: string): string {
   return TEXT_SPECIAL.test(data) ? data.replace(TEXT_SPECIALS, escapeChar) : data;
 }
 
-/** An element whose end tag is still to write (none for a document), with the scope of its children. */
+/**
+ * An element or document whose children are being written, with what to write after them (its end
+ * tag; a document's trailing white space) and the scope of its children.
+ */
 interface Open {
   readonly node: Node;
-  readonly tag: string | undefined;
+  readonly end: string | undefined;
   readonly scope: Scope | undefined;
 }
 
@@ -142,7 +173,7 @@ class Writer {
       while (node !== null && node !== root && node.nextSibling === null) {
         const done = open.pop();
         if (done === undefined) break;
-        if (done.tag !== undefined) this.add(`</${done.tag}>`);
+        if (done.end !== undefined) this.add(done.end);
         node = done.node;
         current = open.length > 0 ? (open[open.length - 1] as Open).scope : scope;
       }
@@ -157,15 +188,19 @@ class Writer {
       case ELEMENT:
         return this.startTag(node as Element, scope);
       case DOCUMENT:
+        // Its children, in the same scope, then the white space after them.
+        return node.firstChild === null ? undefined : { node, end: trailingOf(node as Document), scope };
       case DOCUMENT_FRAGMENT:
-        // Its children, in the same scope: an Open that writes no end tag.
-        return node.firstChild === null ? undefined : { node, tag: undefined, scope };
+        return node.firstChild === null ? undefined : { node, end: undefined, scope };
       case ATTRIBUTE:
         this.attribute((node as Attr).name, (node as Attr).value);
         return undefined;
-      case TEXT:
-        this.add(escapeText((node as unknown as { data: string }).data));
+      case TEXT: {
+        const data = (node as unknown as { data: string }).data;
+        const source = (node as unknown as SourceFields)[SOURCE];
+        this.add(source !== undefined && textSourceHolds(source, data) ? source : escapeText(data));
         return undefined;
+      }
       case CDATA:
         this.add(
           `<![CDATA[${(node as unknown as { data: string }).data.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`,
@@ -175,8 +210,13 @@ class Writer {
         this.add(`<!--${(node as unknown as { data: string }).data}-->`);
         return undefined;
       case PROCESSING_INSTRUCTION: {
-        const pi = node as unknown as { target: string; data: string };
-        this.add(`<?${pi.target} ${pi.data}?>`);
+        const pi = node as unknown as { target: string; data: string } & SourceFields;
+        const source = pi[SOURCE];
+        this.add(
+          source !== undefined && instructionSourceHolds(source, pi.target, pi.data)
+            ? source
+            : `<?${pi.target} ${pi.data}?>`,
+        );
         return undefined;
       }
       default:
@@ -199,38 +239,119 @@ class Writer {
     // A lazy start tag has neither namespaced attributes nor declarations (start-tag.ts).
     const attrs = isLazy(el) ? undefined : el.attributes;
     const tag = uri !== null && uri !== '' && !el.prefix ? prefixedName(attrs, name, uri, outer) : name;
-    this.add(`<${tag}`);
     // The children's scope: the outer one, then this element's declarations, then those it lacked.
     let scope = outer;
-    if (attrs === undefined) {
-      const scan = new TagScan(el);
-      while (scan.next()) this.attribute(scan.name, scan.value);
-    } else {
-      const count = attrs.length;
-      for (let i = 0; i < count; i++) {
-        const a = attrs[i] as Attr;
-        if (a.prefix === 'xmlns') scope = { prefix: a.localName, uri: a.value, outer: scope };
-        else if (a.nodeName === 'xmlns') scope = { prefix: '', uri: a.value, outer: scope };
-      }
-      for (let i = 0; i < count; i++) {
-        const a = attrs[i] as Attr;
-        if (needsDeclaration(a, scope)) scope = this.declare(a.prefix ?? '', a.namespaceURI as string, scope);
-        this.attribute(a.name, a.value);
-      }
+    for (let i = 0; attrs !== undefined && i < attrs.length; i++) {
+      const a = attrs[i] as Attr;
+      if (a.prefix === 'xmlns') scope = { prefix: a.localName, uri: a.value, outer: scope };
+      else if (a.nodeName === 'xmlns') scope = { prefix: '', uri: a.value, outer: scope };
+    }
+    const at = tag === name ? sourceTagAt(el) : -1;
+    if (at >= 0) return this.sourceStartTag(el, attrs, at, scope);
+    this.add(`<${tag}`);
+    for (let i = 0; attrs !== undefined && i < attrs.length; i++) {
+      const a = attrs[i] as Attr;
+      if (needsDeclaration(a, scope))
+        scope = this.declare(a.prefix ?? '', a.namespaceURI as string, scope, '"');
+      this.attribute(a.name, a.value);
     }
     if (tag === name && needsDeclaration(el, scope))
-      scope = this.declare(el.prefix ?? '', uri as string, scope);
+      scope = this.declare(el.prefix ?? '', uri as string, scope, '"');
     if (el.firstChild === null) {
       this.add('/>');
       return undefined;
     }
     this.add('>');
-    return { node: el, tag, scope };
+    return { node: el, end: `</${tag}>`, scope };
   }
 
-  /** Writes a declaration of `prefix` for `uri` and returns the scope with it. */
-  private declare(prefix: string, uri: string, scope: Scope | undefined): Scope {
-    this.attribute(prefix === '' ? 'xmlns' : `xmlns:${prefix}`, uri);
+  /**
+   * Writes the start tag of a parsed element from its source at `at`: as written when the element
+   * holds the attributes the tag says, in its order (else see mergeAttributes). Declarations it
+   * needs outside its source's scope come last; `<x/>` becomes `<x>` once it has children.
+   */
+  private sourceStartTag(
+    el: Element,
+    attrs: NamedNodeMap | undefined,
+    at: number,
+    outer: Scope | undefined,
+  ): Open | undefined {
+    const scan = new TagScan(el, at);
+    const text = scan.text;
+    let same = true;
+    let i = 0;
+    while (scan.next()) {
+      if (attrs === undefined) continue;
+      const a = attrs[i++];
+      if (a === undefined || !scan.named(a.name) || !scan.holds(a.value)) {
+        same = false;
+        break;
+      }
+    }
+    let quote: string | undefined;
+    if (same && (attrs === undefined || i === attrs.length)) this.add(text.slice(at, scan.spaceAt));
+    else {
+      quote = this.mergeAttributes(el, attrs as NamedNodeMap, at);
+      while (scan.next());
+    }
+    let scope = outer;
+    for (let j = 0; attrs !== undefined && j < attrs.length; j++) {
+      const a = attrs[j] as Attr;
+      if (needsDeclaration(a, scope))
+        scope = this.declare(a.prefix ?? '', a.namespaceURI as string, scope, (quote ??= tagQuote(el, at)));
+    }
+    if (needsDeclaration(el, scope))
+      scope = this.declare(el.prefix ?? '', el.namespaceURI as string, scope, quote ?? tagQuote(el, at));
+    // The tag's end: its white space and `/>` or `>` (at nameAt once the scan is over).
+    const selfClosing = text.charCodeAt(scan.nameAt) === SLASH;
+    const end = (el as unknown as SourceFields)[END_TAG_SOURCE] ?? `</${el.tagName}>`;
+    if (el.firstChild === null) {
+      // Written `<x></x>`, it stays so; emptied of its children, it closes as `<x/>`.
+      const open = !selfClosing && text.startsWith(end, scan.nameAt + 1);
+      this.add(text.slice(scan.spaceAt, scan.nameAt) + (open ? `>${end}` : '/>'));
+      return undefined;
+    }
+    this.add(selfClosing ? '>' : text.slice(scan.spaceAt, scan.nameAt + 1));
+    return { node: el, end, scope };
+  }
+
+  /**
+   * Writes `<name` and the attributes `el` holds, in their order: one its source tag (at `at`) has
+   * with its bytes, the white space before it included; if its value changed, the new value
+   * between the attribute's own quotes; one the tag lacks after a space, in the tag's quote (which
+   * it returns).
+   */
+  private mergeAttributes(el: Element, attrs: NamedNodeMap, at: number): string {
+    const scan = new TagScan(el, at);
+    const text = scan.text;
+    const source = new Map<string, readonly [spaceAt: number, valueAt: number, valueEnd: number]>();
+    let quote: string | undefined;
+    this.add(text.slice(at, at + 1 + el.tagName.length));
+    while (scan.next()) {
+      quote ??= text.charAt(scan.valueAt - 1);
+      source.set(scan.name, [scan.spaceAt, scan.valueAt, scan.valueEnd]);
+    }
+    quote ??= documentQuote(el);
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs[i] as Attr;
+      const s = source.get(a.name);
+      if (s === undefined) {
+        this.add(` ${a.name}=${quote}${escapeQuoted(a.value, quote)}${quote}`);
+        continue;
+      }
+      const [spaceAt, valueAt, valueEnd] = s;
+      if (valueHolds(text, valueAt, valueEnd, a.value)) this.add(text.slice(spaceAt, valueEnd + 1));
+      else {
+        const own = text.charAt(valueAt - 1);
+        this.add(`${text.slice(spaceAt, valueAt)}${escapeQuoted(a.value, own)}${own}`);
+      }
+    }
+    return quote;
+  }
+
+  /** Writes a declaration of `prefix` for `uri` in `quote` and returns the scope with it. */
+  private declare(prefix: string, uri: string, scope: Scope | undefined, quote: string): Scope {
+    this.add(` ${prefix === '' ? 'xmlns' : `xmlns:${prefix}`}=${quote}${escapeQuoted(uri, quote)}${quote}`);
     return { prefix, uri, outer: scope };
   }
 }

@@ -10,18 +10,25 @@
  * Only start tags whose attributes read as written are left so: no prefix, no namespace declaration,
  * no reference and no white space that XML would normalize in a value. The parser has checked the
  * tag, so the scan here trusts it.
+ *
+ * Every parsed element keeps where its start tag is, lazy or not: the serializer writes the tag's
+ * own bytes for what the element still holds (serialize.ts).
  */
 import type { Element } from '@xmldom/xmldom';
+import { decodeSource } from './verbatim.js';
 
 /** The offset of a lazy element's `<` in its source (-1 once its attribute nodes exist). */
 export const TAG_AT = Symbol('start tag offset');
-/** The (line-end normalized) source text a lazy element's start tag is in. */
+/** The (line-end normalized) source text a parsed element's start tag is in. */
 export const TAG_TEXT = Symbol('start tag text');
+/** The offset of a parsed element's `<` once its attribute nodes exist (TAG_AT is then -1). */
+export const SOURCE_AT = Symbol('source start tag offset');
 
 /** An element with these fields: symbols, so that xmldom's cloneNode (for...in) does not copy them. */
 export interface StartTagFields {
   [TAG_AT]: number;
   [TAG_TEXT]: string;
+  [SOURCE_AT]?: number;
 }
 
 const SPACE = 0x20;
@@ -36,11 +43,23 @@ export function isLazy(el: Element): boolean {
   return ((el as unknown as Partial<StartTagFields>)[TAG_AT] ?? -1) >= 0;
 }
 
+/** The offset of `el`'s start tag in its TAG_TEXT, lazy or not; -1 for an element not parsed. */
+export function sourceTagAt(el: Element): number {
+  const fields = el as unknown as Partial<StartTagFields>;
+  const at = fields[TAG_AT] ?? -1;
+  return at >= 0 ? at : (fields[SOURCE_AT] ?? -1);
+}
+
+const NEEDS_DECODING = /[&\t\n]/;
+
 /**
- * A walk over the attributes of a start tag: after each next() that returns true, the name is
- * text[nameAt, nameEnd) and the value text[valueAt, valueEnd) (the quotes around it excluded).
+ * A walk over the attributes of a start tag: after each next() that returns true, the white space
+ * before the attribute starts at spaceAt, the name is text[nameAt, nameEnd) and the value
+ * text[valueAt, valueEnd) (the quotes around it excluded). Once next() returns false, the tag's
+ * last attribute (or name) ends at spaceAt and its '/>' or '>' starts at nameAt.
  */
 export class TagScan {
+  spaceAt = 0;
   nameAt = 0;
   nameEnd = 0;
   valueAt = 0;
@@ -48,19 +67,20 @@ export class TagScan {
   readonly text: string;
   private p: number;
 
-  constructor(el: Element) {
-    const fields = el as unknown as StartTagFields;
-    this.text = fields[TAG_TEXT];
-    this.p = fields[TAG_AT] + 1 + el.tagName.length;
+  /** The start tag of `el`, at `at` in its text (by default where a lazy element's is). */
+  constructor(el: Element, at = (el as unknown as StartTagFields)[TAG_AT]) {
+    this.text = (el as unknown as StartTagFields)[TAG_TEXT];
+    this.p = at + 1 + el.tagName.length;
   }
 
   next(): boolean {
     const { text } = this;
     let p = this.p;
+    this.spaceAt = p;
     let c = text.charCodeAt(p);
     while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
-    if (c === GT || c === SLASH) return false;
     this.nameAt = p;
+    if (c === GT || c === SLASH) return false;
     // A checked tag: the next '=' ends the name (white space may come before it), a quote follows.
     const equals = text.indexOf('=', p);
     let nameEnd = equals;
@@ -91,6 +111,18 @@ export class TagScan {
   named(name: string): boolean {
     return this.nameEnd - this.nameAt === name.length && this.text.startsWith(name, this.nameAt);
   }
+
+  /** Whether the current attribute's value reads as `value`. */
+  holds(value: string): boolean {
+    return valueHolds(this.text, this.valueAt, this.valueEnd, value);
+  }
+}
+
+/** Whether the attribute value text[valueAt, valueEnd) of a checked tag reads (decoded) as `value`. */
+export function valueHolds(text: string, valueAt: number, valueEnd: number, value: string): boolean {
+  if (valueEnd - valueAt === value.length && text.startsWith(value, valueAt) && !NEEDS_DECODING.test(value))
+    return true;
+  return decodeSource(text.slice(valueAt, valueEnd), true) === value;
 }
 
 /** A lazy element's attribute `name` (undefined when it has none), as getAttribute would give it. */

@@ -154,6 +154,15 @@ export class Tokenizer implements StartTag, XmlEventSource {
   readonly attributeLocals: string[] = [];
   /** Offset where the event being reported starts. */
   eventAt = 0;
+  /** Offset where the text, processing instruction or XML declaration being reported ends. */
+  eventEnd = 0;
+  /**
+   * The text being reported as written, when that is not its data with `<`, `>` and `&` escaped
+   * (it holds a reference or a `>`); undefined otherwise.
+   */
+  textSource: string | undefined = undefined;
+  /** The end tag being reported as written, when it has white space before its `>`. */
+  endTagSource: string | undefined = undefined;
   /** Line and 1-based column of the offset last passed to locate(). */
   line = 1;
   column = 1;
@@ -271,6 +280,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
     }
     const end = m[0].length;
     this.eventAt = 0;
+    this.eventEnd = end;
     this.handler.xmlDeclaration(text.slice(5, end - 2).replace(LEADING_SPACE, ''));
     return end;
   }
@@ -279,6 +289,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
   private characters(start: number, end: number, atEnd: boolean): void {
     const { text } = this;
     this.eventAt = start;
+    this.eventEnd = end;
     if (this.open.length === 0) {
       // Outside the root only whitespace.
       for (let i = start; i < end; i++) {
@@ -293,16 +304,20 @@ export class Tokenizer implements StartTag, XmlEventSource {
     }
     const shared = indentation(text, start, end);
     if (shared !== undefined) {
+      this.textSource = undefined;
       this.handler.text(shared);
       return;
     }
     const raw = text.slice(start, end);
-    const cdataEnd = raw.indexOf(']]>');
+    const gt = raw.indexOf('>');
+    const cdataEnd = gt === -1 ? -1 : raw.indexOf(']]>', Math.max(0, gt - 2));
     if (cdataEnd !== -1) {
       this.scanAt = start + cdataEnd;
       this.fail("']]>' is not allowed in text (write ]]&gt;)", start + cdataEnd);
     }
-    this.handler.text(raw.includes('&') ? this.decode(start, end, false) : raw);
+    const references = raw.includes('&');
+    this.textSource = references || gt !== -1 ? raw : undefined;
+    this.handler.text(references ? this.decode(start, end, false) : raw);
   }
 
   private startTag(lt: number): number {
@@ -530,7 +545,10 @@ export class Tokenizer implements StartTag, XmlEventSource {
         this.openAt[this.openAt.length - 1] ?? 0,
       );
     }
+    // Only here can an end tag hold white space; only here is it reported.
+    this.endTagSource = p > nameEnd ? text.slice(lt, p + 1) : undefined;
     this.close();
+    this.endTagSource = undefined;
     return p + 1;
   }
 
@@ -587,6 +605,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
       if (p >= n || (c === QUESTION && p + 1 >= n)) this.endsInside(PI, lt);
       this.notName(p, `processing instruction <?${target}: expected a space or '?>' after the target`, p);
     }
+    this.eventEnd = p + 2;
     this.handler.processingInstruction(target, data);
     return p + 2;
   }

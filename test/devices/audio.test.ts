@@ -45,7 +45,7 @@ describe('Audio', () => {
     </devices></domain>`);
     markDevices(domain);
     expect(domain.save()).to.deep.equal([]);
-    const removed = recover(domain.toXml().replace('<audio id="1" type="spice"/>', ''));
+    const removed = recover(domain.toXml().replace("<audio id='1' type='spice'/>", ''));
     const audio = removed.devices.filter((d) => d instanceof Audio);
     expect(audio.map((a) => [a.id, a.meta.get('mark'), removed.bindingOf(a).rule])).to.deep.equal([
       [2, deviceMark(3), 'key'],
@@ -83,9 +83,9 @@ describe('Audio', () => {
     a.id = 5;
     a.type = 'none';
     const xml = a.toXml();
-    expect(xml).to.contain('<audio id="5" type="none"');
-    expect(xml).to.contain('<input mixingEngine="no"/>').and.contain('<qe:extra value="kept"/>');
-    expect(xml).to.contain('qe:marker="m"').and.contain('futureAttr="1"');
+    expect(xml).to.contain("<audio id='5' type='none'");
+    expect(xml).to.contain("<input mixingEngine='no'/>").and.contain("<qe:extra value='kept'/>");
+    expect(xml).to.contain("qe:marker='m'").and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- a D-Bus display client plays it -->');
   });
 

@@ -89,11 +89,11 @@ describe('Balloon', () => {
     b.statsPeriod = undefined; // <stats> keeps an attribute we do not know, so it stays
     b.freePageReporting = true;
     const xml = b.toXml();
-    expect(xml).to.contain('<stats futureStatsAttr="1"/>').and.contain('<ovirt-tune:target min="1048576"/>');
+    expect(xml).to.contain("<stats futureStatsAttr='1'/>").and.contain("<ovirt-tune:target min='1048576'/>");
     expect(xml)
-      .to.contain('ovirt-tune:managed="yes"')
+      .to.contain("ovirt-tune:managed='yes'")
       .and.contain('<futureChild/>')
-      .and.contain('freePageReporting="on"');
+      .and.contain("freePageReporting='on'");
     expect(xml).to.contain("<!-- guaranteed memory lives in the VM's metadata, not here -->");
   });
 

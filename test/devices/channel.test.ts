@@ -132,10 +132,10 @@ describe('Channel', () => {
     const xml = c.toXml();
     expect(xml).not.to.contain('<reconnect');
     expect(xml)
-      .to.contain('state="connected" futureAttr="x"')
+      .to.contain("state='connected' futureAttr='x'")
       .and.contain('<ovirt:purpose>vdsm</ovirt:purpose>');
     expect(xml)
-      .to.contain('ovirt:managed="yes"')
+      .to.contain("ovirt:managed='yes'")
       .and.contain('<futureChild/>')
       .and.contain("<!-- vdsm's own channel -->");
   });

@@ -125,9 +125,9 @@ describe('Console', () => {
     u.sourcePath = '/var/run/other.sock';
     u.targetPort = 1;
     const xml = u.toXml();
-    expect(xml).to.contain('<seclabel model="selinux" relabel="no"/>').and.contain('ovirt:origin="engine"');
+    expect(xml).to.contain("<seclabel model='selinux' relabel='no'/>").and.contain("ovirt:origin='engine'");
     expect(xml).to.contain('<ovirt:hint>serial console</ovirt:hint>').and.contain('<futureChild/>');
-    expect(xml).to.contain('futureAttr=""').and.contain('<!-- the vmconsole proxy connects here -->');
+    expect(xml).to.contain("futureAttr=''").and.contain('<!-- the vmconsole proxy connects here -->');
   });
 
   if (haveVirtXmlValidate()) {

@@ -70,7 +70,7 @@ describe('Controller', () => {
     const root = fromFixture('devices/controller/pci-root-pcihole64.xml');
     expect([root.pcihole64, root.pcihole64Unit, root.pcihole64KiB]).to.deep.equal([1, 'GiB', 1048576]);
     root.pcihole64KiB = 2097152;
-    expect(root.toXml()).to.contain('<pcihole64 unit="KiB">2097152</pcihole64>');
+    expect(root.toXml()).to.contain("<pcihole64 unit='KiB'>2097152</pcihole64>");
     root.pcihole64KiB = undefined;
     expect(root.toXml()).not.to.contain('pcihole64');
     expect(
@@ -196,10 +196,10 @@ describe('Controller', () => {
     u.driverQueues = undefined; // <driver> keeps its <iothreads> child, so it stays
     u.index = 2;
     const xml = u.toXml();
-    expect(xml).to.contain('<iothreads>').and.contain('futureAttr="kept"').and.contain('vendor:tier="gold"');
+    expect(xml).to.contain('<iothreads>').and.contain("futureAttr='kept'").and.contain("vendor:tier='gold'");
     expect(xml)
-      .to.contain('<vendor:tuning level="2">fast</vendor:tuning>')
-      .and.contain('<futureChild mode="x"/>');
+      .to.contain("<vendor:tuning level='2'>fast</vendor:tuning>")
+      .and.contain("<futureChild mode='x'/>");
     expect(xml)
       .to.contain('<!-- iothread mapping: not modelled, kept as written -->')
       .and.contain(`<driver>`);

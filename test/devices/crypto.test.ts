@@ -68,9 +68,9 @@ describe('Crypto', () => {
     // The inactive config lists them the other way round.
     const swapped = domain
       .toXml()
-      .replace('<backend model="builtin"/>', '<backend model="tmp"/>')
-      .replace('<backend model="lkcf"/>', '<backend model="builtin"/>')
-      .replace('<backend model="tmp"/>', '<backend model="lkcf"/>');
+      .replace("<backend model='builtin'/>", "<backend model='tmp'/>")
+      .replace("<backend model='lkcf'/>", "<backend model='builtin'/>")
+      .replace("<backend model='tmp'/>", "<backend model='lkcf'/>");
     const again = recover(swapped);
     expect(
       again.devices.map((d) => [
@@ -99,11 +99,11 @@ describe('Crypto', () => {
     const c = fromFixture('devices/crypto/unknown-content.xml');
     c.backendQueues = 1;
     const xml = c.toXml();
-    expect(xml).to.contain('<backend model="lkcf" qe:engine="aesni" queues="1"/>');
+    expect(xml).to.contain("<backend model='lkcf' qe:engine='aesni' queues='1'/>");
     expect(xml)
-      .to.contain('<qe:extra value="kept"/>')
-      .and.contain('qe:marker="m"')
-      .and.contain('futureAttr="1"');
+      .to.contain("<qe:extra value='kept'/>")
+      .and.contain("qe:marker='m'")
+      .and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- the host kernel does the work -->');
   });
 });

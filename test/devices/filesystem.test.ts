@@ -101,7 +101,7 @@ describe('Filesystem', () => {
   it('sets a RAM filesystem size in KiB, and removes it with its unit', () => {
     const fs = fromFixture('devices/filesystem/lxc-ram.xml');
     fs.usageKiB = 2048;
-    expect(fs.toXml()).to.contain(`<source usage="2048" units="KiB"/>`);
+    expect(fs.toXml()).to.contain(`<source usage='2048' units='KiB'/>`);
     fs.usageKiB = undefined;
     expect(fs.toXml()).not.to.contain('<source');
   });

@@ -246,7 +246,7 @@ describe('Graphics', () => {
       g.port = undefined;
       g.passwd = 'x';
       expect(g.toXml()).to.equal(
-        `<graphics type="vnc" passwd="x"><listen type="address" address="5.6.7.8"/></graphics>`,
+        `<graphics type='vnc' passwd='x'><listen type='address' address='5.6.7.8'/></graphics>`,
       );
     });
   });

@@ -43,8 +43,8 @@ describe('Hub', () => {
     expect(domain.save()).to.deep.equal([]);
     const restarted = domain
       .toXml()
-      .replace(/<hub type="usb"><alias name="hub0"\/>.*?<\/hub>/, '')
-      .replace('<alias name="hub1"/>', '<alias name="hub0"/>');
+      .replace(/<hub type='usb'><alias name='hub0'\/>.*?<\/hub>/, '')
+      .replace("<alias name='hub1'/>", "<alias name='hub0'/>");
     const again = recover(restarted);
     const [second] = again.devices;
     expect(second?.meta.get('mark')).to.equal(deviceMark(1));
@@ -63,9 +63,9 @@ describe('Hub', () => {
     const xml = h.toXml();
     expect(xml).not.to.contain('type=');
     expect(xml)
-      .to.contain('<qe:extra value="kept"/>')
-      .and.contain('qe:marker="m"')
-      .and.contain('futureAttr="1"');
+      .to.contain("<qe:extra value='kept'/>")
+      .and.contain("qe:marker='m'")
+      .and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- four more ports -->');
   });
 

@@ -107,9 +107,9 @@ describe('Input', () => {
     i.bus = 'usb';
     i.address = undefined;
     const xml = i.toXml();
-    expect(xml).to.contain('bus="usb"').and.contain('futureAttr="yes"').and.contain('x:layout="de"');
+    expect(xml).to.contain("bus='usb'").and.contain("futureAttr='yes'").and.contain("x:layout='de'");
     expect(xml)
-      .to.contain('<x:keymap name="de-ch"/>')
+      .to.contain("<x:keymap name='de-ch'/>")
       .and.contain('<futureChild/>')
       .and.not.contain('<address');
     expect(xml).to.contain('<!-- a keyboard libvirt adds for the guest -->');

@@ -94,8 +94,8 @@ describe('Iommu', () => {
     // The first left the config: at the restart the second is iommu0.
     const restarted = domain
       .toXml()
-      .replace(/<iommu model="smmuv3"><driver pciBus="1"\/>.*?<\/iommu>/, '')
-      .replace('<alias name="iommu1"/>', '<alias name="iommu0"/>');
+      .replace(/<iommu model='smmuv3'><driver pciBus='1'\/>.*?<\/iommu>/, '')
+      .replace("<alias name='iommu1'/>", "<alias name='iommu0'/>");
     const again = recover(restarted);
     const [second] = again.devices;
     expect([second?.meta.get('mark'), second && again.bindingOf(second).rule]).to.deep.equal([
@@ -129,25 +129,25 @@ describe('Iommu', () => {
     i.driverGranuleMode = 'host';
     i.granuleKiB = 4;
     expect(i.toXml()).to.equal(
-      '<iommu model="smmuv3"><driver dma_translation="on" xtsup="off" passthrough="off" pciBus="3" accel="on" ats="off" ril="on" ssidsize="16" oas="48" cmdqv="off"><granule mode="host" size="4" unit="KiB"/></driver></iommu>',
+      `<iommu model='smmuv3'><driver dma_translation="on" xtsup="off" passthrough="off" pciBus="3" accel="on" ats="off" ril="on" ssidsize="16" oas="48" cmdqv="off"><granule mode="host" size="4" unit="KiB"/></driver></iommu>`,
     );
     i.model = 'virtio';
     for (const name of Object.keys(Iommu.fields)) {
       if (name !== 'model') (i as unknown as Record<string, undefined>)[name] = undefined;
     }
     i.granuleKiB = undefined;
-    expect(i.toXml()).to.equal('<iommu model="virtio"/>');
+    expect(i.toXml()).to.equal(`<iommu model='virtio'/>`);
   });
 
   it('unknown content survives edits', () => {
     const i = fromFixture('devices/iommu/unknown-content.xml');
     i.driverIntremap = undefined;
     const xml = i.toXml();
-    expect(xml).to.contain('<driver qe:tuned="yes"/>');
+    expect(xml).to.contain("<driver qe:tuned='yes'/>");
     expect(xml)
-      .to.contain('<qe:extra value="kept"/>')
-      .and.contain('qe:marker="m"')
-      .and.contain('futureAttr="1"');
+      .to.contain("<qe:extra value='kept'/>")
+      .and.contain("qe:marker='m'")
+      .and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- split I/O APIC on the machine -->');
   });
 

@@ -147,8 +147,7 @@ describe('Memory', () => {
     m.pagesizeKiB = 2048;
     m.uuid = '0b8e9f7a-1c2d-4e3f-a4b5-c6d7e8f90a1b';
     expect(m.toXml().replace(/\s+/g, '')).to.equal(
-      `<memorymodel="dimm"><uuid>0b8e9f7a-1c2d-4e3f-a4b5-c6d7e8f90a1b</uuid><source><pagesizeunit="KiB">2048</pagesize></source>` +
-        `<target><sizeunit="KiB">1048576</size></target><aliasname="dimm3"/></memory>`,
+      `<memorymodel='dimm'><uuid>0b8e9f7a-1c2d-4e3f-a4b5-c6d7e8f90a1b</uuid><source><pagesizeunit="KiB">2048</pagesize></source><target><sizeunit="KiB">1048576</size></target><aliasname='dimm3'/></memory>`,
     );
     m.pagesizeKiB = undefined;
     expect(m.toXml()).not.to.contain('<source');
@@ -160,8 +159,7 @@ describe('Memory', () => {
     nv.sizeKiB = 1024;
     nv.labelSizeKiB = 128;
     expect(nv.toXml()).to.equal(
-      `<memory model="nvdimm"><source><path>/dev/pmem0</path><pmem/></source><target><size unit="KiB">1024</size><node>0</node>` +
-        `<label><size unit="KiB">128</size></label><readonly/></target></memory>`,
+      `<memory model='nvdimm'><source><path>/dev/pmem0</path><pmem/></source><target><size unit="KiB">1024</size><node>0</node><label><size unit="KiB">128</size></label><readonly/></target></memory>`,
     );
   });
 });

@@ -39,9 +39,9 @@ describe('Nvram', () => {
     const xml = n.toXml();
     expect(xml).not.to.contain('<address');
     expect(xml)
-      .to.contain('<qe:extra value="kept"/>')
-      .and.contain('qe:marker="m"')
-      .and.contain('futureAttr="1"');
+      .to.contain("<qe:extra value='kept'/>")
+      .and.contain("qe:marker='m'")
+      .and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- pSeries NVRAM -->');
   });
 

@@ -54,8 +54,8 @@ describe('Panic', () => {
     // The inactive config lists them the other way round: the model, not the position, decides.
     const reordered = domain
       .toXml()
-      .replace('<panic model="hyperv"/>', '')
-      .replace('</panic>', '</panic><panic model="hyperv"/>');
+      .replace("<panic model='hyperv'/>", '')
+      .replace('</panic>', "</panic><panic model='hyperv'/>");
     const again = recover(reordered);
     const panics = again.devices.filter((d) => d instanceof Panic);
     expect(panics.map((p) => [p.model, p.meta.get('mark'), again.bindingOf(p).rule])).to.deep.equal([
@@ -77,9 +77,9 @@ describe('Panic', () => {
     const xml = p.toXml();
     expect(xml).not.to.contain('model=');
     expect(xml)
-      .to.contain('<qe:extra value="kept"/>')
-      .and.contain('qe:marker="m"')
-      .and.contain('futureAttr="1"');
+      .to.contain("<qe:extra value='kept'/>")
+      .and.contain("qe:marker='m'")
+      .and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- diag 288 reports the crash -->');
   });
 

@@ -67,8 +67,8 @@ describe('Parallel', () => {
     // After `virsh detach-device --config` of port 0 and a restart, port 1 is `parallel0`.
     const restarted = domain
       .toXml()
-      .replace(/<parallel type="pty"><target port="0"\/><alias name="parallel0"\/><\/parallel>/, '')
-      .replace('parallel1"/>', 'parallel0"/>');
+      .replace(/<parallel type='pty'><target port='0'\/><alias name='parallel0'\/><\/parallel>/, '')
+      .replace("parallel1'/>", "parallel0'/>");
     const [port1] = recover(restarted).devices;
     expect([port1?.alias, port1?.meta.get('mark')]).to.deep.equal(['parallel0', deviceMark(1)]);
   });
@@ -110,9 +110,9 @@ describe('Parallel', () => {
     p.sourcePath = '/dev/pts/10';
     p.targetPort = 1;
     const xml = p.toXml();
-    expect(xml).to.contain('<source path="/dev/pts/10"/>').and.contain('<target port="1">');
-    expect(xml).to.contain('<futureTargetChild/>').and.contain('<qe:extra value="kept"/>');
-    expect(xml).to.contain('qe:marker="m"').and.contain('futureAttr="1"');
+    expect(xml).to.contain("<source path='/dev/pts/10'/>").and.contain("<target port='1'>");
+    expect(xml).to.contain('<futureTargetChild/>').and.contain("<qe:extra value='kept'/>");
+    expect(xml).to.contain("qe:marker='m'").and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- allocated by libvirt at start -->');
   });
 

@@ -69,9 +69,9 @@ describe('Pstore', () => {
     const xml = p.toXml();
     expect(xml).not.to.contain('<path>');
     expect(xml)
-      .to.contain('<qe:extra value="kept"/>')
-      .and.contain('qe:marker="m"')
-      .and.contain('futureAttr="1"');
+      .to.contain("<qe:extra value='kept'/>")
+      .and.contain("qe:marker='m'")
+      .and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- crash records -->');
   });
 });

@@ -71,11 +71,11 @@ describe('Redirfilter', () => {
     const [first] = f.usbdevs;
     if (first !== undefined) first.allow = false;
     const xml = f.toXml();
-    expect(xml).to.contain('<usbdev class="0x08" allow="no" qe:note="disks"/>');
+    expect(xml).to.contain("<usbdev class='0x08' allow='no' qe:note='disks'/>");
     expect(xml)
-      .to.contain('<qe:extra value="kept"/>')
-      .and.contain('qe:marker="m"')
-      .and.contain('futureAttr="1"');
+      .to.contain("<qe:extra value='kept'/>")
+      .and.contain("qe:marker='m'")
+      .and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- storage only -->');
   });
 

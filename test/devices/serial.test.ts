@@ -89,11 +89,11 @@ describe('Serial', () => {
     s.targetModelName = '16550a';
     s.sourcePath = '/dev/pts/8';
     const xml = s.toXml();
-    expect(xml).to.contain('<model name="16550a"/>').and.contain('<futureTargetChild/>');
+    expect(xml).to.contain("<model name='16550a'/>").and.contain('<futureTargetChild/>');
     expect(xml)
-      .to.contain('<qe:extra value="kept"/>')
-      .and.contain('qe:marker="m"')
-      .and.contain('futureAttr="1"');
+      .to.contain("<qe:extra value='kept'/>")
+      .and.contain("qe:marker='m'")
+      .and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- allocated by libvirt at start -->');
   });
 

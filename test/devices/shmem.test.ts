@@ -106,8 +106,8 @@ describe('Shmem', () => {
     );
     // `left` left the config; at the restart libvirt numbers `right` shmem0.
     const restarted = saved
-      .replace(/<shmem name="left">[\s\S]*?<\/shmem>/, '')
-      .replace('<alias name="shmem1"/>', '<alias name="shmem0"/>');
+      .replace(/<shmem name='left'>[\s\S]*?<\/shmem>/, '')
+      .replace("<alias name='shmem1'/>", "<alias name='shmem0'/>");
     const again = recover(restarted);
     const right = again.devices.find((d) => d instanceof Shmem);
     expect([right?.meta.get('mark'), right && again.bindingOf(right).rule]).to.deep.equal([
@@ -139,9 +139,9 @@ describe('Shmem', () => {
     // Bare, each still enables what it did.
     expect(xml).to.contain('<server/>').and.contain('<msi/>');
     expect(xml)
-      .to.contain('<qe:extra value="kept"/>')
-      .and.contain('qe:marker="m"')
-      .and.contain('futureAttr="1"');
+      .to.contain("<qe:extra value='kept'/>")
+      .and.contain("qe:marker='m'")
+      .and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- a doorbell without MSI settings -->');
   });
 

@@ -99,12 +99,12 @@ describe('Sound', () => {
     const xml = s.toXml();
     expect(s.codecs.map((c) => c.type)).to.deep.equal(['micro', 'surround7', 'output']);
     expect(xml)
-      .to.contain('<codec type="surround7" channels="8"/>')
-      .and.contain('<codec type="output"/>\n  <audio id="1"/>');
+      .to.contain("<codec type='surround7' channels='8'/>")
+      .and.contain(`<codec type="output"/>\n  <audio id='1'/>`);
     expect(xml)
-      .to.contain('<snd:mixer level="11"/>')
-      .and.contain('snd:profile="studio"')
-      .and.contain('futureAttr="on"');
+      .to.contain("<snd:mixer level='11'/>")
+      .and.contain("snd:profile='studio'")
+      .and.contain("futureAttr='on'");
     expect(xml)
       .to.contain('<futureChild/>')
       .and.contain('<!-- a codec type libvirt may add later: an open enum -->');

@@ -103,8 +103,8 @@ describe('Video', () => {
     u.modelHeads = 1;
     u.accel3d = true;
     const xml = u.toXml();
-    expect(xml).to.contain('heads="1" blob="on" futureModelAttr="1"').and.contain('<futureModelChild/>');
-    expect(xml).to.contain('<gfx:edid file="/var/lib/edid.bin"/>').and.contain('gfx:vendor="acme"');
+    expect(xml).to.contain("heads='1' blob='on' futureModelAttr='1'").and.contain('<futureModelChild/>');
+    expect(xml).to.contain("<gfx:edid file='/var/lib/edid.bin'/>").and.contain("gfx:vendor='acme'");
     expect(xml).to.contain('<!-- blob is newer than some schemas: kept as written -->');
   });
 

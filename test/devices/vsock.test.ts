@@ -66,11 +66,11 @@ describe('Vsock', () => {
     const v = fromFixture('devices/vsock/unknown-content.xml');
     v.cidAuto = undefined;
     const xml = v.toXml();
-    expect(xml).to.contain('<cid qe:hint="3"/>');
+    expect(xml).to.contain("<cid qe:hint='3'/>");
     expect(xml)
-      .to.contain('<qe:extra value="kept"/>')
-      .and.contain('qe:marker="m"')
-      .and.contain('futureAttr="1"');
+      .to.contain("<qe:extra value='kept'/>")
+      .and.contain("qe:marker='m'")
+      .and.contain("futureAttr='1'");
     expect(xml).to.contain('<!-- CID chosen by libvirt -->');
   });
 

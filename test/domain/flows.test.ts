@@ -156,9 +156,9 @@ describe('create', () => {
     // libvirt names all four "usb": the saved entries still find their controllers.
     const live = recover(
       xml.replace(
-        /<controller type="usb" index="0" model="([^"]+)"( ?\/?)>/g,
+        /<controller type='usb' index='0' model='([^']+)'( ?\/?)>/g,
         (_m, model: string, close: string) => {
-          const open = `<controller type="usb" index="0" model="${model}">`;
+          const open = `<controller type='usb' index='0' model='${model}'>`;
           return close === '/' ? `${open}<alias name="usb"/></controller>` : `${open}<alias name="usb"/>`;
         },
       ),

@@ -311,7 +311,8 @@ describe('Descriptor', () => {
     for (const name of ['leaf-attribute', 'file-attribute', 'group-attribute', 'address-children']) {
       it(`${name}: written back byte for byte`, () => {
         const text = fixture(name);
-        expect(writeBack(text, name)).to.equal(text.trimEnd());
+        // A document keeps its trailing newline; a group written alone ends with its end tag.
+        expect(writeBack(text, name)).to.equal(isGroupRoot(parseXml(text)) ? text.trimEnd() : text);
       });
 
       it(`${name}: the JSON form keeps the attributes (group, custom, entries, files)`, () => {

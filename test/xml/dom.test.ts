@@ -144,7 +144,10 @@ for (const engine of ENGINES) {
         const text =
           '<?xml version="1.0" encoding="UTF-8"?>\n<!-- c -->\n<domain type="kvm" xmlns:q="urn:q">\n  <q:x q:y="1">a &amp; b</q:x>\n</domain>';
         expect(serialize(parse(text))).to.equal(text);
-        expect(serialize(parse("<?xml version='1.0'  ?><a/>\n"))).to.equal("<?xml version='1.0'  ?><a/>");
+        // Only the fast engine keeps the white space after the root (verbatim.ts); xmldom drops it.
+        expect(serialize(parse("<?xml version='1.0'  ?><a/>\n"))).to.equal(
+          engine === 'fast' ? "<?xml version='1.0'  ?><a/>\n" : "<?xml version='1.0'  ?><a/>",
+        );
         expect(serialize(parse('\n  <a/>'))).to.equal('\n  <a/>');
       });
 

@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { DomainDocument } from '../../src/domain/domain-document.js';
 import { VmDevicesError } from '../../src/errors.js';
-import { decodeXml, encodeXml, parseXml, serialize } from '../../src/xml/index.js';
+import { decodeXml, encodeXml, parseXml, serialize, serializeWithXmldom } from '../../src/xml/index.js';
 import type { XmlEncoding } from '../../src/xml/index.js';
 import { fixturePath } from '../helpers/fixtures.js';
 
@@ -43,9 +43,9 @@ describe('xml encodings', () => {
       expect(d.devicesElement?.getElementsByTagName('source')[0]?.getAttribute('file')).to.equal(
         '/var/lib/images/café.img',
       );
-      expect(
-        Buffer.from(encodeXml(serialize(parseXml(decoded.text)) + '\n', decoded.encoding)),
-      ).to.deep.equal(bytes);
+      expect(Buffer.from(encodeXml(serialize(parseXml(decoded.text)), decoded.encoding))).to.deep.equal(
+        bytes,
+      );
     });
   }
 
@@ -122,7 +122,10 @@ describe('xml encodings', () => {
     expect(Buffer.from(out).toString('latin1')).to.equal(
       '<?xml version="1.0" encoding="ISO-8859-1"?><a b="&#x20AC; é">x&#x1F600;y é</a>',
     );
-    expect(serialize(parseXml(out))).to.equal(text);
+    // Read back: the references stand for the characters, and are written back as they are.
+    const back = parseXml(out);
+    expect(serializeWithXmldom(back)).to.equal(text);
+    expect(serialize(back)).to.equal(Buffer.from(out).toString('latin1'));
   });
 
   it('refuses, with XML_ENCODING, such a character in a name, a comment, a CDATA section or a PI', () => {

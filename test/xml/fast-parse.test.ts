@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { XmlLimitError, XmlParseError, VmDevicesError } from '../../src/errors.js';
-import { canonicalDiff, NODE, parseXml, serialize } from '../../src/xml/index.js';
+import { canonicalDiff, NODE, parseXml, serialize, serializeWithXmldom } from '../../src/xml/index.js';
 import type { Document, Element, Node } from '../../src/xml/index.js';
 import {
   CORPUS,
@@ -196,7 +196,10 @@ function expectSameOutcome(text: string, source: string): 'same' | 'refused' | '
   }
   const diff = treeDiff(x.doc, f.doc) ?? canonicalDiff(x.doc, f.doc);
   expect(diff, `${source}: ${diff}`).to.equal(undefined);
-  expect(serialize(f.doc), source).to.equal(serialize(x.doc));
+  expect(serializeWithXmldom(f.doc), source).to.equal(serializeWithXmldom(x.doc));
+  // The fast engine's document also writes back its (line-end normalized) source, but for the
+  // empty CDATA sections that xmldom drops where no text is around them.
+  if (!text.includes('<![CDATA[]]>')) expect(serialize(f.doc), source).to.equal(text.replace(/\r\n?/g, '\n'));
   return 'same';
 }
 
@@ -380,7 +383,7 @@ describe('fast parse engine', () => {
             op(f);
             expect(treeDiff(x, f)).to.equal(undefined);
           }
-          expect(serialize(f)).to.equal(serialize(x));
+          expect(serializeWithXmldom(f)).to.equal(serializeWithXmldom(x));
           expect(liveF.length).to.equal(liveX.length);
           expect(liveF.length).to.equal(f.getElementsByTagName('*').length);
           for (let i = 0; i < liveF.length; i++)

@@ -67,7 +67,11 @@ describe('attributes read from the start tag (start-tag.ts)', () => {
       expect(canonicalDiff(fresh, reference), f).to.equal(undefined);
       const written = serialize(fresh);
       expect(elementsOf(fresh).some(isLazy), f).to.equal(true);
-      expect(written, f).to.equal(serializeWithXmldom(reference));
+      // The source as written (serialize.ts), which xmldom's serializer writes canonically alike.
+      expect(written, f).to.equal(text);
+      expect(canonicalDiff(parseXml(serializeWithXmldom(reference)), parseXml(written)), f).to.equal(
+        undefined,
+      );
     }
   });
 

@@ -1,0 +1,148 @@
+/**
+ * An edit changes only what it edits (src/xml/serialize.ts, verbatim.ts): whatever changes a parsed
+ * document through xmldom's API directly, its output shows the change and keeps every other byte.
+ */
+import { expect } from 'chai';
+import { parseXml, serialize } from '../../src/xml/index.js';
+import type { Element } from '../../src/xml/index.js';
+import { elementsOf } from '../helpers/xml-assert.js';
+
+/** The document parsed from `text`, changed by `edit` (given its elements), written. */
+function edited(text: string, edit: (els: Element[], doc: ReturnType<typeof parseXml>) => void): string {
+  const doc = parseXml(text);
+  edit(elementsOf(doc), doc);
+  return serialize(doc);
+}
+
+describe('edits of a parsed document change only what they edit', () => {
+  describe('attributes', () => {
+    const TAG = "<r>\n  <a  x='1'\n     y=\"2\"\tz = '3' />\n</r>\n";
+    it('a changed value keeps its place, spacing and quote, and the others their bytes', () => {
+      expect(edited(TAG, ([, a]) => a?.setAttribute('y', '5'))).to.equal(
+        "<r>\n  <a  x='1'\n     y=\"5\"\tz = '3' />\n</r>\n",
+      );
+      expect(edited(TAG, ([, a]) => a?.setAttribute('z', "it's <&>"))).to.equal(
+        "<r>\n  <a  x='1'\n     y=\"2\"\tz = 'it&apos;s &lt;&amp;&gt;' />\n</r>\n",
+      );
+    });
+    it('a value set through the attribute node itself shows too', () => {
+      expect(
+        edited(TAG, ([, a]) => {
+          (a?.getAttributeNode('x') as { value: string }).value = '9';
+        }),
+      ).to.equal("<r>\n  <a  x='9'\n     y=\"2\"\tz = '3' />\n</r>\n");
+    });
+    it('a new attribute comes after the others, in the quote of the tag', () => {
+      expect(edited(TAG, ([, a]) => a?.setAttribute('w', 'v"'))).to.equal(
+        "<r>\n  <a  x='1'\n     y=\"2\"\tz = '3' w='v\"' />\n</r>\n",
+      );
+    });
+    it('on a tag without attributes, in the quote the document uses', () => {
+      expect(edited("<r q='1'><a/></r>", ([, a]) => a?.setAttribute('w', 'v'))).to.equal(
+        "<r q='1'><a w='v'/></r>",
+      );
+      expect(edited('<r q="1"><a/></r>', ([, a]) => a?.setAttribute('w', 'v'))).to.equal(
+        '<r q="1"><a w="v"/></r>',
+      );
+    });
+    it('a removed attribute goes with the white space before it; the rest keeps its bytes', () => {
+      expect(edited(TAG, ([, a]) => a?.removeAttribute('x'))).to.equal(
+        '<r>\n  <a\n     y="2"\tz = \'3\' />\n</r>\n',
+      );
+      expect(edited(TAG, ([, a]) => a?.removeAttribute('z'))).to.equal(
+        '<r>\n  <a  x=\'1\'\n     y="2" />\n</r>\n',
+      );
+    });
+    it('values written with references keep them while unchanged', () => {
+      const text = "<r a='&lt;&#x41;&#10;' b='x\ty' c='1'/>";
+      expect(edited(text, ([r]) => r?.setAttribute('c', '2'))).to.equal(
+        "<r a='&lt;&#x41;&#10;' b='x\ty' c='2'/>",
+      );
+      // Read as the parser reads them: a tab written as such is a space.
+      expect(edited(text, ([r]) => r?.setAttribute('b', 'x\ty'))).to.equal(
+        "<r a='&lt;&#x41;&#10;' b='x&#9;y' c='1'/>",
+      );
+      expect(edited(text, ([r]) => r?.setAttribute('a', '&lt;A\n'))).to.equal(
+        "<r a='&amp;lt;A&#10;' b='x\ty' c='1'/>",
+      );
+    });
+    it('namespace declarations and prefixed attributes keep their bytes', () => {
+      const text = "<r xmlns:p='urn:p'  p:a='1'><p:e p:b = '2'/></r>";
+      expect(edited(text, ([, e]) => e?.setAttribute('c', '3'))).to.equal(
+        "<r xmlns:p='urn:p'  p:a='1'><p:e p:b = '2' c='3'/></r>",
+      );
+    });
+    it("an element moved out of the scope of its namespace gets a declaration, in its tag's quote", () => {
+      const text = "<r><s xmlns:p='urn:p'><p:e a='1'/></s></r>";
+      expect(
+        edited(text, ([r, , e]) => {
+          r?.appendChild(e as Element);
+        }),
+      ).to.equal("<r><s xmlns:p='urn:p'/><p:e a='1' xmlns:p='urn:p'/></r>");
+    });
+  });
+
+  describe('children', () => {
+    it('a new child opens an empty element, however it was written', () => {
+      for (const [text, out] of [
+        ["<r><a x='1'/></r>", "<r><a x='1'><b/></a></r>"],
+        ["<r><a x='1' /></r>", "<r><a x='1'><b/></a></r>"],
+        ["<r><a x='1'></a></r>", "<r><a x='1'><b/></a></r>"],
+      ] as const) {
+        expect(
+          edited(text, ([, a], doc) => a?.appendChild(doc.createElement('b'))),
+          text,
+        ).to.equal(out);
+      }
+    });
+    it('an element emptied closes as `/>`; one written `<a></a>` stays so', () => {
+      expect(
+        edited("<r><a x='1'>\n  <b/>\n</a></r>", ([, a]) => {
+          while (a?.firstChild) a.removeChild(a.firstChild);
+        }),
+      ).to.equal("<r><a x='1'/></r>");
+      expect(edited('<r><a></a></r>', () => undefined)).to.equal('<r><a></a></r>');
+    });
+    it('an end tag with white space keeps it', () => {
+      expect(edited('<r><a>x</a  ></r  >\n', () => undefined)).to.equal('<r><a>x</a  ></r  >\n');
+    });
+  });
+
+  describe('text', () => {
+    const text = '<r><a>x &amp; &#x41; > y</a><b>1 &lt; 2</b></r>';
+    it('unchanged, it keeps its references and `>` as written', () => {
+      expect(edited(text, () => undefined)).to.equal(text);
+    });
+    it('changed, it is written anew and alone', () => {
+      expect(
+        edited(text, ([, a]) => {
+          (a?.firstChild as unknown as { data: string }).data = 'x & y';
+        }),
+      ).to.equal('<r><a>x &amp; y</a><b>1 &lt; 2</b></r>');
+      expect(
+        edited(text, ([, a]) => {
+          (a?.firstChild as unknown as { nodeValue: string }).nodeValue = 'x & A > y';
+        }),
+      ).to.equal(text);
+    });
+  });
+
+  describe('the prolog and what follows the root', () => {
+    const text = "<?xml version='1.0'   encoding='UTF-8'?>\n<?pi   a b?>\n<!-- c -->\n<r/>\n\n";
+    it('unchanged: the declaration, instructions, comments and the trailing white space', () => {
+      expect(edited(text, () => undefined)).to.equal(text);
+    });
+    it('an instruction whose data changed is written anew', () => {
+      expect(
+        edited(text, (_, doc) => {
+          (doc.childNodes.item(2) as unknown as { data: string }).data = 'z';
+        }),
+      ).to.equal("<?xml version='1.0'   encoding='UTF-8'?>\n<?pi z?>\n<!-- c -->\n<r/>\n\n");
+    });
+    it('the trailing white space goes when a node is added after it', () => {
+      expect(edited(text, (_, doc) => doc.appendChild(doc.createComment('d')))).to.equal(
+        "<?xml version='1.0'   encoding='UTF-8'?>\n<?pi   a b?>\n<!-- c -->\n<r/><!--d-->",
+      );
+    });
+  });
+});
