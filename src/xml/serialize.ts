@@ -4,11 +4,12 @@
  * verbatim.ts) is written as it was, once checked against what the node holds now, since any code
  * may have changed the DOM. What differs is written anew, and only that: an attribute whose value
  * changed keeps its place, spacing and quote, a new one takes the tag's quote. Nodes made through
- * the API are written exactly as xmldom's XMLSerializer writes them with the library's text filter
- * (see {@link serialize} in dom.ts), about 3x faster. xmldom's walks the tree with a frame object
- * per node and a buffer of small strings, and copies the list of visible namespace declarations
- * for every element; this one appends to a string flattened every 16 KB and keeps the declarations
- * in a list shared by an element's descendants. test/xml/serialize.test.ts proves both on the
+ * the API are written as xmldom's XMLSerializer writes them with the library's text filter (see
+ * {@link serialize} in dom.ts), about 3x faster, but in the quote of the parsed document they are
+ * in, so that they read like their neighbours. xmldom's walks the tree with a frame object per
+ * node and a buffer of small strings, and copies the list of visible namespace declarations for
+ * every element; this one appends to a string flattened every 16 KB and keeps the declarations in
+ * a list shared by an element's descendants. test/xml/serialize.test.ts proves both on the
  * corpus, the fixtures and generated, mutated documents.
  *
  * What it does not know it leaves to xmldom, by returning undefined: HTML documents and elements
@@ -49,7 +50,8 @@ interface Scope {
 export function serializeNode(node: Node): string | undefined {
   const doc = node.nodeType === DOCUMENT ? (node as Document) : node.ownerDocument;
   if ((doc as unknown as { type?: string } | null)?.type === 'html') return undefined;
-  const writer = new Writer();
+  // A fragment is in no document yet: its new elements keep XMLSerializer's quote.
+  const writer = new Writer(node.nodeType === DOCUMENT_FRAGMENT ? null : doc);
   // XMLSerializer seeds its list with the root's namespace when no prefix is bound to it, as an
   // entry whose prefix (null) matches no lookup: it changes nothing, so the walk starts empty.
   return writer.write(node, undefined) ? writer.out : undefined;
@@ -131,6 +133,33 @@ class Writer {
   private readonly chunks: string[] = [];
   /** Set on meeting a node left to xmldom (see the module's comment): the writing stops. */
   private unsupported = false;
+  /** The quote found for each parsed element new elements were written below (see newQuote). */
+  private readonly quotes = new Map<Node, string>();
+
+  constructor(private readonly doc: Document | null) {}
+
+  /**
+   * The quote of an element made through the API: the one of its nearest parsed ancestor's start
+   * tag (its first attribute's, else its document's), so that it reads like its neighbours (a new
+   * entry in a `"`-quoted metadata group of a `'`-quoted domain takes `"`); `"` in a document made
+   * through the API.
+   */
+  private newQuote(el: Element): string {
+    let p: Node | null = el.parentNode;
+    while (p !== null && p.nodeType === ELEMENT && sourceTagAt(p as Element) < 0) p = p.parentNode;
+    const holder = p ?? el;
+    let quote = this.quotes.get(holder);
+    if (quote === undefined) {
+      if (p !== null && p.nodeType === ELEMENT) quote = tagQuote(p as Element, sourceTagAt(p as Element));
+      else {
+        const root = this.doc?.documentElement;
+        const parsed = root != null && (root as unknown as Partial<StartTagFields>)[TAG_TEXT] !== undefined;
+        quote = parsed ? documentQuote(root) : '"';
+      }
+      this.quotes.set(holder, quote);
+    }
+    return quote;
+  }
 
   /** The text written. */
   get out(): string {
@@ -193,7 +222,7 @@ class Writer {
       case DOCUMENT_FRAGMENT:
         return node.firstChild === null ? undefined : { node, end: undefined, scope };
       case ATTRIBUTE:
-        this.attribute((node as Attr).name, (node as Attr).value);
+        this.attribute((node as Attr).name, (node as Attr).value, '"');
         return undefined;
       case TEXT: {
         const data = (node as unknown as { data: string }).data;
@@ -225,8 +254,8 @@ class Writer {
     }
   }
 
-  private attribute(name: string, value: string): void {
-    this.add(` ${name}="${escapeAttribute(value)}"`);
+  private attribute(name: string, value: string, quote: string): void {
+    this.add(` ${name}=${quote}${escapeQuoted(value, quote)}${quote}`);
   }
 
   private startTag(el: Element, outer: Scope | undefined): Open | undefined {
@@ -249,14 +278,15 @@ class Writer {
     const at = tag === name ? sourceTagAt(el) : -1;
     if (at >= 0) return this.sourceStartTag(el, attrs, at, scope);
     this.add(`<${tag}`);
+    const quote = this.newQuote(el);
     for (let i = 0; attrs !== undefined && i < attrs.length; i++) {
       const a = attrs[i] as Attr;
       if (needsDeclaration(a, scope))
-        scope = this.declare(a.prefix ?? '', a.namespaceURI as string, scope, '"');
-      this.attribute(a.name, a.value);
+        scope = this.declare(a.prefix ?? '', a.namespaceURI as string, scope, quote);
+      this.attribute(a.name, a.value, quote);
     }
     if (tag === name && needsDeclaration(el, scope))
-      scope = this.declare(el.prefix ?? '', uri as string, scope, '"');
+      scope = this.declare(el.prefix ?? '', uri as string, scope, quote);
     if (el.firstChild === null) {
       this.add('/>');
       return undefined;

@@ -149,7 +149,7 @@ describe('vmdevices CLI', () => {
   it('create prints the XML for libvirt; explain names every rule', () => {
     const c = run('create', fixturePath('domains/seed1-repaired.xml'));
     expect(c.code, c.err).to.equal(0);
-    expect(c.out).to.contain('<target dev="hdc" bus="ide"/>');
+    expect(c.out).to.contain("<target dev='hdc' bus='ide'/>");
     const x = run('explain', fixturePath('domains/ambiguous-disk.xml'));
     expect(x.code).to.equal(0);
     expect(x.out).to.match(/descriptor key \[name=vda, path=\/var\/lib\/images\/a\.img\]: .*ambiguous/);

@@ -38,7 +38,7 @@ describe('character devices (shared by Console, Serial, Channel)', () => {
     connect!.service = '3333';
     connect!.reconnect.enabled = false;
     expect(c.toXml()).to.contain(
-      `<source mode='connect' host='127.0.0.1' service='3333'>\n    <reconnect enabled="no"/>\n  </source>`,
+      `<source mode='connect' host='127.0.0.1' service='3333'>\n    <reconnect enabled='no'/>\n  </source>`,
     );
     c.removeSource(bind!);
     expect(c.sources.map((x) => x.mode)).to.deep.equal(['connect']);

@@ -120,7 +120,7 @@ describe('Filesystem', () => {
     fs.binaryThreadPoolSize = 8;
     fs.binaryLockPosix = true;
     expect(fs.toXml()).to.contain(
-      `<binary path="/usr/libexec/virtiofsd">\n    <cache mode="always"/>\n    <lock posix="on"/>\n    <thread_pool size="8"/>\n  </binary>`,
+      "<binary path='/usr/libexec/virtiofsd'>\n    <cache mode='always'/>\n    <lock posix='on'/>\n    <thread_pool size='8'/>\n  </binary>",
     );
   });
 });

@@ -101,7 +101,7 @@ describe('Generic', () => {
     );
     g.alias = 'panic0';
     expect(g.toXml()).to.equal(
-      `<panic model='isa'><future/><alias name="panic0"/><address type='isa' iobase='0x505'/></panic>`,
+      `<panic model='isa'><future/><alias name='panic0'/><address type='isa' iobase='0x505'/></panic>`,
     );
   });
 });

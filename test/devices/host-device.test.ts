@@ -178,12 +178,12 @@ describe('HostDevice', () => {
       d.readonly = true;
       d.driverName = 'vfio';
       expect(d.toXml()).to.equal(
-        `<hostdev mode='subsystem' type='pci'><driver name="vfio"/><source><address domain="0x0000" bus="0x01" slot="0x00" function="0x0"/></source><readonly/><alias name='hostdev0'/></hostdev>`,
+        `<hostdev mode='subsystem' type='pci'><driver name='vfio'/><source><address domain='0x0000' bus='0x01' slot='0x00' function='0x0'/></source><readonly/><alias name='hostdev0'/></hostdev>`,
       );
       d.readonly = false;
       d.sourceAddress = undefined;
       expect(d.toXml()).to.equal(
-        `<hostdev mode='subsystem' type='pci'><driver name="vfio"/><alias name='hostdev0'/></hostdev>`,
+        `<hostdev mode='subsystem' type='pci'><driver name='vfio'/><alias name='hostdev0'/></hostdev>`,
       );
     });
   });

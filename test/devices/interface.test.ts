@@ -202,7 +202,7 @@ describe('Interface', () => {
       const p = nic.addFilterParameter('IP', '10.0.0.1');
       expect(p).to.be.instanceOf(InterfaceFilterParameter);
       expect(nic.toXml()).to.equal(
-        `<interface type='bridge'><source bridge='br0'/><filterref filter="clean-traffic"><parameter name="IP" value="10.0.0.1"/></filterref><link state='up'/></interface>`,
+        `<interface type='bridge'><source bridge='br0'/><filterref filter='clean-traffic'><parameter name='IP' value='10.0.0.1'/></filterref><link state='up'/></interface>`,
       );
       const other = fromFixture('devices/interface/bridge-ovirtmgmt.xml');
       expect(() => {
@@ -210,7 +210,7 @@ describe('Interface', () => {
       }).to.throw(NoSuchDeviceError);
       nic.removeFilterParameter(p);
       // The filterref keeps its filter.
-      expect(nic.toXml()).to.contain('<filterref filter="clean-traffic"/>');
+      expect(nic.toXml()).to.contain("<filterref filter='clean-traffic'/>");
     });
 
     it('creates and removes a source', () => {
@@ -220,7 +220,7 @@ describe('Interface', () => {
       );
       nic.ensureSource().network = 'default';
       expect(nic.toXml()).to.equal(
-        `<interface type='network'><mac address='00:11:22:33:44:55'/><source network="default"/><model type='virtio'/></interface>`,
+        `<interface type='network'><mac address='00:11:22:33:44:55'/><source network='default'/><model type='virtio'/></interface>`,
       );
       nic.removeSource();
       expect(nic.source).to.equal(undefined);

@@ -129,7 +129,7 @@ describe('Iommu', () => {
     i.driverGranuleMode = 'host';
     i.granuleKiB = 4;
     expect(i.toXml()).to.equal(
-      `<iommu model='smmuv3'><driver dma_translation="on" xtsup="off" passthrough="off" pciBus="3" accel="on" ats="off" ril="on" ssidsize="16" oas="48" cmdqv="off"><granule mode="host" size="4" unit="KiB"/></driver></iommu>`,
+      `<iommu model='smmuv3'><driver dma_translation='on' xtsup='off' passthrough='off' pciBus='3' accel='on' ats='off' ril='on' ssidsize='16' oas='48' cmdqv='off'><granule mode='host' size='4' unit='KiB'/></driver></iommu>`,
     );
     i.model = 'virtio';
     for (const name of Object.keys(Iommu.fields)) {

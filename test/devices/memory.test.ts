@@ -147,7 +147,7 @@ describe('Memory', () => {
     m.pagesizeKiB = 2048;
     m.uuid = '0b8e9f7a-1c2d-4e3f-a4b5-c6d7e8f90a1b';
     expect(m.toXml().replace(/\s+/g, '')).to.equal(
-      `<memorymodel='dimm'><uuid>0b8e9f7a-1c2d-4e3f-a4b5-c6d7e8f90a1b</uuid><source><pagesizeunit="KiB">2048</pagesize></source><target><sizeunit="KiB">1048576</size></target><aliasname='dimm3'/></memory>`,
+      `<memorymodel='dimm'><uuid>0b8e9f7a-1c2d-4e3f-a4b5-c6d7e8f90a1b</uuid><source><pagesizeunit='KiB'>2048</pagesize></source><target><sizeunit='KiB'>1048576</size></target><aliasname='dimm3'/></memory>`,
     );
     m.pagesizeKiB = undefined;
     expect(m.toXml()).not.to.contain('<source');

@@ -93,7 +93,7 @@ describe('Redir', () => {
     r.sourceReconnectEnabled = true;
     r.sourceReconnectTimeout = 3;
     expect(r.toXml()).to.equal(
-      `<redirdev bus='usb' type='unix'><source mode='connect' path='/run/r.sock'><reconnect enabled="yes" timeout="3"/><seclabel model='dac' relabel='no'/></source></redirdev>`,
+      `<redirdev bus='usb' type='unix'><source mode='connect' path='/run/r.sock'><reconnect enabled='yes' timeout='3'/><seclabel model='dac' relabel='no'/></source></redirdev>`,
     );
   });
 

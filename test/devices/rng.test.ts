@@ -123,7 +123,7 @@ describe('Rng', () => {
     remote.service = '1234';
     remote.reconnect.timeout = 5;
     expect(rng.toXml()).to.equal(
-      `<rng model='virtio'><backend model='egd' type='udp'><source mode="bind" service="1234"/><source mode="connect" host="1.2.3.4" service="1234"><reconnect timeout="5"/></source><protocol type='raw'/></backend><alias name='rng0'/></rng>`,
+      `<rng model='virtio'><backend model='egd' type='udp'><source mode='bind' service='1234'/><source mode='connect' host='1.2.3.4' service='1234'><reconnect timeout='5'/></source><protocol type='raw'/></backend><alias name='rng0'/></rng>`,
     );
     rng.backend.sources.remove(local);
     expect(rng.backend.sources.map((s) => s.mode)).to.deep.equal(['connect']);
@@ -135,7 +135,7 @@ describe('Rng', () => {
     const bare = deviceInDomain(Rng, `<rng model='virtio'><rate bytes='1'/><alias name='rng0'/></rng>`);
     bare.backend.sources.add().path = '/run/egd.sock';
     expect(bare.toXml()).to.equal(
-      `<rng model='virtio'><rate bytes='1'/><backend><source path="/run/egd.sock"/></backend><alias name='rng0'/></rng>`,
+      `<rng model='virtio'><rate bytes='1'/><backend><source path='/run/egd.sock'/></backend><alias name='rng0'/></rng>`,
     );
   });
 

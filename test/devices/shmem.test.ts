@@ -102,7 +102,7 @@ describe('Shmem', () => {
     expect(domain.save()).to.deep.equal([]);
     const saved = domain.toXml();
     expect(saved).to.match(
-      /<ovirt-vm:device devtype="shmem" shmem_name="right" alias="shmem1" name="shmem1"/,
+      /<ovirt-vm:device devtype='shmem' shmem_name='right' alias='shmem1' name='shmem1'/,
     );
     // `left` left the config; at the restart libvirt numbers `right` shmem0.
     const restarted = saved

@@ -100,7 +100,7 @@ describe('Sound', () => {
     expect(s.codecs.map((c) => c.type)).to.deep.equal(['micro', 'surround7', 'output']);
     expect(xml)
       .to.contain("<codec type='surround7' channels='8'/>")
-      .and.contain(`<codec type="output"/>\n  <audio id='1'/>`);
+      .and.contain("<codec type='output'/>\n  <audio id='1'/>");
     expect(xml)
       .to.contain("<snd:mixer level='11'/>")
       .and.contain("snd:profile='studio'")

@@ -100,7 +100,7 @@ describe('Tpm', () => {
     tpm.backendActivePcrBanks = ['sha256'];
     tpm.backendEncryptionSecret = '6dd3e4a5-1d76-44ce-961f-f119f5aad935';
     expect(tpm.toXml()).to.equal(
-      `<tpm model='tpm-tis'><backend type='emulator'><encryption secret="6dd3e4a5-1d76-44ce-961f-f119f5aad935"/><active_pcr_banks><sha256/></active_pcr_banks><profile source='x'/></backend></tpm>`,
+      `<tpm model='tpm-tis'><backend type='emulator'><encryption secret='6dd3e4a5-1d76-44ce-961f-f119f5aad935'/><active_pcr_banks><sha256/></active_pcr_banks><profile source='x'/></backend></tpm>`,
     );
   });
 

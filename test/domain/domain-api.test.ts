@@ -214,7 +214,7 @@ describe('Domain API edges', () => {
       expect(d.orphans).to.deep.equal([]);
       d.save();
       // The envelope's leaf keeps the attribute Vdsm reads past.
-      expect(d.toXml()).to.match(/<ovirt-vm:mtu type="int" unit="bytes">9000<\/ovirt-vm:mtu>/);
+      expect(d.toXml()).to.match(/<ovirt-vm:mtu type='int' unit='bytes'>9000<\/ovirt-vm:mtu>/);
       const entries = Descriptor.fromXml(d.toXml()).entries();
       expect(
         entries.filter((e) => e.attrs['mac_address']?.toLowerCase() === '52:54:00:aa:00:02').length,

@@ -5,7 +5,8 @@
  * xmldom's XMLSerializer writes it); nodes made through the API are written as XMLSerializer
  * writes them with the same text filter, and documents changed through xmldom's API in the ways
  * that make a serializer declare namespaces itself stay canonically what XMLSerializer writes.
- * test/xml/verbatim.test.ts: edits change only what they edit.
+ * test/xml/verbatim.test.ts: edits change only what they edit, and new elements take the quote of
+ * the document.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';

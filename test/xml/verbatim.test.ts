@@ -103,6 +103,20 @@ describe('edits of a parsed document change only what they edit', () => {
       ).to.equal("<r><a x='1'/></r>");
       expect(edited('<r><a></a></r>', () => undefined)).to.equal('<r><a></a></r>');
     });
+    it('a new element takes the quote of the document, its values escaped for it', () => {
+      const add = ([r]: Element[], doc: ReturnType<typeof parseXml>): void => {
+        const mtu = doc.createElement('mtu');
+        mtu.setAttribute('size', `9'000"`);
+        r?.appendChild(mtu);
+        r?.appendChild(doc.createElementNS('urn:p', 'p:e'));
+      };
+      expect(edited("<r q='1'/>", add)).to.equal(
+        `<r q='1'><mtu size='9&apos;000"'/><p:e xmlns:p='urn:p'/></r>`,
+      );
+      expect(edited('<r q="1"/>', add)).to.equal(
+        `<r q="1"><mtu size="9'000&quot;"/><p:e xmlns:p="urn:p"/></r>`,
+      );
+    });
     it('an end tag with white space keeps it', () => {
       expect(edited('<r><a>x</a  ></r  >\n', () => undefined)).to.equal('<r><a>x</a  ></r  >\n');
     });
