@@ -23,7 +23,7 @@ assert.ok(
 
 r = run('create', 'fixtures/domains/seed1-repaired.xml');
 assert.equal(r.status, 0, r.stderr);
-assert.match(r.stdout, /<target dev="vda" bus="virtio"\/>/);
+assert.match(r.stdout, /<target dev=(['"])vda\1 bus=\1virtio\1\/>/);
 
 r = run('metadata', 'decode', 'fixtures/domains/seed1-repaired.xml', '--format', 'xmlpickle');
 assert.equal(r.status, 0, r.stderr);
