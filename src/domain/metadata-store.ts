@@ -57,11 +57,15 @@ export function loadDescriptorStore(
 
 class DescriptorEntries implements DescriptorStore {
   private list: MetadataEntry[];
+  /** The `<device>` element each entry was read from or last written to: writing updates it in place. */
+  private readonly elements = new Map<MetadataEntry, Element>();
 
   constructor(private readonly descriptor: Descriptor) {
-    this.list = descriptor
-      .entries()
-      .map((e, index) => ({ layout: 'descriptor', index, attrs: e.attrs, data: e.data }));
+    this.list = descriptor.entries().map((e, index) => {
+      const entry: MetadataEntry = { layout: 'descriptor', index, attrs: e.attrs, data: e.data };
+      if (e.element !== undefined) this.elements.set(entry, e.element);
+      return entry;
+    });
   }
 
   get entries(): readonly MetadataEntry[] {
@@ -86,15 +90,22 @@ class DescriptorEntries implements DescriptorStore {
 
   remove(entry: MetadataEntry): void {
     this.list = this.list.filter((e) => e !== entry);
+    this.elements.delete(entry);
   }
 
   writeInto(doc: Document): void {
     // VM-level values and custom are carried over as read; the entries are ours.
-    new Descriptor({
+    const written = new Descriptor({
       values: this.descriptor.values,
       custom: this.descriptor.custom,
-      entries: this.list.map((e) => ({ attrs: e.attrs ?? {}, data: e.data })),
-    }).writeInto(doc);
+      entries: this.list.map((e) => ({ attrs: e.attrs ?? {}, data: e.data, element: this.elements.get(e) })),
+    });
+    written.writeInto(doc);
+    written.entries().forEach((w, i) => {
+      const entry = this.list[i] as MetadataEntry;
+      if (w.element === undefined) this.elements.delete(entry);
+      else this.elements.set(entry, w.element);
+    });
   }
 }
 

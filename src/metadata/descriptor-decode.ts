@@ -50,10 +50,17 @@ import {
 /** A device entry's identifying attributes: ordered, prototype-free. */
 export type DeviceAttrs = Record<string, string>;
 
+/** A device entry as read, with the element it was read from. */
+export interface DecodedEntry {
+  attrs: DeviceAttrs;
+  data: Dict;
+  element: Element;
+}
+
 export interface DecodedGroup {
   values: Dict;
   custom: Dict;
-  entries: { attrs: DeviceAttrs; data: Dict }[];
+  entries: DecodedEntry[];
 }
 
 export interface DescriptorDecodeOptions {
@@ -163,7 +170,7 @@ class Decoder {
     return { values, custom: custom ?? dict(), entries };
   }
 
-  private entry(el: Element, path: string): { attrs: DeviceAttrs; data: Dict } {
+  private entry(el: Element, path: string): DecodedEntry {
     const attrs: DeviceAttrs = nullObject<string>();
     for (const { name, value } of dataAttributes(el)) {
       if (name.includes(':')) {
@@ -178,7 +185,7 @@ class Decoder {
     }
     // Text between a device's children is not read (as by Vdsm): no key reaches it, so no reader
     // would miss it, and the children are written sorted, so it would have no place to go back to.
-    return { attrs, data: this.dict(el, DEVICE, path, 1) };
+    return { attrs, data: this.dict(el, DEVICE, path, 1), element: el };
   }
 
   /**

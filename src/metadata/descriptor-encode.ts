@@ -50,7 +50,13 @@ const ROOM = 5;
 export interface EncodeInput {
   values: Dict;
   custom: Dict;
-  entries: readonly { attrs: DeviceAttrs; data: Dict }[];
+  entries: readonly EntryInput[];
+}
+
+/** A device entry to write: its identifying attributes and data. */
+export interface EntryInput {
+  readonly attrs: DeviceAttrs;
+  readonly data: Dict;
 }
 
 export interface DescriptorEncodeOptions {
@@ -66,16 +72,19 @@ export interface DescriptorEncodeOptions {
 
 const INDENT_UNIT = '  ';
 
-/** Builds the group element, owned by `doc` and not yet attached. */
+/**
+ * Builds the group element, owned by `doc` and not yet attached, with the element written for each
+ * entry (undefined for an entry without data, which is not written).
+ */
 export function encodeGroup(
   doc: Document,
   input: EncodeInput,
   options: DescriptorEncodeOptions = {},
-): Element {
-  const encoder = new Encoder(doc, options.bare === true ? null : DESCRIPTOR_URI);
-  const group = encoder.group(input);
+): { group: Element; written: (Element | undefined)[] } {
+  const encoder = new Encoder(doc, options.bare === true ? null : DESCRIPTOR_URI, DESCRIPTOR_PREFIX);
+  const { group, written } = encoder.group(input);
   encoder.finish(group, options.indent);
-  return group;
+  return { group, written };
 }
 
 function fail(code: 'METADATA_VALUE' | 'METADATA_SHAPE', path: string, detail: string): never {
@@ -93,7 +102,12 @@ function describe(v: unknown): string {
   return typeof v;
 }
 
-class Encoder {
+/**
+ * Makes the elements of the layout; they are laid out (indented) by `finish`. Used whole by
+ * encodeGroup, and piece by piece by descriptor-merge.ts for what changed in a group a document
+ * already holds.
+ */
+export class Encoder {
   /** Containers being written: a value that contains itself is an error, not a stack overflow. */
   private readonly open = new Set<object>();
   /** Elements copied verbatim: indentation never goes inside them. */
@@ -101,16 +115,21 @@ class Encoder {
   /** Element children not yet attached, per parent (see `append`). */
   private readonly pending = new Map<Element, Element[]>();
 
+  /**
+   * @param ns the namespace of the elements (null: the bare form)
+   * @param prefix their prefix (that of the group they go into)
+   */
   constructor(
     private readonly doc: Document,
     private readonly ns: string | null,
+    private readonly prefix: string | undefined,
   ) {}
 
   private element(name: string): Element {
-    return createElement(this.doc, name, this.ns, DESCRIPTOR_PREFIX);
+    return createElement(this.doc, name, this.ns, this.prefix);
   }
 
-  group(input: EncodeInput): Element {
+  group(input: EncodeInput): { group: Element; written: (Element | undefined)[] } {
     const group = this.element(DESCRIPTOR_GROUP);
     const own = keptAttributes(input.values);
     // Declared first, where the serializer would put it last: a kept `version="1"` then follows it
@@ -118,88 +137,106 @@ class Encoder {
     if (this.ns !== null && own.length > 0)
       group.setAttributeNS(XMLNS_NS, `xmlns:${DESCRIPTOR_PREFIX}`, this.ns);
     this.attributes(group, own, '');
-    for (const key of dictKeys(input.values)) {
+    this.checkValues(input.values);
+    this.fill(group, input.values, FLAT, '', 1);
+    const written = input.entries.map((entry, i) => {
+      // An entry without data is not written: that is how Vdsm deletes a device's metadata.
+      if (dictKeys(entry.data).length === 0) return undefined;
+      const device = this.entry(entry, indexPath('devices', i));
+      this.append(group, device);
+      return device;
+    });
+    if (dictKeys(input.custom).length > 0) this.append(group, this.custom(input.custom));
+    return { group, written };
+  }
+
+  /** The VM-level values may not take the names of the group's own children. */
+  checkValues(values: Dict): void {
+    for (const key of dictKeys(values)) {
       if (GROUP_CHILDREN.has(key)) {
         fail('METADATA_SHAPE', keyPath('', key), `"${key}" is the group's own element: not a VM-level value`);
       }
     }
-    this.fill(group, input.values, FLAT, '', 1);
-    input.entries.forEach((entry, i) => {
-      // An entry without data is not written: that is how Vdsm deletes a device's metadata.
-      if (dictKeys(entry.data).length === 0) return;
-      const path = indexPath('devices', i);
-      const device = this.element('device');
-      const attrs: [string, string][] = [];
-      for (const name of Object.keys(entry.attrs)) {
-        const value = entry.attrs[name];
-        const at = `${path}@${name}`;
-        if (!isNCName(name) || name === 'xmlns')
-          fail('METADATA_VALUE', at, `"${name}" is not a valid attribute name`);
-        if (typeof value !== 'string')
-          fail('METADATA_VALUE', at, `an attribute value must be a string, got ${describe(value)}`);
-        attrs.push([name, this.text(value, at)]);
-      }
-      addAttributes(device, attrs);
-      this.fill(device, entry.data, DEVICE, path, 1);
-      this.append(group, device);
-    });
-    if (dictKeys(input.custom).length > 0)
-      this.append(group, this.dict(input.custom, FLAT, 'custom', 'custom', 1));
-    return group;
+  }
+
+  /** A `<device>` element: the entry's attributes, in their order, and its data. */
+  entry(entry: EntryInput, path: string): Element {
+    const device = this.element('device');
+    addAttributes(device, this.entryAttributes(entry.attrs, path));
+    this.fill(device, entry.data, DEVICE, path, 1);
+    return device;
+  }
+
+  /** The entry's attributes as they are written, checked. */
+  entryAttributes(attrs: DeviceAttrs, path: string): [string, string][] {
+    const out: [string, string][] = [];
+    for (const name of Object.keys(attrs)) {
+      const value = attrs[name];
+      const at = `${path}@${name}`;
+      if (!isNCName(name) || name === 'xmlns')
+        fail('METADATA_VALUE', at, `"${name}" is not a valid attribute name`);
+      if (typeof value !== 'string')
+        fail('METADATA_VALUE', at, `an attribute value must be a string, got ${describe(value)}`);
+      out.push([name, this.text(value, at)]);
+    }
+    return out;
+  }
+
+  /** The `<custom>` element. */
+  custom(custom: Dict): Element {
+    return this.dict(custom, FLAT, 'custom', 'custom', 1);
   }
 
   /** Writes `d` into `el`: sorted typed leaves, sub-keys in the layout's order, files, kept elements. */
   private fill(el: Element, d: Dict, shape: DictShape, path: string, depth: number): void {
+    this.checkDepth(path, depth);
+    this.enter(d, path);
+    for (const key of this.keysInOrder(d, shape, path))
+      for (const child of this.members(d, key, shape, path, depth)) this.append(el, child);
+    this.open.delete(d);
+  }
+
+  /** The depth a dict at `depth` below a device (or the group) may not reach. */
+  private checkDepth(path: string, depth: number): void {
     // What the parser would refuse to read back, in a domain: <domain><metadata><ovirt-vm:vm> and
     // the device are above the values, and a value's own leaf element below.
     if (depth + ROOM > DEFAULT_MAX_DEPTH)
       fail('METADATA_SHAPE', path, `nested deeper than the limit of ${DEFAULT_MAX_DEPTH - ROOM}`);
-    this.enter(d, path);
-    const leaves: [string, Scalar][] = [];
-    const subs = new Map<string, Value>();
-    const kept: Element[] = [];
-    let files: Value | undefined;
+  }
+
+  /**
+   * The keys of `d` in the order they are written (sorted typed leaves, sub-keys in the layout's
+   * order, files, kept elements), each checked to be one the layout can hold where it stands.
+   */
+  keysInOrder(d: Dict, shape: DictShape, path: string): string[] {
+    const leaves: string[] = [];
+    const subs = new Set<string>();
+    const kept: string[] = [];
+    let files = false;
     for (const [key, v] of dictEntries(d)) {
-      const at = keyPath(path, key);
-      if (v instanceof RawXml) {
-        if (keyOfElement(v.element) !== key) {
-          fail(
-            'METADATA_SHAPE',
-            at,
-            `a kept element <${v.element.nodeName}> must be stored under its own name`,
-          );
-        }
-        kept.push(v.element);
-      } else if (shape.files && key === 'file') {
-        files = v;
-      } else if (shape.subkeys.has(key)) {
-        subs.set(key, v);
-      } else if (isScalar(v)) {
-        leaves.push([key, v]);
-      } else if (typeof v === 'object' && (v as unknown) !== null) {
-        fail(
-          'METADATA_SHAPE',
-          at,
-          `${describe(v)} cannot be stored here: only the layout's sub-keys hold nested data`,
-        );
-      } else {
-        fail('METADATA_VALUE', at, `${describe(v)} is not a metadata value`);
-      }
+      const kind = memberKind(key, v, shape, path);
+      if (kind === 'kept') kept.push(key);
+      else if (kind === 'files') files = true;
+      else if (kind === 'sub') subs.add(key);
+      else leaves.push(key);
     }
-    leaves.sort(([a], [b]) => compareCodePoints(a, b));
-    for (const [key, v] of leaves) {
-      const at = keyPath(path, key);
-      const leaf = this.leaf(key, v, at);
-      this.attributes(leaf, keptAttributes(d, key), at);
-      this.append(el, leaf);
-    }
-    for (const [key, sub] of shape.subkeys) {
-      if (subs.has(key))
-        this.append(el, this.shaped(subs.get(key) as Value, sub, key, keyPath(path, key), depth + 1));
-    }
-    if (files !== undefined) this.files(el, files, keyPath(path, 'file'));
-    for (const k of kept) this.append(el, this.keep(k));
-    this.open.delete(d);
+    leaves.sort(compareCodePoints);
+    for (const key of shape.subkeys.keys()) if (subs.has(key)) leaves.push(key);
+    if (files) leaves.push('file');
+    return leaves.concat(kept);
+  }
+
+  /** The elements `d` is written with under `key` (several for a payload's `file`), not laid out. */
+  members(d: Dict, key: string, shape: DictShape, path: string, depth: number): Element[] {
+    const v = d[key] as Value;
+    const at = keyPath(path, key);
+    const kind = memberKind(key, v, shape, path);
+    if (kind === 'kept') return [this.keep((v as RawXml).element)];
+    if (kind === 'files') return this.files(v, at);
+    if (kind === 'sub') return [this.shaped(v, shape.subkeys.get(key) as Shape, key, at, depth + 1)];
+    const leaf = this.leaf(key, v as Scalar, at);
+    this.attributes(leaf, keptAttributes(d, key), at);
+    return [leaf];
   }
 
   private enter(container: object, path: string): void {
@@ -227,38 +264,40 @@ class Encoder {
   private list(items: Value[], shape: ListShape, name: string, path: string, depth: number): Element {
     this.enter(items, path);
     const el = this.element(name);
-    items.forEach((item, i) => {
-      const at = indexPath(path, i);
-      if (item instanceof RawXml) this.append(el, this.keep(item.element));
-      else if (shape.items === 'dict') {
-        if (!isDict(item))
-          fail('METADATA_SHAPE', at, `a ${shape.item} must be a dict, got ${describe(item)}`);
-        this.append(el, this.dict(item, FLAT, shape.item, at, depth + 1));
-      } else {
-        if (typeof item !== 'string')
-          fail('METADATA_VALUE', at, `a ${shape.item} must be a string, got ${describe(item)}`);
-        this.append(el, this.textElement(shape.item, item, at));
-      }
-    });
+    items.forEach((item, i) => this.append(el, this.item(item, shape, indexPath(path, i), depth)));
     this.open.delete(items);
     return el;
   }
 
+  /** The element of an item of a list at `depth`. */
+  item(item: Value, shape: ListShape, path: string, depth: number): Element {
+    if (item instanceof RawXml) return this.keep(item.element);
+    if (shape.items === 'dict') {
+      if (!isDict(item))
+        fail('METADATA_SHAPE', path, `a ${shape.item} must be a dict, got ${describe(item)}`);
+      return this.dict(item, FLAT, shape.item, path, depth + 1);
+    }
+    if (typeof item !== 'string')
+      fail('METADATA_VALUE', path, `a ${shape.item} must be a string, got ${describe(item)}`);
+    return this.textElement(shape.item, item, path);
+  }
+
   /** `<file path="P">content</file>` per entry, sorted by path. */
-  private files(el: Element, files: Value, path: string): void {
+  private files(files: Value, path: string): Element[] {
     if (!isDict(files))
       fail('METADATA_SHAPE', path, `file must be a dict of path to content, got ${describe(files)}`);
-    const paths = dictKeys(files).sort(compareCodePoints);
-    for (const p of paths) {
-      const at = keyPath(path, p);
-      const content = files[p];
-      if (typeof content !== 'string')
-        fail('METADATA_VALUE', at, `file content must be a string, got ${describe(content)}`);
-      const file = this.textElement('file', content, at);
-      file.setAttribute('path', this.text(p, at));
-      this.attributes(file, keptAttributes(files, p), at);
-      this.append(el, file);
-    }
+    return dictKeys(files)
+      .sort(compareCodePoints)
+      .map((p) => {
+        const at = keyPath(path, p);
+        const content = files[p];
+        if (typeof content !== 'string')
+          fail('METADATA_VALUE', at, `file content must be a string, got ${describe(content)}`);
+        const file = this.textElement('file', content, at);
+        file.setAttribute('path', this.text(p, at));
+        this.attributes(file, keptAttributes(files, p), at);
+        return file;
+      });
   }
 
   private leaf(key: string, v: Scalar, path: string): Element {
@@ -301,7 +340,7 @@ class Encoder {
   }
 
   /** Attributes kept from the document, set after those the layout wrote (which win). */
-  private attributes(el: Element, attrs: Attributes, path: string): void {
+  attributes(el: Element, attrs: Attributes, path: string): void {
     if (attrs.length === 0) return;
     addAttributes(
       el,
@@ -316,7 +355,8 @@ class Encoder {
     return el;
   }
 
-  private text(s: string, path: string): string {
+  /** `s`, checked to be writable in XML. */
+  text(s: string, path: string): string {
     const bad = findInvalidXmlChar(s);
     if (bad >= 0) {
       const code = (s.codePointAt(bad) ?? 0).toString(16).toUpperCase().padStart(4, '0');
@@ -344,17 +384,17 @@ class Encoder {
 
   /**
    * Attaches the collected children of `el` and below, indented by `at` (the line `el` starts on)
-   * plus two spaces per level, or with no whitespace at all when `at` is undefined. Iterative:
-   * nesting may be deep.
+   * plus `step` per level (two spaces, as libvirt), or with no whitespace at all when `at` is
+   * undefined. Iterative: nesting may be deep.
    */
-  finish(root: Element, at: string | undefined): void {
+  finish(root: Element, at: string | undefined, step = INDENT_UNIT): void {
     const stack: [Element, string | undefined][] = [[root, at]];
     while (stack.length > 0) {
       const [el, indent] = stack.pop() as [Element, string | undefined];
       const children = this.pending.get(el);
       if (children === undefined) continue;
       this.pending.delete(el);
-      const inner = indent === undefined ? undefined : indent + INDENT_UNIT;
+      const inner = indent === undefined ? undefined : indent + step;
       for (const c of children) {
         if (inner !== undefined) el.appendChild(this.doc.createTextNode('\n' + inner));
         el.appendChild(c);
@@ -363,4 +403,37 @@ class Encoder {
       if (indent !== undefined) el.appendChild(this.doc.createTextNode('\n' + indent));
     }
   }
+}
+
+/**
+ * What the layout makes of `d[key]` where `shape` stands: a kept element, a payload's files, a
+ * sub-key or a typed leaf; anything else is an error naming its path.
+ */
+function memberKind(
+  key: string,
+  v: Value,
+  shape: DictShape,
+  path: string,
+): 'kept' | 'files' | 'sub' | 'leaf' {
+  if (v instanceof RawXml) {
+    if (keyOfElement(v.element) !== key) {
+      fail(
+        'METADATA_SHAPE',
+        keyPath(path, key),
+        `a kept element <${v.element.nodeName}> must be stored under its own name`,
+      );
+    }
+    return 'kept';
+  }
+  if (shape.files && key === 'file') return 'files';
+  if (shape.subkeys.has(key)) return 'sub';
+  if (isScalar(v)) return 'leaf';
+  if (typeof v === 'object' && (v as unknown) !== null) {
+    fail(
+      'METADATA_SHAPE',
+      keyPath(path, key),
+      `${describe(v)} cannot be stored here: only the layout's sub-keys hold nested data`,
+    );
+  }
+  fail('METADATA_VALUE', keyPath(path, key), `${describe(v)} is not a metadata value`);
 }

@@ -7,8 +7,9 @@
  * - nested data no rule knows is kept (RawXml) and written back unchanged, and so are attributes
  *   Vdsm reads past (`unit="MiB"` on a leaf, `version` on the group); bad leaves are errors
  *   with a value path and line:column (read leniently, `onUnreadable`: kept as written, reported);
- * - writing replaces only this group inside `<metadata>`; every other child stays as it was. The
- *   group itself is ours and written afresh: comments inside it are not kept.
+ * - writing changes only this group inside `<metadata>`; every other child stays as it was. Into a
+ *   group the document holds, only what changed is written (descriptor-merge.ts): the rest keeps
+ *   its bytes, comments and prefix included.
  * The grammar is in descriptor-layout.ts, reading in descriptor-decode.ts, writing in
  * descriptor-encode.ts.
  */
@@ -20,6 +21,7 @@ import type { DescriptorDecodeOptions, DeviceAttrs } from './descriptor-decode.j
 import { decodeGroup, findGroup } from './descriptor-decode.js';
 import type { DescriptorEncodeOptions } from './descriptor-encode.js';
 import { encodeGroup } from './descriptor-encode.js';
+import { mergeGroup } from './descriptor-merge.js';
 import { DESCRIPTOR_GROUP, DESCRIPTOR_PREFIX, DESCRIPTOR_URI } from './descriptor-layout.js';
 import type { TypedJson } from './typed-json.js';
 import { fromTypedJson, toTypedJson } from './typed-json.js';
@@ -38,10 +40,16 @@ export class DescriptorEntry {
   readonly attrs: DeviceAttrs;
   /** The data, kept as given (not copied): edits to it are what gets written. */
   readonly data: Dict;
+  /**
+   * @internal The `<device>` element the entry was read from or last written to: writing into
+   * the group that holds it updates that element, in its place.
+   */
+  element: Element | undefined;
 
-  constructor(attrs: Readonly<Record<string, string>>, data: Dict = dict()) {
+  constructor(attrs: Readonly<Record<string, string>>, data: Dict = dict(), element?: Element) {
     this.attrs = copyAttrs(attrs);
     this.data = data;
+    this.element = element;
   }
 
   /** `{devtype="disk" name="vda"}`, as errors and reports name an entry. */
@@ -53,7 +61,12 @@ export class DescriptorEntry {
 export interface DescriptorInit {
   values?: Dict;
   custom?: Dict;
-  entries?: Iterable<{ readonly attrs: Readonly<Record<string, string>>; readonly data: Dict }>;
+  entries?: Iterable<{
+    readonly attrs: Readonly<Record<string, string>>;
+    readonly data: Dict;
+    /** The element it was read from (see DescriptorEntry.element). */
+    readonly element?: Element | undefined;
+  }>;
 }
 
 /** The JSON form (`vmdevices metadata decode`): typed JSON values, data and custom. */
@@ -83,7 +96,7 @@ export class Descriptor {
   constructor(init: DescriptorInit = {}) {
     this.values = init.values ?? dict();
     this.custom = init.custom ?? dict();
-    this.list = [...(init.entries ?? [])].map((e) => new DescriptorEntry(e.attrs, e.data));
+    this.list = [...(init.entries ?? [])].map((e) => new DescriptorEntry(e.attrs, e.data, e.element));
   }
 
   /** Parses `text` (a domain, a `<metadata>` element, or a group) and reads the group. */
@@ -171,7 +184,7 @@ export class Descriptor {
       this.list.push(entry);
       return entry;
     }
-    const entry = new DescriptorEntry(match.entry.attrs, data);
+    const entry = new DescriptorEntry(match.entry.attrs, data, match.entry.element);
     this.list[match.index] = entry;
     return entry;
   }
@@ -186,7 +199,7 @@ export class Descriptor {
   ): DescriptorEntry {
     const index = this.indexOf(target);
     if (index < 0) throw new NoSuchDeviceError(`no metadata entry matches ${describeTarget(target)}`);
-    const entry = new DescriptorEntry(next.attrs, next.data);
+    const entry = new DescriptorEntry(next.attrs, next.data, this.list[index]?.element);
     this.list[index] = entry;
     return entry;
   }
@@ -200,7 +213,18 @@ export class Descriptor {
 
   /** The group element, owned by `doc` and not attached (see DescriptorEncodeOptions for `bare`, `indent`). */
   toElement(doc: Document, options: DescriptorEncodeOptions = {}): Element {
-    return encodeGroup(doc, { values: this.values, custom: this.custom, entries: this.list }, options);
+    return this.encode(doc, options);
+  }
+
+  /** The group element, each entry's element recorded as the one it is written to. */
+  private encode(doc: Document, options: DescriptorEncodeOptions): Element {
+    const { group, written } = encodeGroup(
+      doc,
+      { values: this.values, custom: this.custom, entries: this.list },
+      options,
+    );
+    this.list.forEach((e, i) => (e.element = written[i]));
+    return group;
   }
 
   /** The group as an XML text of its own, pretty-printed (namespaced, or bare). */
@@ -214,6 +238,11 @@ export class Descriptor {
    * element). Only our group is replaced, in its place; every other child of `<metadata>` stays
    * unchanged. A missing `<metadata>` is created where libvirt puts it (after name, uuid, genid,
    * title, description). Indentation follows the document's.
+   *
+   * Into a group the document holds, only what changed is written: what reads back equal keeps its
+   * elements and bytes (comments, prefix, namespace declaration, key and attribute order), new
+   * keys and entries go where the layout's order puts them. Where there is no group, one is
+   * written as Vdsm writes it, unless there is nothing to write: then the document is left as it is.
    */
   writeInto(target: Document | Element): void {
     const domain = target.nodeType === NODE.DOCUMENT ? target.documentElement : target;
@@ -225,6 +254,13 @@ export class Descriptor {
     }
     const doc = ownerOf(domain);
     let metadata = localNameOf(domain) === 'metadata' ? domain : firstChild(domain, 'metadata');
+    const old = metadata === undefined ? undefined : groupIn(metadata);
+    if (old !== undefined) {
+      const written = mergeGroup(old, { values: this.values, custom: this.custom, entries: this.list });
+      this.list.forEach((e, i) => (e.element = written[i]));
+      return;
+    }
+    if (!this.hasContent()) return;
     if (metadata === undefined) {
       metadata =
         domain.namespaceURI !== null
@@ -232,23 +268,24 @@ export class Descriptor {
           : doc.createElement('metadata');
       insertIndented(domain, metadata, afterHead(domain));
     }
-    const groups = childElements(metadata, DESCRIPTOR_GROUP, DESCRIPTOR_URI);
-    // Two groups: findGroup throws the error naming the second one.
-    if (groups.length > 1) findGroup(metadata);
-    const old = groups[0];
-    if (old !== undefined) {
-      metadata.replaceChild(this.toElement(doc, { indent: indentOf(old) }), old);
-    } else {
-      const lastElement = childElements(metadata).at(-1);
-      const parentIndent = indentOf(metadata);
-      const indent =
-        lastElement !== undefined
-          ? indentOf(lastElement)
-          : parentIndent !== undefined
-            ? parentIndent + INDENT_UNIT
-            : undefined;
-      insertIndented(metadata, this.toElement(doc, { indent }), null);
-    }
+    const lastElement = childElements(metadata).at(-1);
+    const parentIndent = indentOf(metadata);
+    const indent =
+      lastElement !== undefined
+        ? indentOf(lastElement)
+        : parentIndent !== undefined
+          ? parentIndent + INDENT_UNIT
+          : undefined;
+    insertIndented(metadata, this.encode(doc, { indent }), null);
+  }
+
+  /** Whether writing would write anything: a value, custom, or an entry with data. */
+  private hasContent(): boolean {
+    return (
+      dictKeys(this.values).length > 0 ||
+      dictKeys(this.custom).length > 0 ||
+      this.list.some((e) => dictKeys(e.data).length > 0)
+    );
   }
 
   /** The JSON form: typed JSON values, custom and data; attributes as strings. */
@@ -320,6 +357,13 @@ function asDict(v: unknown, path: string): Dict {
   const d = fromTypedJson(v, path);
   if (!isDict(d)) shapeError(path, 'must be a dict');
   return d;
+}
+
+/** The group in `metadata`; more than one is findGroup's error, naming the second. */
+function groupIn(metadata: Element): Element | undefined {
+  const groups = childElements(metadata, DESCRIPTOR_GROUP, DESCRIPTOR_URI);
+  if (groups.length > 1) findGroup(metadata);
+  return groups[0];
 }
 
 /** The element child that `<metadata>` goes before: the one after the last of the head elements. */

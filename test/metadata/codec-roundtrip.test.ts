@@ -127,7 +127,7 @@ describe('codec round trips (properties)', function () {
       fc.property(leaves, data, fc.boolean(), (values, entry, bare) => {
         const doc = createDocument('d', null);
         const input = { values, custom: dict(), entries: [{ attrs: {}, data: entry }] };
-        const xml = encoded(() => serialize(encodeGroup(doc, input, { bare })));
+        const xml = encoded(() => serialize(encodeGroup(doc, input, { bare }).group));
         if (xml === undefined) return;
         const back = decodeGroup(parseXml(xml).documentElement as Element);
         expect(valueEquals(sorted(back.values), sorted(values))).to.equal(true);
