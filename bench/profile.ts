@@ -12,7 +12,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { OPS, operations } from './run.js';
 import type { Op } from './run.js';
-import { WORKLOAD_NAMES, workload } from './workloads.js';
+import { SCALING_WORKLOAD, WORKLOAD_NAMES, workload } from './workloads.js';
 import type { WorkloadName } from './workloads.js';
 
 interface ProfileNode {
@@ -81,9 +81,10 @@ function top(map: Map<string, number>, total: number, n: number): string[] {
 
 async function main(argv: readonly string[]): Promise<void> {
   const [op, name, seconds] = argv;
-  if (!OPS.includes(op as Op) || !WORKLOAD_NAMES.includes(name as WorkloadName)) {
+  const names = [...WORKLOAD_NAMES, SCALING_WORKLOAD];
+  if (!OPS.includes(op as Op) || !names.includes(name as WorkloadName)) {
     throw new Error(
-      `usage: bench/profile.ts OP WORKLOAD [SECONDS]\n  OP: ${OPS.join(' ')}\n  WORKLOAD: ${WORKLOAD_NAMES.join(' ')}`,
+      `usage: bench/profile.ts OP WORKLOAD [SECONDS]\n  OP: ${OPS.join(' ')}\n  WORKLOAD: ${names.join(' ')}`,
     );
   }
   const runner = operations(workload(name as WorkloadName))[op as Op]();

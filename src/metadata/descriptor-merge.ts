@@ -6,7 +6,9 @@
  * removed with its line.
  *
  * What the group holds is read again here (not remembered from when it was read), so the
- * comparison is with the document as it is: an edit made to the DOM directly is seen.
+ * comparison is with the document as it is: an edit made to the DOM directly is seen. Everything
+ * is encoded and checked before the first change to the document: a value the layout cannot hold
+ * is an error that leaves the group as it was.
  */
 import type { Element } from '../xml/dom.js';
 import {
@@ -58,17 +60,26 @@ export function mergeGroup(
 ): (Element | undefined)[] {
   // Leniently, as the store reads: a value kept as written compares equal to itself.
   const old = decodeGroup(group, { onUnreadable: () => undefined });
-  return new Merger(group).merge(old, input);
+  const merger = new Merger(group);
+  const written = merger.merge(old, input);
+  merger.apply();
+  return written;
 }
 
 class Merger {
   private readonly encoder: Encoder;
   /** The document's indentation step, for what is written anew. */
   private readonly step: string;
+  /** The changes to the document, made by `apply` once everything is encoded. */
+  private readonly changes: (() => void)[] = [];
 
   constructor(private readonly root: Element) {
     this.encoder = new Encoder(ownerOf(root), root.namespaceURI ?? null, root.prefix ?? undefined);
     this.step = stepOf(root) ?? '  ';
+  }
+
+  apply(): void {
+    for (const change of this.changes) change();
   }
 
   merge(
@@ -76,7 +87,7 @@ class Merger {
     input: EncodeInput & { entries: readonly MergeEntry[] },
   ): (Element | undefined)[] {
     const group = this.root;
-    syncAttributes(group, keptAttributes(old.values), this.checked(keptAttributes(input.values), ''));
+    this.syncAttributes(group, keptAttributes(old.values), this.checked(keptAttributes(input.values), ''));
     this.encoder.checkValues(input.values);
     this.dict(group, old.values, input.values, FLAT, '', 1, (el) => !GROUP_CHILDREN.has(keyOfElement(el)));
     const written = this.entries(old.entries, input.entries);
@@ -102,7 +113,7 @@ class Merger {
         return undefined;
       if (from !== undefined && !claimed.has(from.element)) {
         claimed.add(from.element);
-        syncAttributes(
+        this.syncAttributes(
           from.element,
           attributePairs(from.attrs),
           this.encoder.entryAttributes(entry.attrs, path),
@@ -117,10 +128,11 @@ class Merger {
       else fresh.push({ after: previous, elements: [el] });
       return el;
     });
-    for (const e of old) if (!claimed.has(e.element)) removeIndented(e.element);
+    for (const e of old) if (!claimed.has(e.element)) this.remove(e.element);
     for (const { after, elements } of fresh) {
-      const ref = after !== undefined ? (nextElementSibling(after) ?? null) : this.firstEntryOrCustom();
-      this.insert(this.root, elements, ref);
+      this.insert(this.root, elements, () =>
+        after !== undefined ? (nextElementSibling(after) ?? null) : this.firstEntryOrCustom(),
+      );
     }
     return written;
   }
@@ -135,14 +147,14 @@ class Merger {
     const el = childElements(this.root).find((c) => keyOfElement(c) === 'custom');
     if (el === undefined) {
       if (dictKeys(custom).length === 0) return;
-      this.insert(this.root, [this.encoder.custom(custom)], null);
+      this.insert(this.root, [this.encoder.custom(custom)], () => null);
       return;
     }
     if (dictKeys(custom).length === 0 && dictKeys(old).length > 0) {
-      removeIndented(el);
+      this.remove(el);
       return;
     }
-    syncAttributes(el, keptAttributes(old), this.checked(keptAttributes(custom), 'custom'));
+    this.syncAttributes(el, keptAttributes(old), this.checked(keptAttributes(custom), 'custom'));
     this.dict(el, old, custom, FLAT, 'custom', 1);
   }
 
@@ -173,7 +185,7 @@ class Merger {
     const keys = this.encoder.keysInOrder(next, shape, path);
     const kept = new Set(keys);
     for (const key of dictKeys(old)) {
-      if (!kept.has(key)) for (const e of byKey.get(key) ?? []) removeIndented(e);
+      if (!kept.has(key)) for (const e of byKey.get(key) ?? []) this.remove(e);
     }
     let previous: Element | undefined;
     for (const key of keys) {
@@ -192,10 +204,13 @@ class Merger {
         continue;
       }
       const fresh = this.encoder.members(next, key, shape, path, depth);
-      const ref =
-        first ?? (previous !== undefined ? nextElementSibling(previous) : firstElementChild(el)) ?? null;
-      this.insert(el, fresh, ref);
-      for (const e of elements) removeIndented(e);
+      const after = previous;
+      this.insert(
+        el,
+        fresh,
+        () => first ?? (after !== undefined ? nextElementSibling(after) : firstElementChild(el)) ?? null,
+      );
+      for (const e of elements) this.remove(e);
       previous = fresh.at(-1) ?? previous;
     }
   }
@@ -220,7 +235,7 @@ class Merger {
     if (sub === undefined) return;
     if (sub.kind === 'dict') {
       const [o, n] = [old as Dict, next as Dict];
-      syncAttributes(el, keptAttributes(o), this.checked(keptAttributes(n), path));
+      this.syncAttributes(el, keptAttributes(o), this.checked(keptAttributes(n), path));
       this.dict(el, o, n, sub, path, depth + 1);
     } else {
       this.list(el, old as Value[], next as Value[], sub, path, depth + 1);
@@ -241,28 +256,42 @@ class Merger {
       const at = indexPath(path, i);
       const was = items[i];
       if (was === undefined) {
-        this.insert(el, [this.encoder.item(item, shape, at, depth)], null);
+        this.insert(el, [this.encoder.item(item, shape, at, depth)], () => null);
         return;
       }
       const before = old[i] as Value;
       if (valueEquals(before, item) && sameAttributes(ownAttributes(before), ownAttributes(item))) return;
       if (shape.items === 'dict' && isDict(before) && isDict(item) && isOurs(was)) {
-        syncAttributes(was, keptAttributes(before), this.checked(keptAttributes(item), at));
+        this.syncAttributes(was, keptAttributes(before), this.checked(keptAttributes(item), at));
         this.dict(was, before, item, FLAT, at, depth + 1);
         return;
       }
-      this.insert(el, [this.encoder.item(item, shape, at, depth)], was);
-      removeIndented(was);
+      this.insert(el, [this.encoder.item(item, shape, at, depth)], () => was);
+      this.remove(was);
     });
-    for (const gone of items.slice(next.length)) removeIndented(gone);
+    for (const gone of items.slice(next.length)) this.remove(gone);
+  }
+
+  private remove(el: Element): void {
+    this.changes.push(() => removeIndented(el));
+  }
+
+  /** Gives `el` the attributes `next` instead of `old` (see the function), once applied. */
+  private syncAttributes(el: Element, old: Attributes, next: Attributes): void {
+    if (!sameAttributes(old, next)) this.changes.push(() => syncAttributes(el, old, next));
   }
 
   /**
-   * Inserts new elements before `ref` (null: last), each on a line like its siblings', and lays
-   * them out. Into an element without element children (`<ovirt-vm:vm/>`), they go one step
-   * deeper than it, where it stands on a line of its own.
+   * Inserts new elements before `ref()` (null: last; found when the change is made, after those
+   * before it), each on a line like its siblings', and lays them out. Into an element without
+   * element children (`<ovirt-vm:vm/>`), they go one step deeper than it, where it stands on a
+   * line of its own.
    */
-  private insert(parent: Element, elements: readonly Element[], ref: Element | null): void {
+  private insert(parent: Element, elements: readonly Element[], ref: () => Element | null): void {
+    this.changes.push(() => this.place(parent, elements, ref()));
+  }
+
+  private place(parent: Element, elements: readonly Element[], ref: Element | null): void {
     const at = indentOf(parent);
     if (firstElementChild(parent) === undefined && at !== undefined && isBlank(parent)) {
       const doc = ownerOf(parent);

@@ -325,7 +325,13 @@ export function indentSubtree(el: Element): void {
 function stepAround(el: Element, at: string): string | undefined {
   const parent = el.parentNode;
   if (parent === null || !isElement(parent)) return undefined;
-  for (const sibling of childElements(parent)) {
+  // Sibling by sibling: the first that shows the step ends the walk (a list of all of them, made
+  // for each of thousands of new disks, would make create quadratic).
+  for (
+    let sibling = firstElementChild(parent);
+    sibling !== undefined;
+    sibling = nextElementSibling(sibling)
+  ) {
     const own = sibling === el ? undefined : indentOf(sibling);
     const inner = own === undefined ? undefined : firstElementChild(sibling);
     const deeper = inner === undefined ? undefined : indentOf(inner);

@@ -10,7 +10,8 @@ import { diffLines } from 'diff';
 import fc from 'fast-check';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { dict, recover } from '../../src/index.js';
+import { MetadataError, dict, recover } from '../../src/index.js';
+import { thrown } from '../helpers/errors.js';
 import type { Domain } from '../../src/index.js';
 import {
   CORPUS,
@@ -143,6 +144,19 @@ describe('save writes only what changed', () => {
     expect(again.toXml()).to.equal(edited);
     expect(saved(again)).to.equal(text);
     expect(saved(domain)).to.equal(text);
+  });
+
+  it('refuses what the layout cannot hold with an error naming it, leaving the document as it was', () => {
+    const domain = recover(text);
+    // A valid change first: the refusal must not leave it half-written either.
+    deviceOf(domain, 'net0').meta.set('custom', dict([['queues', 4]]));
+    const disk = deviceOf(domain, 'ua-b1f3c5a2-0000-4000-8000-000000000001');
+    disk.meta.set('notes', [dict([['a', 1]])]);
+    const e = thrown(() => domain.save());
+    expect(e).to.be.instanceOf(MetadataError);
+    expect(e.code).to.equal('METADATA_SHAPE');
+    expect(e.path).to.equal('devices[1].notes');
+    expect(domain.toXml()).to.equal(text);
   });
 
   it('keeps foreign text inside <metadata> as it is when it writes a new group', () => {
