@@ -609,7 +609,8 @@ export class Domain {
    * addresses before aliases), and for a device whose keys another device shares or that has no key.
    * Every entry is then bound again to the devices as they are: an entry that would not find its
    * own device is a problem returned (UNIDENTIFIABLE_DEVICE), never a silent loss at the next
-   * recover. Only our group changes in `<metadata>`.
+   * recover. Only our group changes in `<metadata>`, and in it only what changed (see
+   * Descriptor.writeInto): a domain whose metadata did not change is written back byte for byte.
    */
   save(): Problem[] {
     return saveMetadata(this.slots, this.store, this.dom.document);
