@@ -1,0 +1,56 @@
+/**
+ * The benchmark's operations do the work they are named for, on the small workloads (no timing
+ * here: speed is the benchmark's job).
+ */
+import { expect } from 'chai';
+import { OPS, operations } from '../../bench/run.js';
+import { workload } from '../../bench/workloads.js';
+import type { Domain } from '../../src/index.js';
+import { recover } from '../../src/index.js';
+
+describe('bench operations', () => {
+  for (const name of ['ovirt20', 'n100'] as const) {
+    const w = workload(name);
+    const ops = operations(w);
+
+    it(`${name}: every operation runs`, () => {
+      for (const op of OPS) {
+        const runner = ops[op]();
+        expect(runner.run(runner.setup()), op).to.not.equal(undefined);
+      }
+    });
+
+    it(`${name}: save records what finds each device again; saving that again changes nothing`, () => {
+      const runner = ops.save();
+      const saved = runner.run(runner.setup()) as string;
+      const again = recover(saved);
+      for (const device of again.devices)
+        expect(again.bindingOf(device).rule, device.path).to.not.equal('none');
+      again.save();
+      expect(again.toXml()).to.equal(saved);
+    });
+
+    it(`${name}: resave gives back the saved XML byte for byte`, () => {
+      const save = ops.save();
+      const runner = ops.resave();
+      expect(runner.run(runner.setup())).to.equal(save.run(save.setup()));
+    });
+
+    it(`${name}: fields reads a typed value of every device`, () => {
+      const runner = ops.fields();
+      const values = runner.run(runner.setup()) as Record<string, unknown>[];
+      expect(values).to.have.length(recover(w.live).devices.length);
+      for (const v of values) expect(Object.keys(v)).to.not.be.empty;
+    });
+
+    it(`${name}: lifecycle finds every device that is left again, bound to its own entry`, () => {
+      const runner = ops.lifecycle();
+      const after = runner.run(runner.setup()) as Domain;
+      const before = recover(w.live).devices.length;
+      expect(after.devices).to.have.length(before - Math.ceil(before / 8));
+      for (const device of after.devices)
+        expect(after.bindingOf(device).rule, device.path).to.not.equal('none');
+      expect(after.orphans).to.deep.equal([]);
+    });
+  }
+});
