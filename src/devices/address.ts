@@ -41,8 +41,6 @@ export function writeAddress(
   } else insertInOrder(el, fresh, order);
 }
 
-const NUMBER = /^(?:0x[0-9a-f]+|\d+)$/i;
-
 /**
  * A canonical text for comparing addresses: attribute order ignored, numbers normalized (`0x05` =
  * `5` = `0x0005`), whitespace trimmed. Empty values are dropped.
@@ -59,7 +57,7 @@ export function addressKey(address: Readonly<Record<string, unknown>>): string |
           ? String(raw)
           : '';
     if (v === '') continue;
-    const canonical = NUMBER.test(v) ? String(isHex(v) ? parseInt(v, 16) : Number(v)) : v;
+    const canonical = isNumberText(v) ? String(isHex(v) ? parseInt(v, 16) : Number(v)) : v;
     out += out === '' ? `${k}=${canonical}` : `,${k}=${canonical}`;
   }
   return out === '' ? undefined : out;
@@ -86,6 +84,24 @@ function sortedKeys(o: object): string[] {
     keys[j + 1] = k;
   }
   return keys;
+}
+
+/**
+ * Whether `v` is a number: decimal digits, or `0x` (any case) and hex digits, as
+ * /^(?:0x[0-9a-f]+|\d+)$/i reads it; a loop rather than that expression, since it runs for every
+ * value of every device's address.
+ */
+function isNumberText(v: string): boolean {
+  const hex = isHex(v);
+  const from = hex ? 2 : 0;
+  if (v.length === from) return false;
+  for (let i = from; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) continue;
+    const lower = c | 0x20;
+    if (!hex || lower < 0x61 || lower > 0x66) return false;
+  }
+  return true;
 }
 
 function isHex(v: string): boolean {

@@ -264,7 +264,8 @@ export class Domain {
       if (rule === undefined) return;
       slot.binding = { rule, descriptor: d?.entry, xmlpickle: x?.entry };
       slot.device.meta.bindTo(d?.entry.data ?? dict(), x?.entry.data);
-      slot.problems.push(...this.unreadIn([d?.entry, x?.entry], i));
+      // Most domains have no unread value: no lists made per device then.
+      if (this.unread.size > 0) slot.problems.push(...this.unreadIn([d?.entry, x?.entry], i));
     });
     if (!strict) this.reportUnclaimed(slots, identities, label);
   }

@@ -11,7 +11,7 @@
 import type { Element } from '../xml/dom.js';
 import { NODE } from '../xml/dom.js';
 import { NS } from '../xml/namespaces.js';
-import { attributesOf, isXmlWhitespace, localNameOf } from '../xml/tree.js';
+import { attributesOf, forEachAttribute, isXmlWhitespace, localNameOf } from '../xml/tree.js';
 
 export const DESCRIPTOR_URI = NS['ovirt-vm'];
 export const DESCRIPTOR_PREFIX = 'ovirt-vm';
@@ -96,9 +96,12 @@ export function keyOfElement(el: Element): string {
 
 /** Attributes other than namespace declarations. */
 export function dataAttributes(el: Element): { name: string; value: string }[] {
-  return attributesOf(el)
-    .filter(([name]) => !isDeclaration(name))
-    .map(([name, value]) => ({ name, value }));
+  // One pass, no intermediate lists: it runs for every element of the group.
+  const out: { name: string; value: string }[] = [];
+  forEachAttribute(el, (name, value) => {
+    if (!isDeclaration(name)) out.push({ name, value });
+  });
+  return out;
 }
 
 /** Whether the element has attributes other than namespace declarations (and than `except`). */

@@ -373,6 +373,11 @@ class DomBuilder implements XmlHandler {
   private readonly open: ElementFields[] = [];
   /** The children of the open elements, in order; each open element's first in openKids. */
   private readonly kids: NodeFields[] = [];
+  /**
+   * How many of `kids` are in use: the rest are left to be overwritten, not cut off (setting an
+   * array's length lower is a call into V8's runtime, at every element's end).
+   */
+  private kidCount = 0;
   private readonly openKids: number[] = [];
   /** Where the empty CDATA sections read since the last node start (-1: none). */
   private emptyCdataAt = -1;
@@ -407,7 +412,7 @@ class DomBuilder implements XmlHandler {
     const parent = this.parent;
     if (parent === undefined) this.appendToDocument(el);
     else this.appendChild(parent, el);
-    this.openKids.push(this.kids.length);
+    this.openKids.push(this.kidCount);
     this.open.push(el);
     this.parent = el;
   }
@@ -438,10 +443,10 @@ class DomBuilder implements XmlHandler {
     if (endTag !== undefined) (el as unknown as SourceFields)[END_TAG_SOURCE] = endTag;
     const kids = this.kids;
     const first = this.openKids.pop() as number;
-    if (first === kids.length) el.childNodes = new NodeListNode();
+    if (first === this.kidCount) el.childNodes = new NodeListNode();
     else {
-      el.childNodes = nodeList(kids.slice(first));
-      kids.length = first;
+      el.childNodes = nodeList(kids.slice(first, this.kidCount));
+      this.kidCount = first;
     }
     this.open.pop();
     this.parent = this.open[this.open.length - 1];
@@ -525,7 +530,7 @@ class DomBuilder implements XmlHandler {
     if (last === null) parent.firstChild = node;
     else last.nextSibling = node;
     parent.lastChild = node;
-    this.kids.push(node);
+    this.kids[this.kidCount++] = node;
   }
 
   /** The document's own appendChild: it also sets documentElement. */

@@ -10,6 +10,7 @@
  */
 import { XmlLimitError, XmlParseError } from '../errors.js';
 import { isNameCodePoint, isNameStartCodePoint } from './names.js';
+import { NS } from './namespaces.js';
 
 export const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 export const XMLNS_NS = 'http://www.w3.org/2000/xmlns/';
@@ -55,9 +56,6 @@ export interface TokenizerOptions {
   maxDepth: number;
 }
 
-/** Prefix → namespace URI; a child scope inherits through its prototype (one per declaring element). */
-type Scope = Record<string, string>;
-
 const LT = 0x3c;
 const GT = 0x3e;
 const AMP = 0x26;
@@ -73,6 +71,13 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const NEWLINE = 0x0a;
 
+/**
+ * The namespaces the library knows, each URI to its constant: a declaration of one binds the
+ * constant, the same characters, so that comparing an element's namespaceURI with it (for every
+ * element of the metadata) takes a pointer comparison instead of a character by character one.
+ */
+const KNOWN_URIS = new Map<string, string>(Object.values(NS).map((uri) => [uri, uri]));
+
 /** ASCII characters of names: 1 may start a name, 2 may only continue one. */
 const ASCII_NAME = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
@@ -85,6 +90,23 @@ for (let c = 0; c < 128; c++) {
 const BAD_CHARACTER =
   // eslint-disable-next-line no-control-regex -- the control characters XML forbids are what it finds
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/**
+ * The characters BAD_CHARACTER finds but lone surrogates, one string each: looking for each with
+ * includes() (a native scan) and for lone surrogates with isWellFormed() is several times faster
+ * than the regular expression, which then runs only on a text that holds one.
+ */
+const FORBIDDEN_CHARACTERS = Array.from({ length: 0x20 }, (_, c) => String.fromCharCode(c))
+  .filter((ch) => ch !== '\t' && ch !== '\n' && ch !== '\r')
+  .concat('\uFFFE', '\uFFFF');
+
+/** Where BAD_CHARACTER first matches in `text`, or -1. */
+function badCharacterAt(text: string): number {
+  const suspect =
+    !(text as string & { isWellFormed(): boolean }).isWellFormed() ||
+    FORBIDDEN_CHARACTERS.some((ch) => text.includes(ch));
+  return suspect ? (BAD_CHARACTER.exec(text)?.index ?? -1) : -1;
+}
+
 /** The XML declaration (production [23]), when the text starts with one. */
 const XML_DECLARATION_START = /^<\?xml[ \t\n?]/;
 const XML_DECLARATION =
@@ -171,11 +193,19 @@ export class Tokenizer implements StartTag, XmlEventSource {
   private readonly maxDepth: number;
   /** Where the first character XML forbids is (-1: none): reported when the scan reaches it. */
   private readonly badAt: number;
-  /** The open elements' names, innermost last, with their start offsets and the scopes around them. */
+  /** The open elements' names, innermost last, with their start offsets. */
   private readonly open: string[] = [];
   private readonly openAt: number[] = [];
-  private readonly scopes: Scope[] = [];
-  private scope: Scope;
+  /**
+   * Prefix → namespace URI of the declarations in scope: one map updated in place, each
+   * declaration undone when its element closes (scope objects chained by prototypes would make V8
+   * set up new prototypes, and miss its lookup caches, in every parse).
+   */
+  private readonly bindings = new Map<string, string>([['xml', XML_NS]]);
+  /** What the declarations in scope replaced, as prefix and URI (undefined: unbound) pairs. */
+  private readonly shadowed: (string | undefined)[] = [];
+  /** Per element entered (open, or being reported): the length of `shadowed` before its declarations. */
+  private readonly scopeMarks: number[] = [];
   private rootSeen = false;
   /** Where the markup being read starts (errors found by the scan are reported no later). */
   private scanAt = 0;
@@ -190,10 +220,8 @@ export class Tokenizer implements StartTag, XmlEventSource {
   ) {
     this.source = options.source;
     this.maxDepth = options.maxDepth;
-    this.scope = Object.create(null) as Scope;
-    this.scope['xml'] = XML_NS;
     this.nextNewline = text.indexOf('\n');
-    this.badAt = BAD_CHARACTER.exec(text)?.index ?? -1;
+    this.badAt = badCharacterAt(text);
   }
 
   run(): void {
@@ -425,7 +453,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
     this.rootSeen = true;
     this.handler.startElement(this);
     if (empty) {
-      this.scope = this.scopes.pop() as Scope;
+      this.leaveScope();
       this.handler.endElement();
     } else {
       this.open.push(qname);
@@ -443,8 +471,8 @@ export class Tokenizer implements StartTag, XmlEventSource {
     const count = this.attributesQualified ? this.attributeCount : 0;
     const names = this.attributeNames;
     // Namespace declarations first: they apply to the element's name and to all its attributes.
-    const outer = this.scope;
-    let scope = outer;
+    const scope = this.bindings;
+    this.scopeMarks.push(this.shadowed.length);
     for (let i = 0; i < count; i++) {
       const name = names[i] as string;
       if (name.charCodeAt(0) !== 0x78 /* x */ || !name.startsWith('xmlns')) continue;
@@ -454,11 +482,12 @@ export class Tokenizer implements StartTag, XmlEventSource {
         if (!isQName(name, 5)) this.fail(`attribute name "${name}" is not a valid qualified name`, lt);
         prefix = name.slice(6);
       } else continue;
-      const uri = this.attributeValue(i);
+      const value = this.attributeValue(i);
+      const uri = KNOWN_URIS.get(value) ?? value;
       const wrong = wrongBinding(prefix, uri);
       if (wrong !== undefined) this.fail(wrong, lt);
-      if (scope === outer) scope = Object.create(outer) as Scope;
-      scope[prefix] = uri;
+      this.shadowed.push(prefix, scope.get(prefix));
+      scope.set(prefix, uri);
     }
     const colon = qname.indexOf(':');
     let ns: string | undefined;
@@ -467,13 +496,13 @@ export class Tokenizer implements StartTag, XmlEventSource {
     if (colon === -1) {
       // As xmldom's createElementNS, which would throw.
       if (qname === 'xmlns') this.fail('the element name xmlns is reserved for namespace declarations', lt);
-      ns = scope[''];
+      ns = scope.get('');
     } else {
       if (!isQName(qname, colon)) this.fail(`element name "${qname}" is not a valid qualified name`, lt);
       prefix = qname.slice(0, colon);
       local = qname.slice(colon + 1);
       if (prefix === 'xmlns') this.fail(`element <${qname}> uses the reserved prefix xmlns`, lt);
-      ns = scope[prefix];
+      ns = scope.get(prefix);
       if (ns === undefined) this.fail(`element <${qname}>: namespace prefix "${prefix}" is not declared`, lt);
     }
     this.qname = qname;
@@ -496,7 +525,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
         attrLocal = name.slice(c + 1);
         if (attrPrefix === 'xmlns') uri = XMLNS_NS;
         else {
-          const bound = scope[attrPrefix];
+          const bound = scope.get(attrPrefix);
           if (bound === undefined) {
             this.fail(
               `attribute ${name} of <${qname}>: namespace prefix "${attrPrefix}" is not declared`,
@@ -515,8 +544,18 @@ export class Tokenizer implements StartTag, XmlEventSource {
       prefixes[i] = attrPrefix;
       locals[i] = attrLocal;
     }
-    this.scopes.push(outer);
-    this.scope = scope;
+  }
+
+  /** Undoes the namespace declarations of the element closing. */
+  private leaveScope(): void {
+    const mark = this.scopeMarks.pop() as number;
+    const shadowed = this.shadowed;
+    while (shadowed.length > mark) {
+      const uri = shadowed.pop();
+      const prefix = shadowed.pop() as string;
+      if (uri === undefined) this.bindings.delete(prefix);
+      else this.bindings.set(prefix, uri);
+    }
   }
 
   private endTag(lt: number): number {
@@ -555,7 +594,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
   private close(): void {
     this.open.pop();
     this.openAt.pop();
-    this.scope = this.scopes.pop() as Scope;
+    this.leaveScope();
     this.handler.endElement();
   }
 
