@@ -90,6 +90,9 @@ export interface Report {
 // ---------------------------------------------------------------------------------------------
 // Timing
 
+/** How many devices the `lifecycle` op unplugs, whatever the size of the domain. */
+export const UNPLUGGED = 8;
+
 /** Keeps results alive so that no run can be optimized away. */
 const sink: { value: unknown } = { value: undefined };
 
@@ -229,14 +232,15 @@ export function operations(w: Workload): Record<Op, () => Runner> {
         () => recover(w.live),
         (d: Domain) => d.devices.map((device) => device.fieldValues(() => undefined)),
       ),
-    // Identity through the lifecycle: every eighth device unplugged, the rest saved, and the saved
-    // XML recovered as after a restart, every remaining device found again.
+    // Identity through the lifecycle: eight devices unplugged (spread over the domain: an agent
+    // unplugs one at a time), every other device's identity saved, and the saved XML recovered as
+    // after a restart, every remaining device found again.
     lifecycle: () =>
       plain(() => {
         const d = recover(w.live);
-        d.devices.forEach((device, i) => {
-          if (i % 8 === 0) d.unplug(device);
-        });
+        const devices = d.devices;
+        for (let k = 0; k < UNPLUGGED; k++)
+          d.unplug(devices[Math.floor((k * devices.length) / UNPLUGGED)] as Device);
         d.save();
         return recover(d.toXml());
       }),

@@ -72,7 +72,8 @@ export class Domain {
   private xmlpickle: MetadataEntry[];
   /** Both frozen: the getters hand them out as they are. */
   private ambiguities: readonly Ambiguity[] = [];
-  private orphanEntries: readonly MetadataEntry[] = [];
+  /** Undefined once devices or entries changed, until asked for: unplugging many stays linear. */
+  private orphanEntries: readonly MetadataEntry[] | undefined = [];
   private lastBind:
     { identities: DeviceIdentity[]; results: { layout: Layout; result: BindResult }[] } | undefined;
   /** Values recover could not read, kept as written: per entry (problems of the device bound to it)... */
@@ -137,7 +138,7 @@ export class Domain {
 
   /** Entries bound to no device: reported and kept. */
   get orphans(): readonly MetadataEntry[] {
-    return this.orphanEntries;
+    return this.orphanList();
   }
 
   get ambiguityReports(): readonly Ambiguity[] {
@@ -281,7 +282,7 @@ export class Domain {
     label: (i: number) => string,
   ): void {
     const orphansByKind = new Map<string, MetadataEntry[]>();
-    for (const e of this.orphanEntries) {
+    for (const e of this.orphanList()) {
       const kind = entryIdentity(e).kind;
       if (kind === undefined) continue;
       const list = orphansByKind.get(kind);
@@ -419,20 +420,22 @@ export class Domain {
       slot.problems.push(...this.unreadIn([de?.entry, xe?.entry]));
     });
     this.ambiguities = ambiguities;
-    this.recountOrphans();
+    this.orphanEntries = undefined;
   }
 
   /** The entries no device holds and no ambiguity names: reported and kept. */
-  private recountOrphans(): void {
+  private orphanList(): readonly MetadataEntry[] {
+    return (this.orphanEntries ??= this.countOrphans());
+  }
+
+  private countOrphans(): readonly MetadataEntry[] {
     const held = new Set<MetadataEntry>();
     for (const s of this.slots) {
       if (s.binding.descriptor !== undefined) held.add(s.binding.descriptor);
       if (s.binding.xmlpickle !== undefined) held.add(s.binding.xmlpickle);
     }
     for (const a of this.ambiguities) for (const e of a.entries) held.add(e);
-    this.orphanEntries = Object.freeze(
-      [...this.store.entries, ...this.xmlpickle].filter((e) => !held.has(e)),
-    );
+    return Object.freeze([...this.store.entries, ...this.xmlpickle].filter((e) => !held.has(e)));
   }
 
   /**
@@ -521,13 +524,13 @@ export class Domain {
       throw e;
     }
     this.lastBind = undefined;
-    this.recountOrphans();
+    this.orphanEntries = undefined;
     return slot.device;
   }
 
   /** The orphan descriptor entry the binder gives this identity, if exactly one. */
   private orphanOf(id: DeviceIdentity): MetadataEntry | undefined {
-    const orphans = this.orphanEntries.filter((e) => e.layout === 'descriptor');
+    const orphans = this.orphanList().filter((e) => e.layout === 'descriptor');
     return bind([id], orphans, () => `${id.kind} (hotplug)`).bindings[0]?.entry;
   }
 
@@ -573,10 +576,11 @@ export class Domain {
     }
     removeIndented(slot.device.element);
     if (slot.binding.descriptor !== undefined) this.store.remove(slot.binding.descriptor);
-    this.slots = this.slots.filter((s) => s !== slot);
-    this.slotIndex = undefined;
+    // In place, the index kept: each unplug costs no new list or map.
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    this.slotIndex?.delete(slot.device);
     this.lastBind = undefined;
-    this.recountOrphans();
+    this.orphanEntries = undefined;
     return slot.device;
   }
 
@@ -640,7 +644,7 @@ export class Domain {
       this.slots.push({ device, binding: { rule: 'created', descriptor, xmlpickle }, problems: [] });
       for (const e of from) consumed.add(e);
     }
-    this.orphanEntries = Object.freeze(this.orphanEntries.filter((e) => !consumed.has(e)));
+    this.orphanEntries = Object.freeze(this.orphanList().filter((e) => !consumed.has(e)));
     this.sortSlots();
   }
 

@@ -57,6 +57,8 @@ export function loadDescriptorStore(
 
 class DescriptorEntries implements DescriptorStore {
   private list: MetadataEntry[];
+  /** Removed, not yet taken out of `list`: removing many entries one by one stays linear. */
+  private readonly removed = new Set<MetadataEntry>();
   /** The `<device>` element each entry was read from or last written to: writing updates it in place. */
   private readonly elements = new Map<MetadataEntry, Element>();
 
@@ -69,13 +71,21 @@ class DescriptorEntries implements DescriptorStore {
   }
 
   get entries(): readonly MetadataEntry[] {
+    return this.compacted();
+  }
+
+  private compacted(): MetadataEntry[] {
+    if (this.removed.size > 0) {
+      this.list = this.list.filter((e) => !this.removed.has(e));
+      this.removed.clear();
+    }
     return this.list;
   }
 
   add(attrs: Readonly<Record<string, string>>, data: Dict): MetadataEntry {
     const entry: MetadataEntry = {
       layout: 'descriptor',
-      index: this.list.length,
+      index: this.compacted().length,
       attrs: copyAttrs(attrs),
       data,
     };
@@ -89,7 +99,7 @@ class DescriptorEntries implements DescriptorStore {
   }
 
   remove(entry: MetadataEntry): void {
-    this.list = this.list.filter((e) => e !== entry);
+    this.removed.add(entry);
     this.elements.delete(entry);
   }
 
@@ -98,7 +108,11 @@ class DescriptorEntries implements DescriptorStore {
     const written = new Descriptor({
       values: this.descriptor.values,
       custom: this.descriptor.custom,
-      entries: this.list.map((e) => ({ attrs: e.attrs ?? {}, data: e.data, element: this.elements.get(e) })),
+      entries: this.compacted().map((e) => ({
+        attrs: e.attrs ?? {},
+        data: e.data,
+        element: this.elements.get(e),
+      })),
     });
     written.writeInto(doc);
     written.entries().forEach((w, i) => {
