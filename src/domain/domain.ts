@@ -74,8 +74,11 @@ export class Domain {
   private ambiguities: readonly Ambiguity[] = [];
   /** Undefined once devices or entries changed, until asked for: unplugging many stays linear. */
   private orphanEntries: readonly MetadataEntry[] | undefined = [];
-  private lastBind:
-    { identities: DeviceIdentity[]; results: { layout: Layout; result: BindResult }[] } | undefined;
+  /**
+   * The binding of load, for explain: the results only (the identities, 18 KB of a realistic
+   * domain's 150, are made again when asked for: each is a function of its device's element).
+   */
+  private lastBind: { layout: Layout; result: BindResult }[] | undefined;
   /** Values recover could not read, kept as written: per entry (problems of the device bound to it)... */
   private unread: ReadonlyMap<MetadataEntry, readonly VmDevicesError[]> = new Map();
   /** ...and at the VM level. */
@@ -248,7 +251,7 @@ export class Domain {
       return `${d.kind} #${i} (${paths.get(d.element) ?? d.path})`;
     };
     const results = bindLayouts(identities, this.store.entries, this.xmlpickle, label);
-    this.lastBind = { identities, results };
+    this.lastBind = results;
     this.ambiguities = frozenAmbiguities(results.flatMap((r) => r.result.ambiguities));
     if (strict && this.ambiguities.length > 0) {
       throw ambiguityError(this.ambiguities, this.dom.source);
@@ -376,12 +379,11 @@ export class Domain {
     this.bindNew(slots.filter((s) => s.binding === NONE && s.problems.length === 0));
   }
 
-  /** How the rules would bind the devices as they are now to every entry (for explain). */
-  private bindNow(): NonNullable<Domain['lastBind']> {
+  /** The identities of the devices as they are now, twins marked. */
+  private identitiesNow(): DeviceIdentity[] {
     const identities = this.slots.map((s) => s.device.identity());
     markTwins(identities);
-    const label = (i: number): string => `${(this.slots[i] as Slot).device.kind} #${i}`;
-    return { identities, results: bindLayouts(identities, this.store.entries, this.xmlpickle, label) };
+    return identities;
   }
 
   /** Binds devices new to the domain (refresh) to the entries no device holds. */
@@ -590,14 +592,17 @@ export class Domain {
   }
 
   /**
-   * Per device, per layout, every rule tried and why it matched or not: as of the binding of load,
-   * or, after hotplug, unplug or refresh changed the devices, as the rules would bind them now.
+   * Per device, per layout, every rule tried and why it matched or not: as of the binding of load
+   * (for the devices as they are now), or, after hotplug, unplug, refresh or create's new drives
+   * changed the devices, as the rules would bind them now.
    */
   explain(): { device: Device; layouts: { layout: Layout; rules: RuleTrace[] }[] }[] {
-    const last = this.lastBind ?? this.bindNow();
-    const traces = last.results.map((r) => ({
+    const identities = this.identitiesNow();
+    const label = (i: number): string => `${(this.slots[i] as Slot).device.kind} #${i}`;
+    const results = this.lastBind ?? bindLayouts(identities, this.store.entries, this.xmlpickle, label);
+    const traces = results.map((r) => ({
       layout: r.layout,
-      rules: explainBinding(last.identities, this.entriesOf(r.layout), r.result),
+      rules: explainBinding(identities, this.entriesOf(r.layout), r.result),
     }));
     return this.slots.map((s, i) => ({
       device: s.device,
@@ -646,6 +651,8 @@ export class Domain {
     }
     this.orphanEntries = Object.freeze(this.orphanList().filter((e) => !consumed.has(e)));
     this.sortSlots();
+    // The devices changed (and their order): explain binds them as they are now.
+    this.lastBind = undefined;
   }
 
   /** @internal the binder's layouts, for flows. */

@@ -12,9 +12,10 @@
  */
 import type { Element } from '../xml/dom.js';
 import {
+  addAttributes,
+  attributesOf,
   childElements,
   firstElementChild,
-  getAttr,
   indentOf,
   insertAllIndented,
   localNameOf,
@@ -342,9 +343,18 @@ function attributePairs(attrs: Readonly<Record<string, string>>): Attributes {
  */
 function syncAttributes(el: Element, old: Attributes, next: Attributes): void {
   if (sameAttributes(old, next)) return;
+  // One read of the tag and one batch of additions: per attribute lookups and setAttribute calls
+  // scan the tag each, quadratic for an entry of thousands of attributes.
+  const current = new Map(attributesOf(el));
   const keep = new Set(next.map(([name]) => name));
   for (const [name] of old) if (!keep.has(name)) removeAttr(el, name);
-  for (const [name, value] of next) if (getAttr(el, name) !== value) setAttr(el, name, value);
+  const added: (readonly [string, string])[] = [];
+  for (const [name, value] of next) {
+    const was = current.get(name);
+    if (was === undefined) added.push([name, value]);
+    else if (was !== value) setAttr(el, name, value);
+  }
+  addAttributes(el, added);
 }
 
 /** Whether `el` holds nothing but white space. */

@@ -242,15 +242,20 @@ function attributesFromTag(this: ElementFields & StartTagFields): AttributesFiel
   const tagAt = this[TAG_AT];
   const scan = new TagScan(this as unknown as Element);
   ownAttributes(this, attributes);
+  // The line breaks of the tag are passed once, attribute after attribute: searching from the tag's
+  // start for each attribute would be quadratic in a tag of thousands of attributes on one line.
+  let line = this.lineNumber;
+  let lastBreak = -1;
+  let nextBreak = text.indexOf('\n', tagAt);
   while (scan.next()) {
     // The position of the opening quote, counted from the element's own.
     const quoteAt = scan.valueAt - 1;
-    let line = this.lineNumber;
-    let column = this.columnNumber + quoteAt - tagAt;
-    for (let nl = text.indexOf('\n', tagAt); nl !== -1 && nl < quoteAt; nl = text.indexOf('\n', nl + 1)) {
+    while (nextBreak !== -1 && nextBreak < quoteAt) {
       line++;
-      column = quoteAt - nl;
+      lastBreak = nextBreak;
+      nextBreak = text.indexOf('\n', nextBreak + 1);
     }
+    const column = lastBreak === -1 ? this.columnNumber + quoteAt - tagAt : quoteAt - lastBreak;
     const name = scan.name;
     const attr = new AttrNode(this.ownerDocument, name, null, null, name, scan.value, this, line, column);
     addAttribute(this, attr, null, name);

@@ -26,11 +26,14 @@ describe('npm run bench -- --json (quick budgets)', () => {
         workload: string;
         op: string;
         median_ms: number;
+        mean_ms: number;
         vs_parse: number;
         vs_python: number | null;
       }[];
-      growth: Record<string, number>;
+      growth?: Record<string, number>;
       growth_python?: Record<string, number>;
+      growth_small: Record<string, number>;
+      growth_small_python?: Record<string, number>;
       memory: { domains: number; peak_rss_mb: number; bytes_per_device: number };
       restart: { domains: number; ms: number; python_ms: number | null; vs_python: number | null };
     };
@@ -40,16 +43,22 @@ describe('npm run bench -- --json (quick budgets)', () => {
         w,
       ).to.have.members([...OPS]);
     }
-    for (const x of j.results) expect(x.median_ms, `${x.workload} ${x.op}`).to.be.above(0);
-    expect(Object.keys(j.growth)).to.have.members([...OPS]);
+    for (const x of j.results) {
+      expect(x.median_ms, `${x.workload} ${x.op}`).to.be.above(0);
+      expect(x.mean_ms, `${x.workload} ${x.op}`).to.be.above(0);
+    }
+    // N=1000 → 5000 always; N=5000 → 25000 (`growth`) only with --scaling.
+    expect(Object.keys(j.growth_small)).to.have.members([...OPS]);
+    expect(j.growth).to.equal(undefined);
+    expect(j.growth_python).to.equal(undefined);
     // The peer's growth for its operations, when it ran.
     if (pythonAvailable())
-      expect(Object.keys(j.growth_python ?? {})).to.have.members([
+      expect(Object.keys(j.growth_small_python ?? {})).to.have.members([
         'recover',
         'xmlpickle-decode',
         'descriptor-decode',
       ]);
-    else expect(j.growth_python).to.equal(undefined);
+    else expect(j.growth_small_python).to.equal(undefined);
     expect(j.memory.domains).to.be.above(0); // 1000 in a full run, fewer with --quick
     expect(j.memory.peak_rss_mb).to.be.above(0);
     expect(j.restart.domains).to.equal(j.memory.domains);
