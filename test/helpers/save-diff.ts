@@ -17,7 +17,7 @@ export interface LineRange {
 
 interface Entries {
   list: (DecodedEntry & LineRange)[];
-  /** The lines of the group's start and end tags; the whole group when `whole`. */
+  /** The lines of the group's start and end tags (none without a group). */
   group: LineRange[];
 }
 
