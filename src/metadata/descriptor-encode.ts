@@ -340,7 +340,7 @@ export class Encoder {
   }
 
   /** Attributes kept from the document, set after those the layout wrote (which win). */
-  attributes(el: Element, attrs: Attributes, path: string): void {
+  private attributes(el: Element, attrs: Attributes, path: string): void {
     if (attrs.length === 0) return;
     addAttributes(
       el,
