@@ -29,7 +29,8 @@ import {
   ProcessingInstruction,
   Text,
 } from '@xmldom/xmldom';
-import type { Document, Node } from '@xmldom/xmldom';
+import { Node } from '@xmldom/xmldom';
+import type { Document } from '@xmldom/xmldom';
 import { SOURCE_AT, TAG_AT, TAG_TEXT, TagScan } from './start-tag.js';
 import type { StartTagFields } from './start-tag.js';
 import { Tokenizer, XMLNS_NS } from './tokenizer.js';
@@ -139,7 +140,7 @@ const DictNode = withPrototype<new () => Dict>(function DictNode() {
  */
 function withLazyDict(proto: object, key: string): object {
   const own = (target: object, value: unknown): void => {
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+    ownProperty(target, key, value);
   };
   return Object.create(proto, {
     [key]: {
@@ -167,15 +168,52 @@ const NodeListNode = withPrototype<new () => ListFields>(function NodeListNode(t
 const LEAF_CHILDREN = Object.freeze(new NodeListNode());
 
 /**
- * A finished list of children as xmldom's NodeList: an array of the exact size with NodeList's
- * prototype (xmldom's own code, `cs[cs.length++] = child` and `cs.length = i`, works on it).
- * Filling an xmldom NodeList item by item makes V8 reserve room for 17 items: 150 bytes for each
- * element with a child. (Not for NamedNodeMap: xmldom appends to it with `list[list.length] = a;
+ * An element's childNodes, made from its sibling links when first read (then an own property, as
+ * xmldom's constructors make it). A parsed document's elements keep no list until then: a list per
+ * element was a fifth of a held domain's objects, and the library walks the links. The list is an
+ * array of the exact size with NodeList's prototype (xmldom's own code, `cs[cs.length++] = child`
+ * and `cs.length = i`, works on it); filling an xmldom NodeList item by item makes V8 reserve room
+ * for 17 items. (Not for NamedNodeMap: xmldom appends to it with `list[list.length] = a;
  * list.length++`, which an array would count twice.)
  */
-function nodeList(items: NodeFields[]): ListFields {
-  return Object.setPrototypeOf(items, NodeList.prototype) as ListFields;
+function childNodesFromLinks(this: NodeFields): ListFields {
+  const items: NodeFields[] = [];
+  for (let c = this.firstChild; c !== null; c = c.nextSibling) items.push(c);
+  const list = Object.setPrototypeOf(items, NodeList.prototype) as ListFields;
+  ownProperty(this, 'childNodes', list);
+  return list;
 }
+
+function ownProperty(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
+/**
+ * xmldom's insertBefore and replaceChild, with the list made first: when the new child ends up
+ * last, xmldom links it and then appends it to the list, which a list made from the links in
+ * between would hold twice. Every xmldom path that adds a child to an element comes through these
+ * two (appendChild, textContent and cloneNode call insertBefore).
+ */
+function insertBefore(this: NodeFields, child: Node, ref: Node | null): Node {
+  listChildren(this);
+  return XMLDOM_NODE.insertBefore.call(this, child, ref);
+}
+function replaceChild(this: NodeFields, child: Node, old: Node): Node {
+  listChildren(this);
+  return XMLDOM_NODE.replaceChild.call(this, child, old);
+}
+
+function listChildren(node: NodeFields): void {
+  if (!Object.hasOwn(node, 'childNodes')) childNodesFromLinks.call(node);
+}
+
+/** The methods of xmldom's Node that parsed nodes wrap (its types leave Node.prototype untyped). */
+interface NodeMethods {
+  insertBefore(this: unknown, child: Node, ref: Node | null): Node;
+  replaceChild(this: unknown, child: Node, old: Node): Node;
+  cloneNode(this: unknown, deep?: boolean): Node;
+}
+const XMLDOM_NODE = Node.prototype as NodeMethods;
 
 const AttributesNode = withPrototype<new (owner: ElementFields) => AttributesFields>(
   function AttributesNode(this: AttributesFields, owner: ElementFields) {
@@ -187,9 +225,11 @@ const AttributesNode = withPrototype<new (owner: ElementFields) => AttributesFie
 );
 
 /**
- * What createElementNS gives, with its position and links (xmldom's field order), but for
- * `attributes`: made from the start tag at `tagAt` in `text` when first asked for (see
- * start-tag.ts), or by the builder at once for the tags start-tag.ts does not read.
+ * What createElementNS gives, with its position and links (xmldom's field order), for an element
+ * with a namespace or a prefix; but for `nodeName` (its tagName), `childNodes` (made from the
+ * sibling links when first read, see childNodesFromLinks) and `attributes` (made from the start tag
+ * at `tagAt` in `text` when first asked for, see start-tag.ts, or by the builder at once for the
+ * tags start-tag.ts does not read), which its prototype gives.
  */
 function elementFields(
   this: Record<string | symbol, unknown>,
@@ -204,10 +244,7 @@ function elementFields(
   tagAt: number,
 ): void {
   // Stores to `this`, which V8 counts to size the object (through an alias, it would not).
-  // Set when known: the children when the element closes.
-  this['childNodes'] = null;
   this['ownerDocument'] = doc;
-  this['nodeName'] = qname;
   this['tagName'] = qname;
   this['namespaceURI'] = ns;
   this['prefix'] = prefix;
@@ -223,14 +260,35 @@ function elementFields(
   this[TAG_TEXT] = text;
 }
 
+/**
+ * The same for an element in no namespace and without a prefix, most of a domain's: its null
+ * namespaceURI and prefix are xmldom's Node.prototype's, its localName (its tagName) its prototype's.
+ */
+function plainElementFields(
+  this: Record<string | symbol, unknown>,
+  doc: Document,
+  qname: string,
+  line: number,
+  column: number,
+  text: string,
+  tagAt: number,
+): void {
+  this['ownerDocument'] = doc;
+  this['tagName'] = qname;
+  this['previousSibling'] = null;
+  this['nextSibling'] = null;
+  this['parentNode'] = null;
+  this['lineNumber'] = line;
+  this['columnNumber'] = column;
+  this['firstChild'] = null;
+  this['lastChild'] = null;
+  this[TAG_AT] = tagAt;
+  this[TAG_TEXT] = text;
+}
+
 /** Gives `el` its attribute nodes, an own `attributes` from then on. */
 function ownAttributes(el: ElementFields & StartTagFields, attributes: unknown): void {
-  Object.defineProperty(el, 'attributes', {
-    value: attributes,
-    writable: true,
-    enumerable: true,
-    configurable: true,
-  });
+  ownProperty(el, 'attributes', attributes);
   el[SOURCE_AT] = el[TAG_AT];
   el[TAG_AT] = -1;
 }
@@ -263,16 +321,76 @@ function attributesFromTag(this: ElementFields & StartTagFields): AttributesFiel
   return attributes;
 }
 
+/**
+ * A field a parsed node reads through its prototype, from its other fields, until something
+ * assigns it (xmldom's own code may): from then on an own property, as on xmldom's nodes.
+ */
+function derivedField(get: (this: never) => unknown, key: string): PropertyDescriptor {
+  return {
+    configurable: true,
+    get,
+    set(this: object, value: unknown) {
+      ownProperty(this, key, value);
+    },
+  };
+}
+
+/** The fields parsed nodes derive (see derivedField), which xmldom's cloneNode would not copy. */
+const DERIVED_FIELDS = ['nodeName', 'localName', 'length'] as const;
+
+/**
+ * xmldom's cloneNode, which copies a node's own scalar fields: the fields a parsed node derives
+ * are given to its copy here (and to the copies of its descendants, in a deep clone).
+ */
+function cloneNode(this: Node, deep?: boolean): Node {
+  const copy = XMLDOM_NODE.cloneNode.call(this, deep);
+  const pairs: Node[] = [this, copy];
+  while (pairs.length > 0) {
+    const to = pairs.pop() as unknown as Record<string, unknown>;
+    const from = pairs.pop() as unknown as Record<string, unknown>;
+    for (const key of DERIVED_FIELDS) {
+      if (!Object.hasOwn(from, key) && from[key] !== to[key]) to[key] = from[key];
+    }
+    if (deep !== true) continue;
+    let b = (to as unknown as Node).firstChild;
+    for (let a = (from as unknown as Node).firstChild; a !== null && b !== null; a = a.nextSibling) {
+      pairs.push(a, b);
+      b = b.nextSibling;
+    }
+  }
+  return copy;
+}
+
+const ELEMENT_PROTOTYPE = Object.create(withLazyDict(Element.prototype as object, '_nsMap'), {
+  nodeName: derivedField(function (this: ElementFields) {
+    return this.tagName;
+  }, 'nodeName'),
+  childNodes: derivedField(childNodesFromLinks, 'childNodes'),
+  attributes: {
+    configurable: true,
+    get: attributesFromTag,
+    set(this: ElementFields & StartTagFields, value: unknown) {
+      ownAttributes(this, value);
+    },
+  },
+  insertBefore: { configurable: true, writable: true, value: insertBefore },
+  replaceChild: { configurable: true, writable: true, value: replaceChild },
+  cloneNode: { configurable: true, writable: true, value: cloneNode },
+}) as object;
+
 const ElementNode = withPrototype<ConstructorOf<typeof elementFields, ElementFields & StartTagFields>>(
   elementFields,
-  Object.create(withLazyDict(Element.prototype as object, '_nsMap'), {
-    attributes: {
-      configurable: true,
-      get: attributesFromTag,
-      set(this: ElementFields & StartTagFields, value: unknown) {
-        ownAttributes(this, value);
-      },
-    },
+  ELEMENT_PROTOTYPE,
+);
+
+const PlainElementNode = withPrototype<
+  ConstructorOf<typeof plainElementFields, ElementFields & StartTagFields>
+>(
+  plainElementFields,
+  Object.create(ELEMENT_PROTOTYPE, {
+    localName: derivedField(function (this: ElementFields) {
+      return this.tagName;
+    }, 'localName'),
   }) as object,
 );
 
@@ -305,29 +423,49 @@ function attrFields(
 }
 const AttrNode = withPrototype<ConstructorOf<typeof attrFields, NodeFields>>(attrFields, Attr.prototype);
 
-/** Text, CDATA sections and comments: what createTextNode & co. give (`_data` backs `data`). */
-function characterData(proto: unknown): CharacterDataConstructor {
-  return withPrototype<CharacterDataConstructor>(function CharacterDataNode(
-    this: NodeFields,
-    doc: Document,
-    data: string,
-    line: number,
-    column: number,
-  ) {
-    this.ownerDocument = doc;
-    this.childNodes = LEAF_CHILDREN;
-    this._data = data;
-    this.length = data.length;
-    this.previousSibling = null;
-    this.nextSibling = null;
-    this.parentNode = null;
-    this.lineNumber = line;
-    this.columnNumber = column;
-  }, proto);
+/**
+ * Text, CDATA sections and comments: what createTextNode & co. give (`_data` backs `data`), but for
+ * `length` (of `_data`) and `childNodes` (one frozen empty list), which their prototype gives.
+ */
+function characterData(proto: object): CharacterDataConstructor {
+  return withPrototype<CharacterDataConstructor>(
+    function CharacterDataNode(this: NodeFields, doc: Document, data: string, line: number, column: number) {
+      this.ownerDocument = doc;
+      this._data = data;
+      this.previousSibling = null;
+      this.nextSibling = null;
+      this.parentNode = null;
+      this.lineNumber = line;
+      this.columnNumber = column;
+    },
+    Object.create(proto, {
+      length: derivedField(function (this: NodeFields) {
+        return this._data.length;
+      }, 'length'),
+      childNodes: { configurable: true, writable: true, value: LEAF_CHILDREN },
+      cloneNode: { configurable: true, writable: true, value: cloneNode },
+    }),
+  );
 }
-const TextNode = characterData(Text.prototype);
-const CDATANode = characterData(CDATASection.prototype);
-const CommentNode = characterData(Comment.prototype);
+const TextNode = characterData(Text.prototype as object);
+const CDATANode = characterData(CDATASection.prototype as object);
+const CommentNode = characterData(Comment.prototype as object);
+
+/**
+ * V8 sizes the objects of a constructor by the fields that the first few it makes end up with
+ * ("slack tracking"). Some parsed nodes get fields later (an element its attribute nodes and the
+ * offset of its tag, a text node its source), and the first document parsed would make every node
+ * of the process that much bigger: the first few are made here, with their constructor's fields only.
+ */
+function sizeNodeConstructors(): void {
+  const doc = new DOMImplementation().createDocument(null, '', null);
+  for (let i = 0; i < 8; i++) {
+    new PlainElementNode(doc, 'a', 1, 1, '', 0);
+    new ElementNode(doc, 'p:a', 'urn:a', 'p', 'a', 1, 1, '', 0);
+    for (const ctor of [TextNode, CDATANode, CommentNode]) new ctor(doc, '', 1, 1);
+  }
+}
+sizeNodeConstructors();
 
 function piFields(
   this: Record<string, unknown>,
@@ -376,14 +514,6 @@ class DomBuilder implements XmlHandler {
   tokenizer!: Tokenizer;
   private parent: ElementFields | undefined;
   private readonly open: ElementFields[] = [];
-  /** The children of the open elements, in order; each open element's first in openKids. */
-  private readonly kids: NodeFields[] = [];
-  /**
-   * How many of `kids` are in use: the rest are left to be overwritten, not cut off (setting an
-   * array's length lower is a call into V8's runtime, at every element's end).
-   */
-  private kidCount = 0;
-  private readonly openKids: number[] = [];
   /** Where the empty CDATA sections read since the last node start (-1: none). */
   private emptyCdataAt = -1;
 
@@ -401,23 +531,26 @@ class DomBuilder implements XmlHandler {
     const { doc } = this;
     t.locate(t.eventAt);
     const count = t.attributeCount;
-    const el = new ElementNode(
-      doc,
-      t.qname,
-      t.namespaceURI,
-      t.prefix,
-      t.localName,
-      t.line,
-      t.column,
-      this.input,
-      t.eventAt,
-    );
+    const el =
+      t.namespaceURI === null && t.prefix === null
+        ? new PlainElementNode(doc, t.qname, t.line, t.column, this.input, t.eventAt)
+        : new ElementNode(
+            doc,
+            t.qname,
+            t.namespaceURI,
+            t.prefix,
+            t.localName,
+            t.line,
+            t.column,
+            this.input,
+            t.eventAt,
+          );
     // Start tags that start-tag.ts does not read get their attribute nodes now.
     if (!t.attributesPlain || t.attributesQualified) this.attributes(el, count);
+    // The root goes into the document when it ends: xmldom's checks read the childNodes of the
+    // node they insert, which would make its list before it has children.
     const parent = this.parent;
-    if (parent === undefined) this.appendToDocument(el);
-    else this.appendChild(parent, el);
-    this.openKids.push(this.kidCount);
+    if (parent !== undefined) this.appendChild(parent, el);
     this.open.push(el);
     this.parent = el;
   }
@@ -446,15 +579,9 @@ class DomBuilder implements XmlHandler {
     this.emptyCdataAt = -1;
     const endTag = this.tokenizer.endTagSource;
     if (endTag !== undefined) (el as unknown as SourceFields)[END_TAG_SOURCE] = endTag;
-    const kids = this.kids;
-    const first = this.openKids.pop() as number;
-    if (first === this.kidCount) el.childNodes = new NodeListNode();
-    else {
-      el.childNodes = nodeList(kids.slice(first, this.kidCount));
-      this.kidCount = first;
-    }
     this.open.pop();
     this.parent = this.open[this.open.length - 1];
+    if (this.parent === undefined) this.appendToDocument(el);
   }
 
   text(data: string): void {
@@ -469,7 +596,6 @@ class DomBuilder implements XmlHandler {
       const merged = last as NodeFields & SourceFields;
       merged[SOURCE] = (merged[SOURCE] ?? merged._data) + this.input.slice(dropped, t.eventEnd);
       merged._data += data;
-      merged.length = merged._data.length;
       return;
     }
     const node = this.characterData(TextNode, data);
@@ -525,7 +651,7 @@ class DomBuilder implements XmlHandler {
 
   /**
    * Appends as xmldom's appendChild does for a node without a parent, without its checks, which
-   * hold by construction here; the parent's childNodes is made when it closes.
+   * hold by construction here, and without a list of children (see childNodesFromLinks).
    */
   private appendChild(parent: NodeFields, node: NodeFields): void {
     const last = parent.lastChild;
@@ -535,7 +661,6 @@ class DomBuilder implements XmlHandler {
     if (last === null) parent.firstChild = node;
     else last.nextSibling = node;
     parent.lastChild = node;
-    this.kids[this.kidCount++] = node;
   }
 
   /** The document's own appendChild: it also sets documentElement. */

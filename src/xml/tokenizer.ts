@@ -119,6 +119,9 @@ const LEADING_SPACE = /^[ \t\n]+/;
  * between every two elements, and sharing these strings spares a large document's DOM an object
  * per node (fewer bytes for the young-generation collector to copy).
  */
+/** How many element names a tokenizer keeps (a power of two, see Tokenizer.names). */
+const NAME_SLOTS = 256;
+
 const INDENTATION = Array.from({ length: 65 }, (_, spaces) => '\n' + ' '.repeat(spaces));
 
 /** The shared string for text[start, end) when it is a newline and spaces only, else undefined. */
@@ -207,6 +210,18 @@ export class Tokenizer implements StartTag, XmlEventSource {
   /** Per element entered (open, or being reported): the length of `shadowed` before its declarations. */
   private readonly scopeMarks: number[] = [];
   private rootSeen = false;
+  /**
+   * Element names met, one string each, in NAME_SLOTS slots chosen by length and end characters,
+   * with the prefix and local name of each prefixed one: a document repeats a few dozen names
+   * hundreds of times, and a string per element (three for a prefixed one) is an object more for
+   * every element a held domain keeps. A name found in its slot is compared in place, not sliced.
+   */
+  private readonly names: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS);
+  private readonly prefixes: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS);
+  private readonly locals: (string | undefined)[] = new Array<string | undefined>(NAME_SLOTS);
+  /** The slot of the element name being reported. */
+  private nameSlot = 0;
+  private lastPrefix = '';
   /** Where the markup being read starts (errors found by the scan are reported no later). */
   private scanAt = 0;
   // Line bookkeeping for positions: offsets are met in increasing order, so one forward scan.
@@ -358,7 +373,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
       "'<' is not followed by a name (write &lt; for a literal '<')",
     );
     if (this.open.length === 0 && this.rootSeen) this.fail('more than one root element', lt);
-    const qname = text.slice(lt + 1, nameEnd);
+    const qname = this.elementName(lt + 1, nameEnd);
     if (this.open.length >= this.maxDepth) {
       throw new XmlLimitError(`elements nested deeper than the limit of ${this.maxDepth}`, {
         source: this.source,
@@ -462,6 +477,26 @@ export class Tokenizer implements StartTag, XmlEventSource {
     return p;
   }
 
+  /** The element name text[start, end), as the string kept for it (see names). */
+  private elementName(start: number, end: number): string {
+    const { text } = this;
+    const length = end - start;
+    // Names of one document often share their first characters (a prefix) and length.
+    const slot =
+      (length * 17 +
+        text.charCodeAt(end - 1) * 31 +
+        text.charCodeAt(end - 2) * 7 +
+        text.charCodeAt(start + (length >> 1))) &
+      (NAME_SLOTS - 1);
+    this.nameSlot = slot;
+    const known = this.names[slot];
+    if (known !== undefined && known.length === length && text.startsWith(known, start)) return known;
+    const name = text.slice(start, end);
+    this.names[slot] = name;
+    this.prefixes[slot] = undefined;
+    return name;
+  }
+
   /**
    * Resolves the names of the start tag just read against the namespace declarations in scope
    * (its own included), and enters its scope.
@@ -498,9 +533,21 @@ export class Tokenizer implements StartTag, XmlEventSource {
       if (qname === 'xmlns') this.fail('the element name xmlns is reserved for namespace declarations', lt);
       ns = scope.get('');
     } else {
-      if (!isQName(qname, colon)) this.fail(`element name "${qname}" is not a valid qualified name`, lt);
-      prefix = qname.slice(0, colon);
-      local = qname.slice(colon + 1);
+      const slot = this.nameSlot;
+      const known = this.prefixes[slot];
+      if (known === undefined) {
+        if (!isQName(qname, colon)) this.fail(`element name "${qname}" is not a valid qualified name`, lt);
+        // Most prefixed names of a document share a few prefixes: the last one is kept too.
+        const last = this.lastPrefix;
+        prefix = last.length === colon && qname.startsWith(last) ? last : qname.slice(0, colon);
+        this.lastPrefix = prefix;
+        local = qname.slice(colon + 1);
+        this.prefixes[slot] = prefix;
+        this.locals[slot] = local;
+      } else {
+        prefix = known;
+        local = this.locals[slot] as string;
+      }
       if (prefix === 'xmlns') this.fail(`element <${qname}> uses the reserved prefix xmlns`, lt);
       ns = scope.get(prefix);
       if (ns === undefined) this.fail(`element <${qname}>: namespace prefix "${prefix}" is not declared`, lt);

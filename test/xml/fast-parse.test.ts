@@ -104,6 +104,9 @@ function treeDiff(a: Document, b: Document): string | undefined {
     for (const key of ['nodeType', 'nodeName', 'nodeValue', 'namespaceURI', 'prefix', 'localName'] as const) {
       if (x[key] !== y[key]) return `${here}: ${key} ${JSON.stringify(x[key])} != ${JSON.stringify(y[key])}`;
     }
+    const lx = (x as unknown as { length?: unknown }).length;
+    const ly = (y as unknown as { length?: unknown }).length;
+    if (lx !== ly) return `${here}: length ${String(lx)} != ${String(ly)}`;
     const px = x as unknown as Positioned;
     const py = y as unknown as Positioned;
     if (
@@ -480,6 +483,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     const el = elementAt(doc, k);
     const c = el.childNodes.item(j % Math.max(1, el.childNodes.length));
     if (c !== null) el.replaceChild(doc.createComment('replaced'), c);
+  }),
+  fc.nat().map((k): Mutation => (doc) => {
+    // Without a child to replace, xmldom's replaceChild appends.
+    elementAt(doc, k).replaceChild(doc.createElement('r'), null as unknown as Node);
   }),
   fc.tuple(fc.nat(), fc.nat(), fc.boolean()).map(([k, j, deep]): Mutation => (doc) => {
     // A copy of an element (with its subtree, attributes and namespace declarations) elsewhere.
