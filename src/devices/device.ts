@@ -129,7 +129,7 @@ export abstract class Device extends View {
       });
     }
     this.#element = element;
-    this.meta = new DeviceMeta(meta ?? dict(), cls.metaSchema, () => `${this.kind} ${this.path}`);
+    this.meta = new DeviceMeta(meta ?? dict(), cls.metaSchema, this);
   }
 
   /** Builds the device over `element` with its bound metadata (`meta`, empty when none). */
@@ -166,6 +166,11 @@ export abstract class Device extends View {
   /** The libvirt tag. */
   get kind(): string {
     return localNameOf(this.element);
+  }
+
+  /** How messages name the device: its tag and path (`disk /domain/devices/disk[2]`). */
+  get description(): string {
+    return `${this.kind} ${this.path}`;
   }
 
   /** The class name (`Drive`, `Generic`). */

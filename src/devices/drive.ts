@@ -267,7 +267,7 @@ export class Drive extends Device {
     if (attr === undefined) {
       throw new ConfError(
         'CONF_VALUE',
-        `${this.kind} ${this.path}: a disk of type ${JSON.stringify(this.type)} has no source path`,
+        `${this.description}: a disk of type ${JSON.stringify(this.type)} has no source path`,
         {
           path: 'path',
         },
@@ -375,14 +375,14 @@ export class Drive extends Device {
     if (!IOTUNE_KEY.test(key) || key === IOTUNE_GROUP) {
       throw new ConfError(
         'CONF_VALUE',
-        `${this.kind} ${this.path}: ${JSON.stringify(key)} is not an iotune limit`,
+        `${this.description}: ${JSON.stringify(key)} is not an iotune limit`,
         { path: 'iotune' },
       );
     }
     if (value !== undefined && !uint.is(value)) {
       throw new ConfError(
         'CONF_VALUE',
-        `${this.kind} ${this.path}: iotune ${key} must be a non-negative integer, got ${String(value)}`,
+        `${this.description}: iotune ${key} must be a non-negative integer, got ${String(value)}`,
         {
           path: `iotune.${key}`,
         },

@@ -41,6 +41,7 @@ import {
 import { DomainDocument } from './domain-document.js';
 import { saveMetadata } from './save.js';
 import type { DeviceBinding, Problem, Slot } from './slot.js';
+import { NO_PROBLEMS, addProblems } from './slot.js';
 import { findProblems } from './validate.js';
 import type { DescriptorStore } from './metadata-store.js';
 import { loadDescriptorStore, loadXmlpickleEntries } from './metadata-store.js';
@@ -233,7 +234,7 @@ export class Domain {
     const slots: Slot[] = [];
     for (let c = this.devicesElement.firstChild; c !== null; c = c.nextSibling) {
       if (c.nodeType !== NODE.ELEMENT || localNameOf(c as Element) === 'emulator') continue;
-      slots.push({ device: buildDevice(c as Element, dict()), binding: NONE, problems: [] });
+      slots.push({ device: buildDevice(c as Element, dict()), binding: NONE, problems: NO_PROBLEMS });
     }
     this.slots = slots;
     this.slotIndex = undefined;
@@ -259,7 +260,7 @@ export class Domain {
     this.orphanEntries = Object.freeze(results.flatMap((r) => r.result.orphans));
     for (const a of this.ambiguities) {
       const p = ambiguityProblem(a.message, a.devices);
-      for (const i of a.devices) (slots[i] as Slot).problems.push(p);
+      for (const i of a.devices) addProblems(slots[i] as Slot, p);
     }
     slots.forEach((slot, i) => {
       const d = results[0]?.result.bindings[i];
@@ -269,7 +270,7 @@ export class Domain {
       slot.binding = { rule, descriptor: d?.entry, xmlpickle: x?.entry };
       slot.device.meta.bindTo(d?.entry.data ?? dict(), x?.entry.data);
       // Most domains have no unread value: no lists made per device then.
-      if (this.unread.size > 0) slot.problems.push(...this.unreadIn([d?.entry, x?.entry], i));
+      if (this.unread.size > 0) addProblems(slot, ...this.unreadIn([d?.entry, x?.entry], i));
     });
     if (!strict) this.reportUnclaimed(slots, identities, label);
   }
@@ -298,7 +299,8 @@ export class Domain {
       const kind = (identities[i] as DeviceIdentity).kind;
       const orphans = orphansByKind.get(kind);
       if (orphans === undefined) return;
-      slot.problems.push(
+      addProblems(
+        slot,
         Object.freeze({
           code: 'UNIDENTIFIABLE_DEVICE',
           message: `${label(i)}: no entry binds it, and ${String(orphans.length)} ${kind} ${orphans.length === 1 ? 'entry binds' : 'entries bind'} no device (${orphans
@@ -367,7 +369,7 @@ export class Domain {
     this.dom = dom;
     const slots: Slot[] = live.map((device, i) => {
       const j = heldAt[i];
-      if (j === undefined) return { device, binding: NONE, problems: [] };
+      if (j === undefined) return { device, binding: NONE, problems: NO_PROBLEMS };
       const slot = held[j] as Slot;
       slot.device.adopt(device.element);
       delete slot.sent;
@@ -410,7 +412,7 @@ export class Domain {
         a.message,
         a.devices.map((i) => at.get(fresh[i] as Slot) as number),
       );
-      for (const i of a.devices) (fresh[i] as Slot).problems.push(p);
+      for (const i of a.devices) addProblems(fresh[i] as Slot, p);
     }
     fresh.forEach((slot, i) => {
       const de = d.bindings[i];
@@ -419,7 +421,7 @@ export class Domain {
       if (rule === undefined) return;
       slot.binding = { rule, descriptor: de?.entry, xmlpickle: xe?.entry };
       slot.device.meta.bindTo(de?.entry.data ?? dict(), xe?.entry.data);
-      slot.problems.push(...this.unreadIn([de?.entry, xe?.entry]));
+      addProblems(slot, ...this.unreadIn([de?.entry, xe?.entry]));
     });
     this.ambiguities = ambiguities;
     this.orphanEntries = undefined;
@@ -493,7 +495,7 @@ export class Domain {
     const slot: Slot = {
       device: buildDevice(element, dict()),
       binding: NONE,
-      problems: [],
+      problems: NO_PROBLEMS,
       sent: cloneInto(source),
     };
     try {
@@ -646,7 +648,7 @@ export class Domain {
       const device = buildDevice(element, data);
       const descriptor = from.find((e) => e.layout === 'descriptor');
       const xmlpickle = from.find((e) => e.layout === 'xmlpickle');
-      this.slots.push({ device, binding: { rule: 'created', descriptor, xmlpickle }, problems: [] });
+      this.slots.push({ device, binding: { rule: 'created', descriptor, xmlpickle }, problems: NO_PROBLEMS });
       for (const e of from) consumed.add(e);
     }
     this.orphanEntries = Object.freeze(this.orphanList().filter((e) => !consumed.has(e)));

@@ -36,10 +36,21 @@ export interface DeviceBinding {
 export interface Slot {
   device: Device;
   binding: DeviceBinding;
-  problems: Problem[];
+  /** NO_PROBLEMS until one is found (see addProblems). */
+  problems: readonly Problem[];
   /**
    * A device hot-plugged and not yet seen in libvirt's live XML: the element as sent. refresh()
    * finds the live element by the device's identity, or as this element plus alias and address.
    */
   sent?: Element;
+}
+
+/** The problems of a slot without any: one list for all (a held domain keeps a slot per device). */
+export const NO_PROBLEMS: readonly Problem[] = Object.freeze([]);
+
+/** Adds problems to the slot's list, made for it on the first. */
+export function addProblems(slot: Slot, ...found: Problem[]): void {
+  if (found.length === 0) return;
+  if (slot.problems === NO_PROBLEMS) slot.problems = found;
+  else (slot.problems as Problem[]).push(...found);
 }

@@ -37,6 +37,13 @@ export type MetaGot<S extends MetaSchema, K extends string> = K extends keyof S
   ? ReadOnly<MetaTypeOf<S, K>>
   : Value;
 
+/** What a view's errors name: its device (`disk /domain/devices/disk[2]`), asked only when an error needs it. */
+export interface MetaOwner {
+  readonly description: string;
+}
+
+const UNNAMED: MetaOwner = { description: 'device' };
+
 export class DeviceMeta<S extends MetaSchema = MetaSchema> {
   private data: Dict;
   /** The xmlpickle entry's values, beneath `data` (frozen: that group is never rewritten). */
@@ -47,19 +54,18 @@ export class DeviceMeta<S extends MetaSchema = MetaSchema> {
   /**
    * @param data the bound entry's data (not copied: the view edits it in place)
    * @param schema the device class's codecs per key
-   * @param ownerName how errors name the device (`disk /domain/devices/disk[2]`); computed only when
-   *   an error needs it
+   * @param namedBy what errors name (the device, not a closure: a domain holds one view per device)
    */
   constructor(
     data: Dict = dict(),
     readonly schema: S,
-    private readonly ownerName: () => string = () => 'device',
+    private readonly namedBy: MetaOwner = UNNAMED,
   ) {
     this.data = data;
   }
 
   get owner(): string {
-    return this.ownerName();
+    return this.namedBy.description;
   }
 
   /**

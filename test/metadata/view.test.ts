@@ -16,7 +16,7 @@ const schema = {
 } as const;
 
 function view(data: Dict, owner = 'disk /domain/devices/disk[2]'): DeviceMeta<typeof schema> {
-  return new DeviceMeta(data, schema, () => owner);
+  return new DeviceMeta(data, schema, { description: owner });
 }
 
 function thrown(f: () => unknown): unknown {
@@ -99,9 +99,11 @@ describe('DeviceMeta (view.ts)', () => {
         ['deviceId', 'd'],
       ]),
       schema,
-      () => {
-        calls++;
-        return 'owner';
+      {
+        get description() {
+          calls++;
+          return 'owner';
+        },
       },
     );
     m.get('deviceId');
