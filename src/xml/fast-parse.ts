@@ -94,10 +94,37 @@ interface NodeFields {
   lastChild: NodeFields | null;
   lineNumber: number;
   columnNumber: number;
+  [POSITION]: number;
   nodeType: number;
   _data: string;
   length: number;
 }
+
+/**
+ * A parsed element's or character data's line and column, as one small integer (one field where
+ * xmldom's nodes have two): lineNumber and columnNumber are read from it through the prototype. A
+ * position that does not fit (a line past 2^19, a column past 2^11) is -1, and the node gets its
+ * own lineNumber and columnNumber instead (see Positions).
+ */
+const POSITION = Symbol('position');
+const COLUMN_BITS = 11;
+const MAX_COLUMN = (1 << COLUMN_BITS) - 1;
+const MAX_LINE = (1 << (30 - COLUMN_BITS)) - 1;
+
+/** `line` and `column` as a POSITION, or -1 when they do not fit. */
+function packPosition(line: number, column: number): number {
+  return line <= MAX_LINE && column <= MAX_COLUMN ? (line << COLUMN_BITS) | column : -1;
+}
+
+/** lineNumber and columnNumber from POSITION, for a parsed node's prototype. */
+const POSITION_FIELDS: PropertyDescriptorMap = {
+  lineNumber: derivedField(function (this: NodeFields) {
+    return this[POSITION] >> COLUMN_BITS;
+  }, 'lineNumber'),
+  columnNumber: derivedField(function (this: NodeFields) {
+    return this[POSITION] & MAX_COLUMN;
+  }, 'columnNumber'),
+};
 
 interface ElementFields extends NodeFields {
   _nsMap: Dict;
@@ -126,7 +153,7 @@ function withPrototype<C>(ctor: unknown, proto: unknown): C {
 /** The constructor a function filling `this` becomes (see withPrototype), making a T. */
 type ConstructorOf<F, T> = F extends (this: never, ...args: infer A) => void ? new (...args: A) => T : never;
 
-type CharacterDataConstructor = new (doc: Document, data: string, line: number, column: number) => NodeFields;
+type CharacterDataConstructor = new (doc: Document, data: string, position: number) => NodeFields;
 
 const EMPTY_PROTOTYPE = Object.create(null) as object;
 const DictNode = withPrototype<new () => Dict>(function DictNode() {
@@ -238,8 +265,7 @@ function elementFields(
   ns: string | null,
   prefix: string | null,
   local: string,
-  line: number,
-  column: number,
+  position: number,
   text: string,
   tagAt: number,
 ): void {
@@ -252,8 +278,7 @@ function elementFields(
   this['previousSibling'] = null;
   this['nextSibling'] = null;
   this['parentNode'] = null;
-  this['lineNumber'] = line;
-  this['columnNumber'] = column;
+  this[POSITION] = position;
   this['firstChild'] = null;
   this['lastChild'] = null;
   this[TAG_AT] = tagAt;
@@ -268,8 +293,7 @@ function plainElementFields(
   this: Record<string | symbol, unknown>,
   doc: Document,
   qname: string,
-  line: number,
-  column: number,
+  position: number,
   text: string,
   tagAt: number,
 ): void {
@@ -278,8 +302,7 @@ function plainElementFields(
   this['previousSibling'] = null;
   this['nextSibling'] = null;
   this['parentNode'] = null;
-  this['lineNumber'] = line;
-  this['columnNumber'] = column;
+  this[POSITION] = position;
   this['firstChild'] = null;
   this['lastChild'] = null;
   this[TAG_AT] = tagAt;
@@ -336,7 +359,7 @@ function derivedField(get: (this: never) => unknown, key: string): PropertyDescr
 }
 
 /** The fields parsed nodes derive (see derivedField), which xmldom's cloneNode would not copy. */
-const DERIVED_FIELDS = ['nodeName', 'localName', 'length'] as const;
+const DERIVED_FIELDS = ['nodeName', 'localName', 'length', 'lineNumber', 'columnNumber'] as const;
 
 /**
  * xmldom's cloneNode, which copies a node's own scalar fields: the fields a parsed node derives
@@ -362,6 +385,7 @@ function cloneNode(this: Node, deep?: boolean): Node {
 }
 
 const ELEMENT_PROTOTYPE = Object.create(withLazyDict(Element.prototype as object, '_nsMap'), {
+  ...POSITION_FIELDS,
   nodeName: derivedField(function (this: ElementFields) {
     return this.tagName;
   }, 'nodeName'),
@@ -429,16 +453,16 @@ const AttrNode = withPrototype<ConstructorOf<typeof attrFields, NodeFields>>(att
  */
 function characterData(proto: object): CharacterDataConstructor {
   return withPrototype<CharacterDataConstructor>(
-    function CharacterDataNode(this: NodeFields, doc: Document, data: string, line: number, column: number) {
+    function CharacterDataNode(this: NodeFields, doc: Document, data: string, position: number) {
       this.ownerDocument = doc;
       this._data = data;
       this.previousSibling = null;
       this.nextSibling = null;
       this.parentNode = null;
-      this.lineNumber = line;
-      this.columnNumber = column;
+      this[POSITION] = position;
     },
     Object.create(proto, {
+      ...POSITION_FIELDS,
       length: derivedField(function (this: NodeFields) {
         return this._data.length;
       }, 'length'),
@@ -460,9 +484,9 @@ const CommentNode = characterData(Comment.prototype as object);
 function sizeNodeConstructors(): void {
   const doc = new DOMImplementation().createDocument(null, '', null);
   for (let i = 0; i < 8; i++) {
-    new PlainElementNode(doc, 'a', 1, 1, '', 0);
-    new ElementNode(doc, 'p:a', 'urn:a', 'p', 'a', 1, 1, '', 0);
-    for (const ctor of [TextNode, CDATANode, CommentNode]) new ctor(doc, '', 1, 1);
+    new PlainElementNode(doc, 'a', 0, '', 0);
+    new ElementNode(doc, 'p:a', 'urn:a', 'p', 'a', 0, '', 0);
+    for (const ctor of [TextNode, CDATANode, CommentNode]) new ctor(doc, '', 0);
   }
 }
 sizeNodeConstructors();
@@ -531,20 +555,21 @@ class DomBuilder implements XmlHandler {
     const { doc } = this;
     t.locate(t.eventAt);
     const count = t.attributeCount;
+    const position = packPosition(t.line, t.column);
     const el =
       t.namespaceURI === null && t.prefix === null
-        ? new PlainElementNode(doc, t.qname, t.line, t.column, this.input, t.eventAt)
+        ? new PlainElementNode(doc, t.qname, position, this.input, t.eventAt)
         : new ElementNode(
             doc,
             t.qname,
             t.namespaceURI,
             t.prefix,
             t.localName,
-            t.line,
-            t.column,
+            position,
             this.input,
             t.eventAt,
           );
+    if (position === -1) this.widePosition(el);
     // Start tags that start-tag.ts does not read get their attribute nodes now.
     if (!t.attributesPlain || t.attributesQualified) this.attributes(el, count);
     // The root goes into the document when it ends: xmldom's checks read the childNodes of the
@@ -640,7 +665,16 @@ class DomBuilder implements XmlHandler {
   private characterData(ctor: CharacterDataConstructor, data: string): NodeFields {
     const t = this.tokenizer;
     t.locate(t.eventAt);
-    return new ctor(this.doc, data, t.line, t.column);
+    const position = packPosition(t.line, t.column);
+    const node = new ctor(this.doc, data, position);
+    if (position === -1) this.widePosition(node);
+    return node;
+  }
+
+  /** The tokenizer's line and column on `node`, whose POSITION cannot hold them. */
+  private widePosition(node: NodeFields): void {
+    ownProperty(node, 'lineNumber', this.tokenizer.line);
+    ownProperty(node, 'columnNumber', this.tokenizer.column);
   }
 
   /** A comment, CDATA section or processing instruction, in the open element or the document. */

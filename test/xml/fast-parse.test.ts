@@ -235,6 +235,20 @@ describe('fast parse engine', () => {
         expect(expectSameOutcome(readFixture(rel), rel)).to.equal('same');
       });
     }
+    it('positions past what a node packs into one field: a column past 2047, a line past 524287', () => {
+      // Nodes there, and their copies, carry their own lineNumber and columnNumber.
+      const wide = `<a>${' '.repeat(3000)}<b>t</b><!--c-->${'\n'.repeat(600_000)}<c x="1">u</c></a>`;
+      expect(expectSameOutcome(wide, 'wide.xml')).to.equal('same');
+      const doc = parseXml(wide, { engine: 'fast' });
+      const c = doc.getElementsByTagName('c').item(0) as unknown as Positioned & Element;
+      expect([c.lineNumber, c.columnNumber]).to.deep.equal([600_001, 1]);
+      const b = doc.getElementsByTagName('b').item(0) as unknown as Positioned & Element;
+      expect([b.lineNumber, b.columnNumber]).to.deep.equal([1, 3004]);
+      const copy = b.cloneNode(true) as unknown as Positioned & Element;
+      expect([copy.lineNumber, copy.columnNumber]).to.deep.equal([1, 3004]);
+      const text = copy.firstChild as unknown as Positioned;
+      expect([text.lineNumber, text.columnNumber]).to.deep.equal([1, 3007]);
+    });
   });
 
   describe('refuses what xmldom refuses', () => {
