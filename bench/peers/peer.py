@@ -8,7 +8,9 @@ same documents, using the standard library only.
   Unlike Vdsm's own lookup (a scan of all entries per device), every lookup here is a dict access.
 - xmlpickle-decode: the pyxmlpickle layout decoded over ElementTree (the `instance` document).
 - descriptor-decode: the ovirt-vm group document loaded into dicts.
-- restart (with --restart COUNT): COUNT recovers of the workload's live XML, every result held.
+- restart (with --restart COUNT): COUNT recovers of the workload's live XML, every result held:
+  the parsed document with the devices and their metadata, as an agent holds a VM (Vdsm's
+  DomainDescriptor keeps the tree it parsed; the library's Domain keeps its document).
 
 Usage: peer.py DIR WORKLOAD... [--budget-ms MS] [--restart COUNT] [--check]
 DIR holds WORKLOAD.live.xml, WORKLOAD.instance.xml and WORKLOAD.descriptor.xml (bench/run.ts writes
@@ -189,12 +191,13 @@ def bind(devices, entries):
 
 
 def recover(text):
+    """What an agent holds for a VM: the parsed document, its devices, its metadata."""
     root = ET.fromstring(text)
     group = root.find('metadata/' + VM_NS + 'vm')
     descriptor = load_group(group) if group is not None else {'values': {}, 'custom': {}, 'devices': []}
     devices = [device_info(el) for el in root.find('devices') if el.tag != 'emulator']
     bind(devices, descriptor['devices'])
-    return devices, descriptor
+    return root, devices, descriptor
 
 
 # ---------------------------------------------------------------------------------------------
@@ -291,7 +294,7 @@ def main(argv):
         live = read('%s/%s.live.xml' % (directory, name))
         instance = read('%s/%s.instance.xml' % (directory, name))
         descriptor = read('%s/%s.descriptor.xml' % (directory, name))
-        devices, desc = recover(live)
+        _, devices, desc = recover(live)
         pickled = xmlpickle_decode(instance)
         counts[name] = {
             'devices': len(devices),
