@@ -10,7 +10,7 @@
  * - refuse: an entry whose part differs from the device's is never bound to it, by any rule but the user alias.
  */
 import type { Dict, Value } from '../metadata/value.js';
-import { hasKey } from '../metadata/value.js';
+import { hasKey, nullObject } from '../metadata/value.js';
 import type { Element } from '../xml/dom.js';
 import type { Field } from './field.js';
 import { field, readRaw } from './field.js';
@@ -95,7 +95,7 @@ export class IdentitySpec {
 
   /** The parts a device has (absent and empty ones left out). */
   ofDevice(device: HasElement): KeyValues {
-    const out: Record<string, string> = Object.create(null) as Record<string, string>;
+    const out = nullObject<string>();
     for (const r of this.reads) {
       const raw = r.field !== undefined ? readRaw(device.element, r.field) : derived(r, device);
       if (raw !== undefined && raw !== '') out[r.part] = r.key.caseless ? raw.toLowerCase() : raw;
@@ -105,7 +105,7 @@ export class IdentitySpec {
 
   /** The parts a descriptor entry's attributes carry. */
   ofAttributes(attrs: Readonly<Record<string, string>>): KeyValues {
-    const out: Record<string, string> = Object.create(null) as Record<string, string>;
+    const out = nullObject<string>();
     for (const r of this.reads) {
       if (!Object.hasOwn(attrs, r.part)) continue;
       const v = attrs[r.part] as string;
@@ -116,7 +116,7 @@ export class IdentitySpec {
 
   /** The parts a Vdsm conf dict gives. */
   ofConf(conf: Dict): KeyValues {
-    const out: Record<string, string> = Object.create(null) as Record<string, string>;
+    const out = nullObject<string>();
     for (const k of this.keys) {
       if (k.conf === undefined) continue;
       for (const [part, v] of Object.entries(k.conf(conf))) {

@@ -104,7 +104,7 @@ interface NodeFields {
  * A parsed element's or character data's line and column, as one small integer (one field where
  * xmldom's nodes have two): lineNumber and columnNumber are read from it through the prototype. A
  * position that does not fit (a line past 2^19, a column past 2^11) is -1, and the node gets its
- * own lineNumber and columnNumber instead (see Positions).
+ * own lineNumber and columnNumber instead (DomBuilder.widePosition).
  */
 const POSITION = Symbol('position');
 const COLUMN_BITS = 11;
@@ -166,21 +166,12 @@ const DictNode = withPrototype<new () => Dict>(function DictNode() {
  * namespaced attribute, so their `_nsMap` and `_nsIndex` are never used.
  */
 function withLazyDict(proto: object, key: string): object {
-  const own = (target: object, value: unknown): void => {
-    ownProperty(target, key, value);
-  };
   return Object.create(proto, {
-    [key]: {
-      configurable: true,
-      get(this: object): Dict {
-        const d = new DictNode();
-        own(this, d);
-        return d;
-      },
-      set(this: object, value: unknown) {
-        own(this, value);
-      },
-    },
+    [key]: derivedField(function (this: object): Dict {
+      const d = new DictNode();
+      ownProperty(this, key, d);
+      return d;
+    }, key),
   }) as object;
 }
 
