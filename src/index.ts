@@ -87,6 +87,7 @@ export {
   type XmlpickleEncodeOptions,
   DeviceMeta,
   type AnyDeviceMeta,
+  type MetaOwner,
   type MetaGot,
   type MetaValueOf,
   type MetaCodec,
