@@ -205,6 +205,8 @@ export class Tokenizer implements StartTag, XmlEventSource {
    * set up new prototypes, and miss its lookup caches, in every parse).
    */
   private readonly bindings = new Map<string, string>([['xml', XML_NS]]);
+  /** The binding of the empty prefix in `bindings`, read for every unprefixed element name. */
+  private defaultNamespace: string | undefined = undefined;
   /** What the declarations in scope replaced, as prefix and URI (undefined: unbound) pairs. */
   private readonly shadowed: (string | undefined)[] = [];
   /** Per element entered (open, or being reported): the length of `shadowed` before its declarations. */
@@ -523,6 +525,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
       if (wrong !== undefined) this.fail(wrong, lt);
       this.shadowed.push(prefix, scope.get(prefix));
       scope.set(prefix, uri);
+      if (prefix === '') this.defaultNamespace = uri;
     }
     const colon = qname.indexOf(':');
     let ns: string | undefined;
@@ -531,7 +534,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
     if (colon === -1) {
       // As xmldom's createElementNS, which would throw.
       if (qname === 'xmlns') this.fail('the element name xmlns is reserved for namespace declarations', lt);
-      ns = scope.get('');
+      ns = this.defaultNamespace;
     } else {
       const slot = this.nameSlot;
       const known = this.prefixes[slot];
@@ -602,6 +605,7 @@ export class Tokenizer implements StartTag, XmlEventSource {
       const prefix = shadowed.pop() as string;
       if (uri === undefined) this.bindings.delete(prefix);
       else this.bindings.set(prefix, uri);
+      if (prefix === '') this.defaultNamespace = uri;
     }
   }
 
