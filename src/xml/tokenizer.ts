@@ -114,14 +114,14 @@ const XML_DECLARATION =
 const XML_VERSION = /^<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(?:"1\.[0-9]+"|'1\.[0-9]+')/;
 const LEADING_SPACE = /^[ \t\n]+/;
 
+/** How many element names a tokenizer keeps (a power of two, see Tokenizer.names). */
+const NAME_SLOTS = 256;
+
 /**
  * Indentation ("\n" and up to 64 spaces), made once: pretty-printed XML has such a text node
  * between every two elements, and sharing these strings spares a large document's DOM an object
  * per node (fewer bytes for the young-generation collector to copy).
  */
-/** How many element names a tokenizer keeps (a power of two, see Tokenizer.names). */
-const NAME_SLOTS = 256;
-
 const INDENTATION = Array.from({ length: 65 }, (_, spaces) => '\n' + ' '.repeat(spaces));
 
 /** The shared string for text[start, end) when it is a newline and spaces only, else undefined. */
