@@ -62,6 +62,45 @@ export interface DeviceIdentity {
   twin?: boolean;
 }
 
+/** A device's identity; the parts the binder may never ask are read when asked. */
+class LazyIdentity implements DeviceIdentity {
+  readonly kind: string;
+  readonly alias: string | undefined;
+  readonly userAliasId: string | undefined;
+  deviceId?: string;
+  twin?: boolean;
+  /** null: read, and the device has no address. */
+  private addressRead: string | null | undefined;
+  private keysRead: KeyValues | undefined;
+  private lookupsRead: readonly string[] | undefined;
+
+  constructor(
+    private readonly device: Device,
+    readonly spec: IdentitySpec,
+  ) {
+    const alias = readRaw(device.element, aliasField);
+    this.kind = device.kind;
+    this.alias = alias === '' ? undefined : alias;
+    this.userAliasId = userAliasId(alias);
+  }
+
+  get address(): string | undefined {
+    if (this.addressRead === undefined) {
+      const a = this.device.address;
+      this.addressRead = a === undefined ? null : addressKey(a);
+    }
+    return this.addressRead ?? undefined;
+  }
+
+  get keys(): KeyValues {
+    return (this.keysRead ??= this.spec.ofDevice(this.device));
+  }
+
+  get lookups(): readonly string[] {
+    return (this.lookupsRead ??= this.spec.lookups(this.keys));
+  }
+}
+
 export interface DeviceJson {
   kind: string;
   class: string;
@@ -231,22 +270,13 @@ export abstract class Device extends View {
     this.write(bootOrderField, value);
   }
 
-  /** What tells this device apart, as the binder, save and hotplug see it. Never throws. */
+  /**
+   * What tells this device apart, as the binder, save and hotplug see it. Never throws. The
+   * address and the keys are read on first use: most devices of a saved domain bind by their user
+   * alias, which reads neither. Take it, use it: a part read after the device changed sees the change.
+   */
   identity(): DeviceIdentity {
-    const alias = readRaw(this.element, aliasField);
-    const address = this.address;
-    const spec = this.cls.identifiedBy;
-    const kind = this.kind;
-    const keys = spec.ofDevice(this);
-    return {
-      kind,
-      alias: alias === '' ? undefined : alias,
-      userAliasId: userAliasId(alias),
-      address: address === undefined ? undefined : addressKey(address),
-      keys,
-      lookups: spec.lookups(keys),
-      spec,
-    };
+    return new LazyIdentity(this, this.cls.identifiedBy);
   }
 
   /**
