@@ -8,6 +8,7 @@
  * binds none of them.
  */
 import type { DeviceIdentity } from '../devices/device.js';
+import type { KeyValues } from '../devices/identity.js';
 import { userAliasId } from '../devices/device.js';
 import type { EntryIdentity, MetadataEntry } from './entry.js';
 import { NO_ADDRESS, describeEntry, entryIdentity } from './entry.js';
@@ -53,7 +54,14 @@ export function contradiction(e: EntryIdentity, d: DeviceIdentity): string | und
   if (e.deviceId !== undefined && d.deviceId !== undefined && e.deviceId !== d.deviceId) {
     return `its deviceId is ${e.deviceId}, the device's entry says ${d.deviceId}`;
   }
-  return d.spec.refusal(e.keys, d.keys);
+  // An entry without parts refuses nothing (Vdsm's entries name parts for a few kinds only): the
+  // device's parts are read only when there is something to compare them with.
+  return hasParts(e.keys) ? d.spec.refusal(e.keys, d.keys) : undefined;
+}
+
+function hasParts(keys: KeyValues): boolean {
+  for (const _ in keys) return true;
+  return false;
 }
 
 /**
