@@ -3,7 +3,9 @@
  * every workload of bench/workloads.ts, against xmldom's raw DOMParser on the same text and against
  * the Python peer (bench/peers/peer.py) when python3 is present; growth from N=1000 to N=5000 by
  * medians (`growth_small`); memory and restart of 1000 recovered realistic domains (in a child
- * process). See bench/README.md for what each operation measures.
+ * process). See bench/README.md for what each operation measures. What is compared is measured
+ * in alternation, in rounds (see `alternate`): the ops the peer also does with the peer, and with
+ * `--scaling` every op at N=5000 with the same op at N=25000.
  *
  * Options: `--json` prints only the JSON result on stdout (progress goes to stderr);
  * `--quick` cuts every time budget by 10 (for trying the harness, not for numbers);
@@ -127,39 +129,65 @@ interface Timing {
 }
 
 /**
- * The time of one run, in ms. Warm-up first (a quarter of the budget, at most 50 runs, at least
- * one); then samples, each a batch of runs lasting about 1 ms or more (one run for slow
- * operations), until the budget is spent and at least `minSamples` were taken. No GC is forced
- * between samples: a forced full GC throws away V8's type feedback and makes the next runs slower
- * (2-3x for `bind` at N=1000), so each op pays its own garbage, as in real use.
+ * The samples of one op on one workload, taken in one round or in several (see `alternate`). The
+ * first round starts on a collected heap (with --expose-gc, as npm run bench has it), free of the
+ * previous op's garbage, and warms up (a quarter of its budget, at most 50 runs, at least one) and fixes the batch:
+ * runs lasting about 1 ms or more together (one run for slow operations). Each round then samples
+ * for its budget, and at least `minSamples`, from the fresh state `prepare` gives it. No GC is
+ * forced between samples: a forced full GC throws away V8's type feedback and makes the next runs
+ * slower (2-3x for `bind` at N=1000), so each op pays its own garbage, as in real use.
  */
-function measure(budget: Budget, { setup, run }: Runner): Timing {
-  let warmRuns = 0;
-  let warmMs = 0;
-  do {
-    const s = setup();
-    const t0 = performance.now();
-    sink.value = run(s);
-    warmMs += performance.now() - t0;
-    warmRuns++;
-  } while (warmRuns < 50 && warmMs < budget.ms * 0.25);
-  const perRun = warmMs / warmRuns;
-  const batch = Math.max(1, Math.round(1 / Math.max(perRun, 1e-6)));
-  const samples: number[] = [];
-  const begin = performance.now();
-  while (
-    samples.length < 2000 &&
-    (samples.length < budget.minSamples || performance.now() - begin < budget.ms)
-  ) {
-    const states = Array.from({ length: batch }, setup);
-    if (!budget.hold) sink.value = undefined;
-    const t0 = performance.now();
-    for (const s of states) sink.value = run(s);
-    samples.push((performance.now() - t0) / batch);
+class Sampling {
+  private readonly samples: number[] = [];
+  private batch = 0;
+
+  constructor(private readonly prepare: () => Runner) {}
+
+  round(budget: Budget): void {
+    const { setup, run } = this.prepare();
+    if (this.batch === 0) {
+      gc?.();
+      let warmRuns = 0;
+      let warmMs = 0;
+      do {
+        const s = setup();
+        const t0 = performance.now();
+        sink.value = run(s);
+        warmMs += performance.now() - t0;
+        warmRuns++;
+      } while (warmRuns < 50 && warmMs < budget.ms * 0.25);
+      this.batch = Math.max(1, Math.round(1 / Math.max(warmMs / warmRuns, 1e-6)));
+    }
+    const begin = performance.now();
+    let taken = 0;
+    while (
+      this.samples.length < 2000 &&
+      (taken < budget.minSamples || performance.now() - begin < budget.ms)
+    ) {
+      const states = Array.from({ length: this.batch }, setup);
+      if (!budget.hold) sink.value = undefined;
+      const t0 = performance.now();
+      for (const s of states) sink.value = run(s);
+      this.samples.push((performance.now() - t0) / this.batch);
+      taken++;
+    }
+    sink.value = undefined;
   }
-  sink.value = undefined;
-  // Every sample is a batch of the same size: the mean of the samples is the mean per run.
-  return { median: median(samples), mean: samples.reduce((a, b) => a + b, 0) / samples.length };
+
+  /** Every sample is a batch of the same size: the mean of the samples is the mean per run. */
+  timing(): Timing {
+    const xs = this.samples;
+    return { median: median(xs), mean: xs.reduce((a, b) => a + b, 0) / xs.length };
+  }
+}
+
+/**
+ * Runs every step once per round, in turn. This machine's speed drifts by up to 1.8x for seconds
+ * at a time (the same code, the same process): what is compared (N=5000 with N=25000, the library
+ * with the peer) is measured in alternation, so that both see the machine alike.
+ */
+function alternate(rounds: number, steps: readonly (() => void)[]): void {
+  for (let r = 0; r < rounds; r++) for (const step of steps) step();
 }
 
 function median(xs: number[]): number {
@@ -266,6 +294,9 @@ function budgetOf(name: WorkloadName, quick: boolean, hold = false): Budget {
   return { ms: quick ? ms / 10 : ms, minSamples: quick ? 2 : 5, hold };
 }
 
+/** The rounds of what is measured in alternation, each with its share of the budget. */
+const ROUNDS = 3;
+
 // ---------------------------------------------------------------------------------------------
 // Peers
 
@@ -290,17 +321,20 @@ export function pythonAvailable(): boolean {
 
 /**
  * Runs bench/peers/peer.py on workload files in `dir`; `budgetMs` undefined: --check (counts
- * only); `restart` > 0: also the restart of that many recovers held.
+ * only); `restart` > 0: also the restart of that many recovers held; `minSamples`: the samples
+ * each op takes at least (5 by default).
  */
 export function runPeer(
   dir: string,
   names: readonly WorkloadName[],
   budgetMs?: number,
   restart = 0,
+  minSamples?: number,
 ): PeerOutput {
   const args = [join(ROOT, 'bench', 'peers', 'peer.py'), dir, ...names];
   args.push(...(budgetMs === undefined ? ['--check'] : ['--budget-ms', String(budgetMs)]));
   if (restart > 0) args.push('--restart', String(restart));
+  if (minSamples !== undefined) args.push('--min-samples', String(minSamples));
   const r = spawnSync('python3', args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -509,30 +543,81 @@ function main(argv: readonly string[]): void {
     const workloads = (scaling ? [...WORKLOAD_NAMES, SCALING_WORKLOAD] : WORKLOAD_NAMES).map(workload);
     for (const w of workloads) writeWorkload(dir, w);
 
-    const timings = new Map<string, Timing>();
-    for (const w of workloads) {
-      const ops = operations(w);
+    const python = pythonAvailable();
+    const opsOf = new Map(workloads.map((w) => [w.name, operations(w)]));
+    const samplings = new Map<string, Sampling>();
+    const samplingOf = (w: Workload, op: Op): Sampling => {
+      let s = samplings.get(`${w.name}/${op}`);
+      if (s === undefined) {
+        s = new Sampling((opsOf.get(w.name) as Record<Op, () => Runner>)[op]);
+        samplings.set(`${w.name}/${op}`, s);
+      }
+      return s;
+    };
+    // One round of an op of ours, with its share of the workload's budget.
+    const ours = (w: Workload, op: Op, rounds: number) => (): void => {
+      const b = budgetOf(w.name, quick, hold);
+      samplingOf(w, op).round({ ...b, ms: b.ms / rounds, minSamples: Math.ceil(b.minSamples / rounds) });
+    };
+    // One round of the peer: its medians per op (the restart in the first round only).
+    const peerRounds = new Map<WorkloadName, Record<string, number>[]>();
+    let pythonVersion = '';
+    const peerRound = (w: Workload, rounds: number) => (): void => {
+      const done = peerRounds.get(w.name) ?? [];
+      const restart = w.name === 'ovirt20' && done.length === 0 ? restartCount : 0;
+      const b = budgetOf(w.name, quick);
+      const out = runPeer(dir, [w.name], b.ms / rounds, restart, Math.ceil(b.minSamples / rounds));
+      pythonVersion = out.python;
+      peerRounds.set(w.name, [...done, out.results[w.name] ?? {}]);
+    };
+    const logTiming = (w: Workload, op: Op): void => {
+      const t = samplingOf(w, op).timing();
+      log(`${w.name} ${op}: median ${fmt(t.median)} ms, mean ${fmt(t.mean)} ms`);
+    };
+
+    // Workloads measured together, in alternation: N=5000 with N=25000, which `growth` compares.
+    const together = new Set<WorkloadName>(scaling ? ['n5000', SCALING_WORKLOAD] : []);
+    const groups = [
+      ...workloads.filter((w) => !together.has(w.name)).map((w) => [w]),
+      ...(together.size > 0 ? [workloads.filter((w) => together.has(w.name))] : []),
+    ];
+    const peerOps = OPS.filter((op) => PEER_OPS[op] !== undefined);
+    for (const group of groups) {
+      const rounds = group.length > 1 ? ROUNDS : 1;
       for (const op of OPS) {
-        gc?.();
-        const t = measure(budgetOf(w.name, quick, hold), ops[op]());
-        timings.set(`${w.name}/${op}`, t);
-        log(`${w.name} ${op}: median ${fmt(t.median)} ms, mean ${fmt(t.mean)} ms`);
+        // The ops the peer also does are measured in alternation with it, below.
+        if (python && PEER_OPS[op] !== undefined) continue;
+        alternate(
+          rounds,
+          group.map((w) => ours(w, op, rounds)),
+        );
+        for (const w of group) logTiming(w, op);
+      }
+      if (!python) continue;
+      alternate(
+        ROUNDS,
+        group.flatMap((w) => [peerRound(w, ROUNDS), ...peerOps.map((op) => ours(w, op, ROUNDS))]),
+      );
+      for (const w of group) {
+        for (const op of peerOps) logTiming(w, op);
+        log(`python peer ${w.name}: ${JSON.stringify(peerRounds.get(w.name))}`);
       }
     }
+    if (!python) log('python3 not found: no peer comparison');
+    const timings = new Map([...samplings].map(([k, s]) => [k, s.timing()]));
 
     let peer: PeerOutput | undefined;
-    if (pythonAvailable()) {
+    if (python) {
+      // The peer's figure per op: the median of its rounds' medians.
       const results: PeerOutput['results'] = {};
-      let python = '';
-      for (const w of workloads) {
-        const restart = w.name === 'ovirt20' ? restartCount : 0;
-        const out = runPeer(dir, [w.name], budgetOf(w.name, quick).ms, restart);
-        results[w.name] = out.results[w.name];
-        python = out.python;
-        log(`python peer ${w.name}: ${JSON.stringify(out.results[w.name])}`);
+      for (const [name, rounds] of peerRounds) {
+        const r: Record<string, number> = {};
+        for (const op of Object.keys(rounds[0] ?? {}))
+          r[op] = median(rounds.flatMap((x) => (x[op] === undefined ? [] : [x[op]])));
+        results[name] = r;
       }
-      peer = { python, results, counts: {} };
-    } else log('python3 not found: no peer comparison');
+      peer = { python: pythonVersion, results, counts: {} };
+    }
 
     const memory = runMemory(join(dir, 'ovirt20.live.xml'), restartCount);
     const restartPython = peer?.results.ovirt20?.['restart'];

@@ -12,7 +12,7 @@ same documents, using the standard library only.
   the parsed document with the devices and their metadata, as an agent holds a VM (Vdsm's
   DomainDescriptor keeps the tree it parsed; the library's Domain keeps its document).
 
-Usage: peer.py DIR WORKLOAD... [--budget-ms MS] [--restart COUNT] [--check]
+Usage: peer.py DIR WORKLOAD... [--budget-ms MS] [--min-samples N] [--restart COUNT] [--check]
 DIR holds WORKLOAD.live.xml, WORKLOAD.instance.xml and WORKLOAD.descriptor.xml (bench/run.ts writes
 them). Prints JSON: {"python": version, "results": {workload: {op: median_ms}}, "counts": {...}}.
 --check only decodes once per workload and prints the counts (for the unit test).
@@ -285,6 +285,10 @@ def main(argv):
         budget_ms = float(argv[argv.index('--budget-ms') + 1])
         args.remove(argv[argv.index('--budget-ms') + 1])
     restart_count = 0
+    min_samples = 5
+    if '--min-samples' in argv:
+        min_samples = int(argv[argv.index('--min-samples') + 1])
+        args.remove(argv[argv.index('--min-samples') + 1])
     if '--restart' in argv:
         restart_count = int(argv[argv.index('--restart') + 1])
         args.remove(argv[argv.index('--restart') + 1])
@@ -306,9 +310,9 @@ def main(argv):
         if check:
             continue
         results[name] = {
-            'recover': measure(lambda: recover(live), budget_ms),
-            'xmlpickle-decode': measure(lambda: xmlpickle_decode(instance), budget_ms),
-            'descriptor-decode': measure(lambda: descriptor_decode(descriptor), budget_ms),
+            'recover': measure(lambda: recover(live), budget_ms, min_samples),
+            'xmlpickle-decode': measure(lambda: xmlpickle_decode(instance), budget_ms, min_samples),
+            'descriptor-decode': measure(lambda: descriptor_decode(descriptor), budget_ms, min_samples),
         }
         if restart_count > 0:
             results[name]['restart'] = restart(live, restart_count)
