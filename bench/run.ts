@@ -131,8 +131,9 @@ interface Timing {
 /**
  * The samples of one op on one workload, taken in one round or in several (see `alternate`). The
  * first round starts on a collected heap (with --expose-gc, as npm run bench has it), free of the
- * previous op's garbage, and warms up (a quarter of its budget, at most 50 runs, at least one) and fixes the batch:
- * runs lasting about 1 ms or more together (one run for slow operations). Each round then samples
+ * previous op's garbage, warms up (a quarter of its budget, at most 50 runs, at least one) and
+ * fixes the batch: runs lasting about 1 ms or more together (one run for slow operations); the
+ * next rounds warm up again briefly (see `round`). Each round then samples
  * for its budget, and at least `minSamples`, from the fresh state `prepare` gives it. No GC is
  * forced between samples: a forced full GC throws away V8's type feedback and makes the next runs
  * slower (2-3x for `bind` at N=1000), so each op pays its own garbage, as in real use.
@@ -140,6 +141,7 @@ interface Timing {
 class Sampling {
   private readonly samples: number[] = [];
   private batch = 0;
+  private perRun = 0;
 
   constructor(private readonly prepare: () => Runner) {}
 
@@ -156,7 +158,14 @@ class Sampling {
         warmMs += performance.now() - t0;
         warmRuns++;
       } while (warmRuns < 50 && warmMs < budget.ms * 0.25);
-      this.batch = Math.max(1, Math.round(1 / Math.max(warmMs / warmRuns, 1e-6)));
+      this.perRun = warmMs / warmRuns;
+      this.batch = Math.max(1, Math.round(1 / Math.max(this.perRun, 1e-6)));
+    } else if (this.perRun < budget.ms * 0.1) {
+      // After another round (the peer's process, the other size), the first runs are up to 5x
+      // slower while the caches refill: a tenth of the budget goes to them, unmeasured.
+      const begin = performance.now();
+      do sink.value = run(setup());
+      while (performance.now() - begin < budget.ms * 0.1);
     }
     const begin = performance.now();
     let taken = 0;
@@ -322,19 +331,19 @@ export function pythonAvailable(): boolean {
 /**
  * Runs bench/peers/peer.py on workload files in `dir`; `budgetMs` undefined: --check (counts
  * only); `restart` > 0: also the restart of that many recovers held; `minSamples`: the samples
- * each op takes at least (5 by default).
+ * each op takes at least (5 by default); `ops`: the peer ops measured (all three by default).
  */
 export function runPeer(
   dir: string,
   names: readonly WorkloadName[],
-  budgetMs?: number,
-  restart = 0,
-  minSamples?: number,
+  options: { budgetMs?: number; restart?: number; minSamples?: number; ops?: readonly string[] } = {},
 ): PeerOutput {
+  const { budgetMs, restart = 0, minSamples, ops } = options;
   const args = [join(ROOT, 'bench', 'peers', 'peer.py'), dir, ...names];
   args.push(...(budgetMs === undefined ? ['--check'] : ['--budget-ms', String(budgetMs)]));
   if (restart > 0) args.push('--restart', String(restart));
   if (minSamples !== undefined) args.push('--min-samples', String(minSamples));
+  if (ops !== undefined) args.push('--ops', ops.join(','));
   const r = spawnSync('python3', args, {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -559,16 +568,25 @@ function main(argv: readonly string[]): void {
       const b = budgetOf(w.name, quick, hold);
       samplingOf(w, op).round({ ...b, ms: b.ms / rounds, minSamples: Math.ceil(b.minSamples / rounds) });
     };
-    // One round of the peer: its medians per op (the restart in the first round only).
-    const peerRounds = new Map<WorkloadName, Record<string, number>[]>();
+    // The peer's median of each round, by workload and op; its restart runs once, in ovirt20's first round.
+    const peerMedians = new Map<string, number[]>();
+    let restartPython: number | undefined;
     let pythonVersion = '';
-    const peerRound = (w: Workload, rounds: number) => (): void => {
-      const done = peerRounds.get(w.name) ?? [];
-      const restart = w.name === 'ovirt20' && done.length === 0 ? restartCount : 0;
+    const peerRound = (w: Workload, peerOp: string, rounds: number) => (): void => {
+      const restart = w.name === 'ovirt20' && restartPython === undefined ? restartCount : 0;
       const b = budgetOf(w.name, quick);
-      const out = runPeer(dir, [w.name], b.ms / rounds, restart, Math.ceil(b.minSamples / rounds));
+      const out = runPeer(dir, [w.name], {
+        budgetMs: b.ms / rounds,
+        minSamples: Math.ceil(b.minSamples / rounds),
+        ops: [peerOp],
+        restart,
+      });
       pythonVersion = out.python;
-      peerRounds.set(w.name, [...done, out.results[w.name] ?? {}]);
+      const r = out.results[w.name] ?? {};
+      if (restart > 0) restartPython = r['restart'];
+      const key = `${w.name}/${peerOp}`;
+      const ms = r[peerOp];
+      if (ms !== undefined) peerMedians.set(key, [...(peerMedians.get(key) ?? []), ms]);
     };
     const logTiming = (w: Workload, op: Op): void => {
       const t = samplingOf(w, op).timing();
@@ -581,26 +599,23 @@ function main(argv: readonly string[]): void {
       ...workloads.filter((w) => !together.has(w.name)).map((w) => [w]),
       ...(together.size > 0 ? [workloads.filter((w) => together.has(w.name))] : []),
     ];
-    const peerOps = OPS.filter((op) => PEER_OPS[op] !== undefined);
     for (const group of groups) {
-      const rounds = group.length > 1 ? ROUNDS : 1;
       for (const op of OPS) {
-        // The ops the peer also does are measured in alternation with it, below.
-        if (python && PEER_OPS[op] !== undefined) continue;
+        const peerOp = python ? PEER_OPS[op] : undefined;
+        // An op alone takes one round; what is compared, three.
+        const rounds = group.length > 1 || peerOp !== undefined ? ROUNDS : 1;
         alternate(
           rounds,
-          group.map((w) => ours(w, op, rounds)),
+          group.flatMap((w) => [
+            ...(peerOp === undefined ? [] : [peerRound(w, peerOp, rounds)]),
+            ours(w, op, rounds),
+          ]),
         );
-        for (const w of group) logTiming(w, op);
-      }
-      if (!python) continue;
-      alternate(
-        ROUNDS,
-        group.flatMap((w) => [peerRound(w, ROUNDS), ...peerOps.map((op) => ours(w, op, ROUNDS))]),
-      );
-      for (const w of group) {
-        for (const op of peerOps) logTiming(w, op);
-        log(`python peer ${w.name}: ${JSON.stringify(peerRounds.get(w.name))}`);
+        for (const w of group) {
+          logTiming(w, op);
+          if (peerOp !== undefined)
+            log(`python peer ${w.name} ${peerOp}: ${JSON.stringify(peerMedians.get(`${w.name}/${peerOp}`))}`);
+        }
       }
     }
     if (!python) log('python3 not found: no peer comparison');
@@ -610,17 +625,18 @@ function main(argv: readonly string[]): void {
     if (python) {
       // The peer's figure per op: the median of its rounds' medians.
       const results: PeerOutput['results'] = {};
-      for (const [name, rounds] of peerRounds) {
+      for (const w of workloads) {
         const r: Record<string, number> = {};
-        for (const op of Object.keys(rounds[0] ?? {}))
-          r[op] = median(rounds.flatMap((x) => (x[op] === undefined ? [] : [x[op]])));
-        results[name] = r;
+        for (const peerOp of Object.values(PEER_OPS)) {
+          const medians = peerMedians.get(`${w.name}/${peerOp}`);
+          if (medians !== undefined) r[peerOp] = median(medians);
+        }
+        results[w.name] = r;
       }
       peer = { python: pythonVersion, results, counts: {} };
     }
 
     const memory = runMemory(join(dir, 'ovirt20.live.xml'), restartCount);
-    const restartPython = peer?.results.ovirt20?.['restart'];
     log(`memory: ${JSON.stringify(memory)}`);
 
     const results: Result[] = [];

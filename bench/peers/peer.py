@@ -12,7 +12,7 @@ same documents, using the standard library only.
   the parsed document with the devices and their metadata, as an agent holds a VM (Vdsm's
   DomainDescriptor keeps the tree it parsed; the library's Domain keeps its document).
 
-Usage: peer.py DIR WORKLOAD... [--budget-ms MS] [--min-samples N] [--restart COUNT] [--check]
+Usage: peer.py DIR WORKLOAD... [--budget-ms MS] [--min-samples N] [--ops OP,...] [--restart COUNT] [--check]
 DIR holds WORKLOAD.live.xml, WORKLOAD.instance.xml and WORKLOAD.descriptor.xml (bench/run.ts writes
 them). Prints JSON: {"python": version, "results": {workload: {op: median_ms}}, "counts": {...}}.
 --check only decodes once per workload and prints the counts (for the unit test).
@@ -292,28 +292,32 @@ def main(argv):
     if '--restart' in argv:
         restart_count = int(argv[argv.index('--restart') + 1])
         args.remove(argv[argv.index('--restart') + 1])
+    ops = ['recover', 'xmlpickle-decode', 'descriptor-decode']
+    if '--ops' in argv:
+        ops = argv[argv.index('--ops') + 1].split(',')
+        args.remove(argv[argv.index('--ops') + 1])
     directory, names = args[0], args[1:]
     results, counts = {}, {}
     for name in names:
         live = read('%s/%s.live.xml' % (directory, name))
         instance = read('%s/%s.instance.xml' % (directory, name))
         descriptor = read('%s/%s.descriptor.xml' % (directory, name))
-        _, devices, desc = recover(live)
-        pickled = xmlpickle_decode(instance)
-        counts[name] = {
-            'devices': len(devices),
-            'entries': len(desc['devices']),
-            'bound': sum(1 for d in devices if d['meta'] is not None),
-            'instance_devices': len(pickled['devices']),
-            'descriptor_entries': len(descriptor_decode(descriptor)['devices']),
-        }
         if check:
+            _, devices, desc = recover(live)
+            counts[name] = {
+                'devices': len(devices),
+                'entries': len(desc['devices']),
+                'bound': sum(1 for d in devices if d['meta'] is not None),
+                'instance_devices': len(xmlpickle_decode(instance)['devices']),
+                'descriptor_entries': len(descriptor_decode(descriptor)['devices']),
+            }
             continue
-        results[name] = {
-            'recover': measure(lambda: recover(live), budget_ms, min_samples),
-            'xmlpickle-decode': measure(lambda: xmlpickle_decode(instance), budget_ms, min_samples),
-            'descriptor-decode': measure(lambda: descriptor_decode(descriptor), budget_ms, min_samples),
+        runs = {
+            'recover': lambda: recover(live),
+            'xmlpickle-decode': lambda: xmlpickle_decode(instance),
+            'descriptor-decode': lambda: descriptor_decode(descriptor),
         }
+        results[name] = {op: measure(runs[op], budget_ms, min_samples) for op in ops}
         if restart_count > 0:
             results[name]['restart'] = restart(live, restart_count)
         print('peer: %s done' % name, file=sys.stderr)
