@@ -441,18 +441,25 @@ class Claims {
 
   /** The union, without repeats, of the buckets no veto refuses under the entry's keys. */
   private collect(e: EntryIdentity, keys: readonly string[]): readonly number[] | undefined {
+    // The common case, one key finding one device, makes one array: the candidate list.
+    let first: readonly number[] | undefined;
     let parts: (readonly number[])[] | undefined;
     for (const key of keys) {
       const known = this.byKey.get(key);
       if (known === undefined) continue;
-      const buckets = typeof known === 'number' ? [[known]] : this.bucketsOf(key, known);
-      for (const bucket of buckets) {
-        if (vetoIn(this.pass, e, this.devices[bucket[0] as number] as DeviceIdentity) === undefined)
-          (parts ??= []).push(bucket);
+      if (typeof known === 'number') {
+        if (vetoIn(this.pass, e, this.devices[known] as DeviceIdentity) !== undefined) continue;
+        if (first === undefined) first = [known];
+        else (parts ??= [first]).push([known]);
+        continue;
+      }
+      for (const bucket of this.bucketsOf(key, known)) {
+        if (vetoIn(this.pass, e, this.devices[bucket[0] as number] as DeviceIdentity) !== undefined) continue;
+        if (first === undefined) first = bucket;
+        else (parts ??= [first]).push(bucket);
       }
     }
-    if (parts === undefined) return undefined;
-    if (parts.length === 1) return parts[0];
+    if (parts === undefined) return first;
     // Several buckets (several keys may find one device): each device once.
     const stamp = (this.stamp ??= new Int32Array(this.devices.length));
     const round = ++this.round;
