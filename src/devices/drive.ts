@@ -148,7 +148,8 @@ const BACKING = {
   protocol: field('source/@protocol', str),
 } as const;
 
-const BACKING_PATH = {
+/** The path attributes of a `<source>` below a disk or a backing layer (read without a view: identity reads them for every disk). */
+const SOURCE_PATH = {
   file: field('source/@file', str),
   dev: field('source/@dev', str),
   name: field('source/@name', str),
@@ -167,7 +168,7 @@ export class BackingStore extends Part {
 
   /** The layer's source: its file, dev, or network name (whichever the source has). */
   get path(): string | undefined {
-    return this.read(BACKING_PATH.file) ?? this.read(BACKING_PATH.dev) ?? this.read(BACKING_PATH.name);
+    return this.read(SOURCE_PATH.file) ?? this.read(SOURCE_PATH.dev) ?? this.read(SOURCE_PATH.name);
   }
 
   override toJSON(): Record<string, unknown> {
@@ -260,7 +261,7 @@ export class Drive extends Device {
    */
   get sourcePath(): string | undefined {
     const attr = this.pathAttribute();
-    return attr === undefined ? undefined : this.source[attr];
+    return attr === undefined ? undefined : this.read(SOURCE_PATH[attr]);
   }
   set sourcePath(v: string | undefined) {
     const attr = this.pathAttribute();
