@@ -113,7 +113,8 @@ export const PASSES: readonly Pass[] = [
     entryKeys: (e) => {
       const fromAlias = userAliasId(e.alias);
       if (e.deviceId === undefined) return keyList(fromAlias);
-      return fromAlias === undefined ? [e.deviceId] : [e.deviceId, fromAlias];
+      // Vdsm's entries name the device's user alias and its deviceId alike: one key, looked up once.
+      return fromAlias === undefined || fromAlias === e.deviceId ? [e.deviceId] : [e.deviceId, fromAlias];
     },
     describe: (e) => `deviceId ${e.deviceId ?? e.alias ?? ''}`,
   },
