@@ -10,7 +10,7 @@
  * Options: `--json` prints only the JSON result on stdout (progress goes to stderr);
  * `--quick` cuts every time budget by 10 (for trying the harness, not for numbers);
  * `--scaling` adds the N=25000 workload and `growth`, from N=5000 to N=25000 by the mean time per run
- * (collections included), where every document is past V8's young generation (about 10 minutes);
+ * (collections included), where every document is past V8's young generation (about 12 minutes);
  * `--hold` keeps each result alive while the next one is made, as an agent holds its domains.
  */
 import { spawnSync } from 'node:child_process';
