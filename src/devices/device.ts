@@ -99,6 +99,12 @@ class LazyIdentity implements DeviceIdentity {
   get lookups(): readonly string[] {
     return (this.lookupsRead ??= this.spec.lookups(this.keys));
   }
+
+  /** The identity as plain values, every part read (JSON would see only what was read so far). */
+  toJSON(): Omit<DeviceIdentity, 'spec'> {
+    const { kind, alias, userAliasId, address, keys, lookups, deviceId, twin } = this;
+    return { kind, alias, userAliasId, address, keys, lookups, deviceId, twin };
+  }
 }
 
 export interface DeviceJson {

@@ -153,6 +153,21 @@ describe('Device base (device.ts)', () => {
       // Type and index; type alone, for a controller written without its index.
       expect(c.identity().lookups).to.deep.equal(['type=scsi\u0000index=1', 'type=scsi']);
     });
+
+    it('is plain values in JSON, the parts it reads on first use included', () => {
+      const c = deviceInDomain(
+        Controller,
+        '<controller type="scsi" index="1"><alias name="ua-9"/><address type="pci" slot="0x04"/></controller>',
+      );
+      expect(JSON.parse(JSON.stringify(c.identity()))).to.deep.equal({
+        kind: 'controller',
+        alias: 'ua-9',
+        userAliasId: '9',
+        address: 'slot=4,type=pci',
+        keys: { type: 'scsi', index: '1' },
+        lookups: ['type=scsi\u0000index=1', 'type=scsi'],
+      });
+    });
   });
 
   describe('metadataToSave', () => {
