@@ -306,6 +306,11 @@ function budgetOf(name: WorkloadName, quick: boolean, hold = false): Budget {
 /** The rounds of what is measured in alternation, each with its share of the budget. */
 const ROUNDS = 3;
 
+/** One round's share of a budget: its time, and its samples rounded up. */
+function shareOf(budget: Budget, rounds: number): Budget {
+  return { ...budget, ms: budget.ms / rounds, minSamples: Math.ceil(budget.minSamples / rounds) };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Peers
 
@@ -565,8 +570,7 @@ function main(argv: readonly string[]): void {
     };
     // One round of an op of ours, with its share of the workload's budget.
     const ours = (w: Workload, op: Op, rounds: number) => (): void => {
-      const b = budgetOf(w.name, quick, hold);
-      samplingOf(w, op).round({ ...b, ms: b.ms / rounds, minSamples: Math.ceil(b.minSamples / rounds) });
+      samplingOf(w, op).round(shareOf(budgetOf(w.name, quick, hold), rounds));
     };
     // The peer's median of each round, by workload and op; its restart runs once, in ovirt20's first round.
     const peerMedians = new Map<string, number[]>();
@@ -574,10 +578,10 @@ function main(argv: readonly string[]): void {
     let pythonVersion = '';
     const peerRound = (w: Workload, peerOp: string, rounds: number) => (): void => {
       const restart = w.name === 'ovirt20' && restartPython === undefined ? restartCount : 0;
-      const b = budgetOf(w.name, quick);
+      const b = shareOf(budgetOf(w.name, quick), rounds);
       const out = runPeer(dir, [w.name], {
-        budgetMs: b.ms / rounds,
-        minSamples: Math.ceil(b.minSamples / rounds),
+        budgetMs: b.ms,
+        minSamples: b.minSamples,
         ops: [peerOp],
         restart,
       });

@@ -148,7 +148,10 @@ const BACKING = {
   protocol: field('source/@protocol', str),
 } as const;
 
-/** The path attributes of a `<source>` below a disk or a backing layer (read without a view: identity reads them for every disk). */
+/**
+ * The path attributes of a `<source>` below a disk or a backing layer, read without a view (identity
+ * reads them for every disk).
+ */
 const SOURCE_PATH = {
   file: field('source/@file', str),
   dev: field('source/@dev', str),
