@@ -75,26 +75,13 @@ export class TagScan {
 
   next(): boolean {
     const { text } = this;
-    let p = this.p;
-    this.spaceAt = p;
-    let c = text.charCodeAt(p);
-    while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
-    this.nameAt = p;
-    if (c === GT || c === SLASH) return false;
-    // A checked tag: the next '=' ends the name (white space may come before it), a quote follows.
-    const equals = text.indexOf('=', p);
-    let nameEnd = equals;
-    c = text.charCodeAt(nameEnd - 1);
-    while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(--nameEnd - 1);
-    this.nameEnd = nameEnd;
-    p = equals + 1;
-    c = text.charCodeAt(p);
-    while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++p);
-    this.valueAt = p + 1;
-    this.valueEnd = text.indexOf(c === QUOTE ? '"' : "'", p + 1);
-    // Only a tag the parser did not check could get here: fail rather than scan on from the start.
-    if (equals === -1 || this.valueEnd === -1)
-      throw new Error(`no start tag at offset ${String(this.nameAt)}`);
+    this.spaceAt = this.p;
+    const nameAt = (this.nameAt = skipSpace(text, this.p));
+    if (endsTag(text, nameAt)) return false;
+    const equals = text.indexOf('=', nameAt);
+    this.nameEnd = nameEndBefore(text, equals);
+    this.valueAt = skipSpace(text, equals + 1) + 1;
+    this.valueEnd = valueEndOf(text, equals, this.valueAt);
     this.p = this.valueEnd + 1;
     return true;
   }
@@ -125,9 +112,52 @@ export function valueHolds(text: string, valueAt: number, valueEnd: number, valu
   return decodeSource(text.slice(valueAt, valueEnd), true) === value;
 }
 
-/** A lazy element's attribute `name` (undefined when it has none), as getAttribute would give it. */
+/**
+ * A lazy element's attribute `name` (undefined when it has none), as getAttribute would give it.
+ * The walk of TagScan.next, without a TagScan: it runs for most attribute reads of the library.
+ */
 export function tagAttribute(el: Element, name: string): string | undefined {
-  const scan = new TagScan(el);
-  while (scan.next()) if (scan.named(name)) return scan.value;
-  return undefined;
+  const fields = el as unknown as StartTagFields;
+  const text = fields[TAG_TEXT];
+  let p = fields[TAG_AT] + 1 + el.tagName.length;
+  for (;;) {
+    const nameAt = skipSpace(text, p);
+    if (endsTag(text, nameAt)) return undefined;
+    const equals = text.indexOf('=', nameAt);
+    const valueAt = skipSpace(text, equals + 1) + 1;
+    const valueEnd = valueEndOf(text, equals, valueAt);
+    if (nameEndBefore(text, equals) - nameAt === name.length && text.startsWith(name, nameAt))
+      return text.slice(valueAt, valueEnd);
+    p = valueEnd + 1;
+  }
+}
+
+/** The first offset from `p` on that is not white space. */
+function skipSpace(text: string, p: number): number {
+  let at = p;
+  let c = text.charCodeAt(at);
+  while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(++at);
+  return at;
+}
+
+/** Whether the tag's attributes end at `at` (its '/>' or '>'). */
+function endsTag(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c === GT || c === SLASH;
+}
+
+/** Where the name before the '=' at `equals` ends (a checked tag: white space may come between). */
+function nameEndBefore(text: string, equals: number): number {
+  let end = equals;
+  let c = text.charCodeAt(end - 1);
+  while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(--end - 1);
+  return end;
+}
+
+/** Where the value at `valueAt` (after the '=' at `equals`) ends: at the quote that opened it. */
+function valueEndOf(text: string, equals: number, valueAt: number): number {
+  const end = text.indexOf(text.charCodeAt(valueAt - 1) === QUOTE ? '"' : "'", valueAt);
+  // Only a tag the parser did not check could get here: fail rather than scan on from the start.
+  if (equals === -1 || end === -1) throw new Error(`no start tag at offset ${String(valueAt)}`);
+  return end;
 }

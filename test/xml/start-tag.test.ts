@@ -33,6 +33,21 @@ describe('attributes read from the start tag (start-tag.ts)', () => {
     corpus = xmlFilesUnder(CORPUS);
   });
 
+  it('finds an attribute by its whole name, whatever the quotes and the white space around =', () => {
+    const el = parseXml("<a bus='1' busy = \"2\"\n\tb\t=\n'x y' c=\"it's\"/>").documentElement!;
+    expect(isLazy(el)).to.equal(true);
+    expect(['bus', 'busy', 'b', 'c', 'bu', 'us', 'd'].map((n) => getAttr(el, n))).to.deep.equal([
+      '1',
+      '2',
+      'x y',
+      "it's",
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(getAttr(parseXml('<a></a>').documentElement!, 'a')).to.equal(undefined);
+  });
+
   it('read without making attribute nodes, they equal DOMParser’s on every corpus document', () => {
     let lazy = 0;
     let all = 0;
