@@ -46,44 +46,75 @@ export function writeAddress(
  * `5` = `0x0005`), whitespace trimmed. Empty values are dropped.
  */
 export function addressKey(address: Readonly<Record<string, unknown>>): string | undefined {
-  let out = '';
-  for (const k of sortedKeys(address)) {
+  const pairs: string[] = [];
+  for (const k of Object.keys(address)) {
     const raw = address[k];
     // Metadata may write address values as strings or numbers; anything else names no address.
     const v =
-      typeof raw === 'string'
-        ? raw.trim()
-        : typeof raw === 'number' || typeof raw === 'bigint'
-          ? String(raw)
-          : '';
-    if (v === '') continue;
-    const canonical = isNumberText(v) ? String(isHex(v) ? parseInt(v, 16) : Number(v)) : v;
-    out += out === '' ? `${k}=${canonical}` : `,${k}=${canonical}`;
+      typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'bigint' ? String(raw) : '';
+    pairs.push(k, v);
   }
-  return out === '' ? undefined : out;
+  return canonicalKey(pairs);
 }
 
-/** Up to this many keys, insertion sort: O(n²), but no allocation. */
+/**
+ * `addressKey` of the element's direct `<address>` child, without the record in between: the
+ * binder asks it of most devices of every domain.
+ */
+export function elementAddressKey(el: Element): string | undefined {
+  const a = firstChild(el, 'address');
+  if (a === undefined) return undefined;
+  const pairs: string[] = [];
+  forEachAttribute(a, (name, value) => {
+    pairs.push(name, value);
+  });
+  return canonicalKey(pairs);
+}
+
+/** The key of name, value pairs (`[name0, value0, name1, ...]`, used up here). */
+function canonicalKey(pairs: string[]): string | undefined {
+  const sorted = sortPairs(pairs);
+  // Each part written over the pairs already read, joined once: no string per step between.
+  let parts = 0;
+  for (let i = 0; i < sorted.length; i += 2) {
+    const v = (sorted[i + 1] as string).trim();
+    if (v === '') continue;
+    const canonical = isNumberText(v) ? String(isHex(v) ? parseInt(v, 16) : Number(v)) : v;
+    sorted[parts++] = `${sorted[i] as string}=${canonical}`;
+  }
+  sorted.length = parts;
+  return parts === 0 ? undefined : sorted.join(',');
+}
+
+/** Up to this many pairs, insertion sort: O(n²), but no allocation. */
 const FEW_KEYS = 16;
 
 /**
- * The keys in code unit order, as Array.prototype.sort orders them. An address has a handful of
- * keys, sorted by insertion, since V8's sort allocates about 1 KB per call whatever the length;
- * more (a hostile document's) go through the O(n log n) sort.
+ * The pairs in their names' code unit order, as Array.prototype.sort orders strings. An address
+ * has a handful of names, sorted in place by insertion, since V8's sort allocates about 1 KB per
+ * call whatever the length; more (a hostile document's) go through the O(n log n) sort.
  */
-function sortedKeys(o: object): string[] {
-  const keys = Object.keys(o);
-  if (keys.length > FEW_KEYS) return keys.sort();
-  for (let i = 1; i < keys.length; i++) {
-    const k = keys[i] as string;
+function sortPairs(pairs: string[]): string[] {
+  const n = pairs.length / 2;
+  if (n > FEW_KEYS) {
+    const order = Array.from({ length: n }, (_, i) => i).sort((x, y) =>
+      (pairs[2 * x] as string) < (pairs[2 * y] as string) ? -1 : 1,
+    );
+    return order.flatMap((i) => [pairs[2 * i] as string, pairs[2 * i + 1] as string]);
+  }
+  for (let i = 1; i < n; i++) {
+    const name = pairs[2 * i] as string;
+    const value = pairs[2 * i + 1] as string;
     let j = i - 1;
-    while (j >= 0 && (keys[j] as string) > k) {
-      keys[j + 1] = keys[j] as string;
+    while (j >= 0 && (pairs[2 * j] as string) > name) {
+      pairs[2 * j + 2] = pairs[2 * j] as string;
+      pairs[2 * j + 3] = pairs[2 * j + 1] as string;
       j--;
     }
-    keys[j + 1] = k;
+    pairs[2 * j + 2] = name;
+    pairs[2 * j + 3] = value;
   }
-  return keys;
+  return pairs;
 }
 
 /**

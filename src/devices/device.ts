@@ -15,7 +15,7 @@ import type { Element } from '../xml/dom.js';
 import { positionOf, serialize } from '../xml/dom.js';
 import { elementPath, localNameOf } from '../xml/tree.js';
 import type { AddressRecord } from './address.js';
-import { addressKey, readAddress, writeAddress } from './address.js';
+import { elementAddressKey, readAddress, writeAddress } from './address.js';
 import type { AnyField, NestedOrder } from './field.js';
 import { field, readField, readRaw, writeField } from './field.js';
 import type { IdentitySpec, KeyValues } from './identity.js';
@@ -85,10 +85,7 @@ class LazyIdentity implements DeviceIdentity {
   }
 
   get address(): string | undefined {
-    if (this.addressRead === undefined) {
-      const a = this.device.address;
-      this.addressRead = a === undefined ? null : addressKey(a);
-    }
+    if (this.addressRead === undefined) this.addressRead = elementAddressKey(this.device.element) ?? null;
     return this.addressRead ?? undefined;
   }
 

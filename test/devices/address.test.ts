@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { addressKey, readAddress, writeAddress } from '../../src/devices/address.js';
+import { addressKey, elementAddressKey, readAddress, writeAddress } from '../../src/devices/address.js';
 import { firstChild, parseXml, serialize } from '../../src/xml/index.js';
 
 describe('guest address (address.ts)', () => {
@@ -55,6 +55,42 @@ describe('guest address (address.ts)', () => {
       expect(key.split(',').map((kv) => kv.split('=')[0])).to.deep.equal([...names].sort());
       // The few-keys path orders alike.
       expect(addressKey({ é: '1', B: '1', a: '1', _: '1' })).to.equal('B=1,_=1,a=1,é=1');
+    });
+  });
+
+  describe('elementAddressKey', () => {
+    const keyOf = (xml: string) => elementAddressKey(parseXml(xml).documentElement!);
+
+    it('is addressKey of the address read from the element, in either attribute order', () => {
+      for (const xml of [
+        '<disk><address type="pci" domain="0x0000" bus="0x01" slot="0x05" function="0x0"/></disk>',
+        "<disk><address function = '0' slot='5' bus=\"1\" domain='0' type='pci'/></disk>",
+        // Attribute nodes made by the DOM (a namespace declaration keeps the start tag from being read).
+        '<disk xmlns:x="urn:x"><address x:y="1" type="pci" slot="0x05"/></disk>',
+        '<disk><address type="drive" controller="" unit=" 1 "/></disk>',
+      ]) {
+        const el = parseXml(xml).documentElement!;
+        expect(elementAddressKey(el), xml).to.equal(addressKey(readAddress(el) ?? {}));
+      }
+      expect(keyOf('<disk><address type="pci" slot="0x05" bus="0x01"/></disk>')).to.equal(
+        keyOf('<disk><address bus="1" type="pci" slot="5"/></disk>'),
+      );
+    });
+
+    it('is undefined without a direct <address> or when every value is empty', () => {
+      expect(keyOf('<hostdev><source><address bus="1"/></source></hostdev>')).to.equal(undefined);
+      expect(keyOf('<disk><address slot="" bus=" "/></disk>')).to.equal(undefined);
+      expect(keyOf('<disk><address/></disk>')).to.equal(undefined);
+    });
+
+    it('orders many attributes as addressKey does', () => {
+      const names = Array.from({ length: 40 }, (_, i) => `k${(i * 7) % 40}`);
+      const el = parseXml(
+        `<disk><address ${names.map((n) => `${n}="0x1"`).join(' ')}/></disk>`,
+      ).documentElement!;
+      const key = elementAddressKey(el) as string;
+      expect(key.split(',').map((kv) => kv.split('=')[0])).to.deep.equal([...names].sort());
+      expect(key).to.equal(addressKey(readAddress(el) ?? {}));
     });
   });
 
