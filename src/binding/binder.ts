@@ -83,45 +83,46 @@ export function vetoIn(pass: Pass, e: EntryIdentity, d: DeviceIdentity): string 
   return contradiction(e, d) ?? pass.veto?.(e, d);
 }
 
+/**
+ * A device's or an entry's keys in one pass: none, one (most passes give at most one: no array
+ * for it, since binding runs for every device of every domain) or several.
+ */
+export type PassKeys = string | readonly string[] | undefined;
+
+/** The keys as a list (for the callers that are not on the hot path). */
+export function keyArray(keys: PassKeys): readonly string[] {
+  return keys === undefined ? [] : typeof keys === 'string' ? [keys] : keys;
+}
+
 export interface Pass {
   rule: Rule;
   /** The lookup keys of a device in this pass. */
-  deviceKeys(d: DeviceIdentity): readonly string[];
+  deviceKeys(d: DeviceIdentity): PassKeys;
   /** The lookup keys of an entry in this pass. */
-  entryKeys(e: EntryIdentity): readonly string[];
+  entryKeys(e: EntryIdentity): PassKeys;
   /** What collided, for ambiguity messages. */
   describe(e: EntryIdentity): string;
   /** Why, in this pass only, the entry cannot be this device (besides any contradiction). */
   veto?(e: EntryIdentity, d: DeviceIdentity): string | undefined;
 }
 
-/**
- * No keys: one shared empty list (most devices lack most keys, and binding runs for every device
- * of every domain). Not frozen: V8 iterates a frozen array through the slow iterator protocol.
- */
-const NO_KEYS: readonly string[] = [];
-
-function keyList(key: string | undefined): readonly string[] {
-  return key === undefined ? NO_KEYS : [key];
-}
-
 /** The rules, in the order they decide. */
 export const PASSES: readonly Pass[] = [
   {
     rule: 'user-alias',
-    deviceKeys: (d) => keyList(d.userAliasId),
+    deviceKeys: (d) => d.userAliasId,
     entryKeys: (e) => {
       const fromAlias = userAliasId(e.alias);
-      if (e.deviceId === undefined) return keyList(fromAlias);
+      if (e.deviceId === undefined) return fromAlias;
       // Vdsm's entries name the device's user alias and its deviceId alike: one key, looked up once.
-      return fromAlias === undefined || fromAlias === e.deviceId ? [e.deviceId] : [e.deviceId, fromAlias];
+      return fromAlias === undefined || fromAlias === e.deviceId ? e.deviceId : [e.deviceId, fromAlias];
     },
     describe: (e) => `deviceId ${e.deviceId ?? e.alias ?? ''}`,
   },
   {
     rule: 'alias',
-    deviceKeys: (d) => keyList(d.alias),
-    entryKeys: (e) => keyList(e.alias),
+    deviceKeys: (d) => d.alias,
+    entryKeys: (e) => e.alias,
     describe: (e) => `alias ${e.alias ?? ''}`,
     // libvirt numbers its own aliases by position (input0, input1...): once a device of the kind is
     // gone, an alias names another device, and the guest address saved with the entry tells. Between
@@ -134,8 +135,8 @@ export const PASSES: readonly Pass[] = [
   },
   {
     rule: 'address',
-    deviceKeys: (d) => keyList(d.address),
-    entryKeys: (e) => (e.address === NO_ADDRESS ? NO_KEYS : keyList(e.address)),
+    deviceKeys: (d) => d.address,
+    entryKeys: (e) => (e.address === NO_ADDRESS ? undefined : e.address),
     describe: (e) => `address ${e.address ?? ''}`,
   },
   {
@@ -177,7 +178,10 @@ function describeKeys(e: EntryIdentity): string {
 
 /** What `match` decides: per device, the index of its entry and the rule, with the same reports by index. */
 export interface MatchResult {
-  bindings: ({ entry: number; rule: Rule } | undefined)[];
+  /** Per device: the index of its entry, or -1. */
+  entryOf: Int32Array;
+  /** Per device: the rule that bound it (undefined where `entryOf` is -1). */
+  ruleOf: (Rule | undefined)[];
   /** Indexes of the entries bound to no device and in no ambiguity. */
   orphans: number[];
   ambiguities: { rule: Rule; entries: number[]; devices: number[]; message: string }[];
@@ -196,11 +200,39 @@ export function bind(
     describeEntry(entries[j] as MetadataEntry),
   );
   const at = (j: number): MetadataEntry => entries[j] as MetadataEntry;
+  const bindings = new Array<Binding | undefined>(devices.length);
+  for (let i = 0; i < devices.length; i++) {
+    const j = m.entryOf[i] as number;
+    bindings[i] = j < 0 ? undefined : { entry: at(j), rule: m.ruleOf[i] as Rule };
+  }
   return {
-    bindings: m.bindings.map((b) => (b === undefined ? undefined : { entry: at(b.entry), rule: b.rule })),
+    bindings,
     orphans: m.orphans.map(at),
     ambiguities: m.ambiguities.map((a) => ({ ...a, entries: a.entries.map(at) })),
   };
+}
+
+/**
+ * The devices an entry may be in one pass: one device (no array for the common case), several
+ * (arrays shared between entries: never written), or none.
+ */
+type Candidates = number | readonly number[] | undefined;
+
+/** The first candidate, and whether it is the only one. */
+function firstOf(c: number | readonly number[]): number {
+  return typeof c === 'number' ? c : (c[0] as number);
+}
+
+function isSingle(c: number | readonly number[]): boolean {
+  return typeof c === 'number' || c.length === 1;
+}
+
+/** Key → the device with it, or the devices sharing it (a device's keys in a pass are distinct). */
+function addKey(byKey: Map<string, number | number[]>, key: string, i: number): void {
+  const known = byKey.get(key);
+  if (known === undefined) byKey.set(key, i);
+  else if (typeof known === 'number') byKey.set(key, [known, i]);
+  else known.push(i);
 }
 
 /**
@@ -219,13 +251,12 @@ export function match(
   label: (index: number) => string,
   describe: (index: number) => string,
 ): MatchResult {
-  const bindings: ({ entry: number; rule: Rule } | undefined)[] = new Array<
-    { entry: number; rule: Rule } | undefined
-  >(devices.length).fill(undefined);
+  const nd = devices.length;
+  const entryOf = new Int32Array(nd).fill(-1);
+  const ruleOf = new Array<Rule | undefined>(nd).fill(undefined);
   const ambiguities: MatchResult['ambiguities'] = [];
   // No entries (a domain without this layout's group): nothing to index the devices for.
-  if (entryIds.length === 0) return { bindings, orphans: [], ambiguities };
-  const nd = devices.length;
+  if (entryIds.length === 0) return { entryOf, ruleOf, orphans: [], ambiguities };
   const deviceDone = new Uint8Array(nd);
   const entryDone = new Uint8Array(entryIds.length);
   const entryBound = new Uint8Array(entryIds.length);
@@ -234,23 +265,20 @@ export function match(
   // Collisions: devices are nodes 0..nd-1, entries nd + j.
   const groups = new UnionFind(nd + entryIds.length);
   for (const pass of PASSES) {
-    // Key → the device with it, or the devices sharing it (a device's keys in a pass are distinct).
     const byKey = new Map<string, number | number[]>();
     for (let i = 0; i < nd; i++) {
       if (deviceDone[i] === 1) continue;
-      for (const key of pass.deviceKeys(devices[i] as DeviceIdentity)) {
-        const known = byKey.get(key);
-        if (known === undefined) byKey.set(key, i);
-        else if (typeof known === 'number') byKey.set(key, [known, i]);
-        else known.push(i);
-      }
+      const keys = pass.deviceKeys(devices[i] as DeviceIdentity);
+      if (keys === undefined) continue;
+      if (typeof keys === 'string') addKey(byKey, keys, i);
+      else for (const key of keys) addKey(byKey, key, i);
     }
     if (byKey.size === 0) continue;
     const claimsOf = new Claims(pass, devices, entryIds, byKey, classes);
 
-    // Claims of this pass: entry → candidate devices (arrays shared between entries: never written).
-    // A device claimed by one entry alone counts its claimer; one among several candidates is taken.
-    const claims = new Array<readonly number[] | undefined>(entryIds.length);
+    // Claims of this pass: entry → candidate devices. A device claimed by one entry alone counts
+    // its claimer; one among several candidates is taken.
+    const claims = new Array<Candidates>(entryIds.length);
     const singleClaims = new Int32Array(nd);
     const taken = new Uint8Array(nd);
     const seen = new Set<readonly number[]>();
@@ -259,12 +287,12 @@ export function match(
       const candidates = claimsOf.of(j);
       if (candidates === undefined) continue;
       claims[j] = candidates;
-      const first = candidates[0] as number;
+      const first = firstOf(candidates);
       groups.union(nd + j, first);
-      if (candidates.length === 1) singleClaims[first] = (singleClaims[first] as number) + 1;
-      else if (!seen.has(candidates)) {
-        seen.add(candidates);
-        for (const i of candidates) {
+      if (isSingle(candidates)) singleClaims[first] = (singleClaims[first] as number) + 1;
+      else if (!seen.has(candidates as readonly number[])) {
+        seen.add(candidates as readonly number[]);
+        for (const i of candidates as readonly number[]) {
           taken[i] = 1;
           groups.union(first, i);
         }
@@ -278,9 +306,10 @@ export function match(
       const candidates = claims[j];
       if (candidates === undefined) continue;
       entryDone[j] = 1;
-      const i = candidates[0] as number;
-      if (candidates.length === 1 && singleClaims[i] === 1 && taken[i] === 0) {
-        bindings[i] = { entry: j, rule: pass.rule };
+      const i = firstOf(candidates);
+      if (isSingle(candidates) && singleClaims[i] === 1 && taken[i] === 0) {
+        entryOf[i] = j;
+        ruleOf[i] = pass.rule;
         entryBound[j] = 1;
         continue;
       }
@@ -297,7 +326,7 @@ export function match(
     for (let i = 0; i < nd; i++) {
       if (singleClaims[i] === 0 && taken[i] === 0) continue;
       deviceDone[i] = 1;
-      if (bindings[i] === undefined) byRoot.get(groups.find(i))?.devices.push(i);
+      if (entryOf[i] === -1) byRoot.get(groups.find(i))?.devices.push(i);
     }
     for (const g of found) {
       ambiguities.push({ rule: pass.rule, ...g, message: collision(pass, g, entryIds, label, describe) });
@@ -308,7 +337,7 @@ export function match(
   // Entries set aside as ambiguous are not orphans: the ambiguity names them.
   for (let j = 0; j < entryIds.length; j++)
     if (entryBound[j] === 0 && entryAmbiguous[j] === 0) orphans.push(j);
-  return { bindings, orphans, ambiguities };
+  return { entryOf, ruleOf, orphans, ambiguities };
 }
 
 /** How many members of each side a collision names (its message goes on every device of the group). */
@@ -413,7 +442,7 @@ class Claims {
   /** Per shared key: its devices split into buckets, one per veto class. */
   private readonly buckets = new Map<string, number[][]>();
   /** Per entry class that reaches a shared key: its candidates, decided once. */
-  private readonly byClass = new Map<number, readonly number[] | undefined>();
+  private readonly byClass = new Map<number, Candidates>();
   /** Per device, the last merge that took it (allocated on the first merge). */
   private stamp: Int32Array | undefined;
   private round = 0;
@@ -427,11 +456,13 @@ class Claims {
   ) {}
 
   /** The devices entry j may be (none vetoes it), or undefined for none. */
-  of(j: number): readonly number[] | undefined {
+  of(j: number): Candidates {
     const e = this.entryIds[j] as EntryIdentity;
     const keys = this.pass.entryKeys(e);
+    if (keys === undefined) return undefined;
     let shared = false;
-    for (const key of keys) if (typeof this.byKey.get(key) === 'object') shared = true;
+    if (typeof keys === 'string') shared = typeof this.byKey.get(keys) === 'object';
+    else for (const key of keys) if (typeof this.byKey.get(key) === 'object') shared = true;
     if (!shared) return this.collect(e, keys);
     const c = this.classes.ofEntry(j);
     if (this.byClass.has(c)) return this.byClass.get(c);
@@ -441,17 +472,19 @@ class Claims {
   }
 
   /** The union, without repeats, of the buckets no veto refuses under the entry's keys. */
-  private collect(e: EntryIdentity, keys: readonly string[]): readonly number[] | undefined {
-    // The common case, one key finding one device, makes one array: the candidate list.
-    let first: readonly number[] | undefined;
-    let parts: (readonly number[])[] | undefined;
-    for (const key of keys) {
+  private collect(e: EntryIdentity, keys: string | readonly string[]): Candidates {
+    // The common case, one key finding one device, makes no array.
+    let first: Candidates;
+    let parts: (number | readonly number[])[] | undefined;
+    const count = typeof keys === 'string' ? 1 : keys.length;
+    for (let k = 0; k < count; k++) {
+      const key = typeof keys === 'string' ? keys : (keys[k] as string);
       const known = this.byKey.get(key);
       if (known === undefined) continue;
       if (typeof known === 'number') {
         if (vetoIn(this.pass, e, this.devices[known] as DeviceIdentity) !== undefined) continue;
-        if (first === undefined) first = [known];
-        else (parts ??= [first]).push([known]);
+        if (first === undefined) first = known;
+        else (parts ??= [first]).push(known);
         continue;
       }
       for (const bucket of this.bucketsOf(key, known)) {
@@ -465,12 +498,14 @@ class Claims {
     const stamp = (this.stamp ??= new Int32Array(this.devices.length));
     const round = ++this.round;
     const out: number[] = [];
+    const add = (i: number): void => {
+      if (stamp[i] === round) return;
+      stamp[i] = round;
+      out.push(i);
+    };
     for (const part of parts) {
-      for (const i of part) {
-        if (stamp[i] === round) continue;
-        stamp[i] = round;
-        out.push(i);
-      }
+      if (typeof part === 'number') add(part);
+      else for (const i of part) add(i);
     }
     return out;
   }

@@ -67,9 +67,9 @@ export function descriptorIdentity(attrs: Readonly<Record<string, string>>, data
   // target dev, a graphics type, a lease key).
   let alias = nonEmpty(attr(attrs, 'alias'));
   if (!spec.namesAPart) alias ??= nonEmpty(attr(attrs, 'name'));
-  const recorded = dataAddress(data);
-  const address = recorded ?? (attr(attrs, 'address') === NO_ADDRESS ? NO_ADDRESS : undefined);
-  return identityOf(kind, spec, alias, text(get(data, 'deviceId')), address, spec.ofAttributes(attrs));
+  const deviceId = text(get(data, 'deviceId'));
+  const noAddress = attr(attrs, 'address') === NO_ADDRESS;
+  return new LazyEntryIdentity(kind, spec, alias, deviceId, data, noAddress, spec.ofAttributes(attrs));
 }
 
 function xmlpickleIdentity(d: Dict): EntryIdentity {
@@ -81,25 +81,52 @@ function xmlpickleIdentity(d: Dict): EntryIdentity {
   else if (device !== undefined) kind = kindOfName(device);
   if (kind === undefined && text(get(d, 'macAddr')) !== undefined) kind = 'interface';
   const spec = specOf(kind);
-  return identityOf(
+  return new LazyEntryIdentity(
     kind,
     spec,
     text(get(d, 'alias')),
     text(get(d, 'deviceId')),
-    dataAddress(d),
+    d,
+    false,
     spec.ofConf(d),
   );
 }
 
-function identityOf(
-  kind: string | undefined,
-  spec: IdentitySpec,
-  alias: string | undefined,
-  deviceId: string | undefined,
-  address: string | undefined,
-  keys: KeyValues,
-): EntryIdentity {
-  return { kind, alias, deviceId, address, keys, lookups: spec.lookups(keys) };
+/**
+ * An entry's identity; the address and the lookups, which the binder asks only of the entries that
+ * the user alias did not bind (most of a saved domain's are bound so), are read when asked.
+ */
+class LazyEntryIdentity implements EntryIdentity {
+  /** null: read, and the entry records no address. */
+  private addressRead: string | null | undefined;
+  private lookupsRead: readonly string[] | undefined;
+
+  constructor(
+    readonly kind: string | undefined,
+    private readonly spec: IdentitySpec,
+    readonly alias: string | undefined,
+    readonly deviceId: string | undefined,
+    private readonly data: Dict,
+    /** Whether the entry records that the device had no guest address (`address="none"`). */
+    private readonly noAddress: boolean,
+    readonly keys: KeyValues,
+  ) {}
+
+  get address(): string | undefined {
+    if (this.addressRead === undefined)
+      this.addressRead = dataAddress(this.data) ?? (this.noAddress ? NO_ADDRESS : null);
+    return this.addressRead ?? undefined;
+  }
+
+  get lookups(): readonly string[] {
+    return (this.lookupsRead ??= this.spec.lookups(this.keys));
+  }
+
+  /** The identity as plain values, every part read. */
+  toJSON(): EntryIdentity {
+    const { kind, alias, deviceId, address, keys, lookups } = this;
+    return { kind, alias, deviceId, address, keys, lookups };
+  }
 }
 
 function attr(attrs: Readonly<Record<string, string>>, name: string): string | undefined {

@@ -5,7 +5,7 @@
 import type { DeviceIdentity } from '../devices/device.js';
 import { describeLookup } from '../devices/identity.js';
 import type { BindResult } from './binder.js';
-import { PASSES, vetoIn } from './binder.js';
+import { PASSES, keyArray, vetoIn } from './binder.js';
 import type { MetadataEntry } from './entry.js';
 import type { EntryIdentity } from './entry.js';
 import { describeEntry, entryIdentity } from './entry.js';
@@ -38,7 +38,7 @@ export function explainBinding(
   const indexes = PASSES.map((pass) => {
     const m = new Map<string, number[]>();
     ids.forEach((e, j) => {
-      for (const k of pass.entryKeys(e)) {
+      for (const k of keyArray(pass.entryKeys(e))) {
         const l = m.get(k);
         if (l === undefined) m.set(k, [j]);
         else l.push(j);
@@ -56,7 +56,7 @@ export function explainBinding(
   return devices.map((d, i) => {
     const bound = result.bindings[i];
     return PASSES.map((pass, p) => {
-      const keys = pass.deviceKeys(d);
+      const keys = keyArray(pass.deviceKeys(d));
       const seen = new Set<number>();
       const candidates: { entry: string; verdict: string }[] = [];
       let untraced = 0;

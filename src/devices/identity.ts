@@ -95,36 +95,37 @@ export class IdentitySpec {
 
   /** The parts a device has (absent and empty ones left out). */
   ofDevice(device: HasElement): KeyValues {
-    const out = nullObject<string>();
+    let out: Record<string, string> | undefined;
     for (const r of this.reads) {
       const raw = r.field !== undefined ? readRaw(device.element, r.field) : derived(r, device);
-      if (raw !== undefined && raw !== '') out[r.part] = r.key.caseless ? raw.toLowerCase() : raw;
+      if (raw !== undefined && raw !== '')
+        (out ??= nullObject())[r.part] = r.key.caseless ? raw.toLowerCase() : raw;
     }
-    return out;
+    return out ?? NO_PARTS;
   }
 
   /** The parts a descriptor entry's attributes carry. */
   ofAttributes(attrs: Readonly<Record<string, string>>): KeyValues {
-    const out = nullObject<string>();
+    let out: Record<string, string> | undefined;
     for (const r of this.reads) {
       if (!Object.hasOwn(attrs, r.part)) continue;
       const v = attrs[r.part] as string;
-      if (v !== '') out[r.part] = r.key.caseless ? v.toLowerCase() : v;
+      if (v !== '') (out ??= nullObject())[r.part] = r.key.caseless ? v.toLowerCase() : v;
     }
-    return out;
+    return out ?? NO_PARTS;
   }
 
   /** The parts a Vdsm conf dict gives. */
   ofConf(conf: Dict): KeyValues {
-    const out = nullObject<string>();
+    let out: Record<string, string> | undefined;
     for (const k of this.keys) {
       if (k.conf === undefined) continue;
       for (const [part, v] of Object.entries(k.conf(conf))) {
         if (v !== undefined && v !== '' && Object.hasOwn(k.parts, part))
-          out[part] = k.caseless ? v.toLowerCase() : v;
+          (out ??= nullObject())[part] = k.caseless ? v.toLowerCase() : v;
       }
     }
-    return out;
+    return out ?? NO_PARTS;
   }
 
   /**
@@ -207,6 +208,12 @@ export function describeLookup(lookup: string): string {
 export function identifiedBy(...keys: KeySpec[]): IdentitySpec {
   return new IdentitySpec(keys);
 }
+
+/**
+ * No parts: one shared empty record (most entries and many devices have none). Frozen, so that no
+ * caller writes into what every other holder sees.
+ */
+const NO_PARTS: KeyValues = Object.freeze(nullObject<string>());
 
 /** No lookups: one shared empty list (most devices of most domains have few keys). */
 const NO_LOOKUPS: readonly string[] = [];

@@ -350,10 +350,10 @@ export class Domain {
     );
     const heldAt = new Array<number | undefined>(live.length);
     const taken = new Array<boolean>(held.length).fill(false);
-    found.bindings.forEach((b, i) => {
-      if (b === undefined) return;
-      heldAt[i] = b.entry;
-      taken[b.entry] = true;
+    found.entryOf.forEach((j, i) => {
+      if (j < 0) return;
+      heldAt[i] = j;
+      taken[j] = true;
     });
     // A hot-plugged device the keys did not find: the live element is the one sent, plus alias and address.
     held.forEach((s, j) => {

@@ -83,6 +83,24 @@ describe('entry identity', () => {
     expect(entryIdentity(pickle(0, { type: 'disk', iface: 'weird', index: 0 })).keys).to.deep.equal({});
   });
 
+  it('gives its address and lookups when asked, and all of it as plain values in JSON', () => {
+    const id = entryIdentity(
+      desc(0, { devtype: 'disk', name: 'vda' }, { deviceId: 'd1', address: dict([['slot', '0x05']]) }),
+    );
+    expect(JSON.parse(JSON.stringify(id))).to.deep.equal({
+      kind: 'disk',
+      deviceId: 'd1',
+      address: 'slot=5',
+      keys: { name: 'vda' },
+      lookups: ['name=vda'],
+    });
+    // An entry recording that the device had no address, and one recording nothing.
+    expect(entryIdentity(desc(0, { devtype: 'sound', alias: 'sound0', address: 'none' })).address).to.equal(
+      NO_ADDRESS,
+    );
+    expect(entryIdentity(desc(0, { devtype: 'sound', alias: 'sound0' })).address).to.equal(undefined);
+  });
+
   it('finds each device by what its Vdsm conf dict carries', () => {
     const cases: [
       conf: Record<string, Value>,
