@@ -252,20 +252,22 @@ export function match(
   describe: (index: number) => string,
 ): MatchResult {
   const nd = devices.length;
+  const ne = entryIds.length;
   const entryOf = new Int32Array(nd).fill(-1);
   const ruleOf = new Array<Rule | undefined>(nd).fill(undefined);
   const ambiguities: MatchResult['ambiguities'] = [];
   // No entries (a domain without this layout's group): nothing to index the devices for.
-  if (entryIds.length === 0) return { entryOf, ruleOf, orphans: [], ambiguities };
+  if (ne === 0) return { entryOf, ruleOf, orphans: [], ambiguities };
   const deviceDone = new Uint8Array(nd);
-  const entryDone = new Uint8Array(entryIds.length);
-  const entryBound = new Uint8Array(entryIds.length);
-  const entryAmbiguous = new Uint8Array(entryIds.length);
+  const entryState = new Uint8Array(ne);
   const classes = new VetoClasses(devices, entryIds);
-  // Collisions: devices are nodes 0..nd-1, entries nd + j.
-  const groups = new UnionFind(nd + entryIds.length);
+  // Made once, cleared per pass: most domains bind in a few microseconds, and the passes share them.
+  const byKey = new Map<string, number | number[]>();
+  const claims = new Array<Candidates>(ne);
+  const singleClaims = new Int32Array(nd);
+  const taken = new Uint8Array(nd);
   for (const pass of PASSES) {
-    const byKey = new Map<string, number | number[]>();
+    byKey.clear();
     for (let i = 0; i < nd; i++) {
       if (deviceDone[i] === 1) continue;
       const keys = pass.deviceKeys(devices[i] as DeviceIdentity);
@@ -277,67 +279,96 @@ export function match(
     const claimsOf = new Claims(pass, devices, entryIds, byKey, classes);
 
     // Claims of this pass: entry → candidate devices. A device claimed by one entry alone counts
-    // its claimer; one among several candidates is taken.
-    const claims = new Array<Candidates>(entryIds.length);
-    const singleClaims = new Int32Array(nd);
-    const taken = new Uint8Array(nd);
-    const seen = new Set<readonly number[]>();
-    for (let j = 0; j < entryIds.length; j++) {
-      if (entryDone[j] === 1) continue;
+    // its claimer; one among several candidates is taken (each shared list marked once).
+    claims.fill(undefined);
+    singleClaims.fill(0);
+    taken.fill(0);
+    let shared: Set<readonly number[]> | undefined;
+    for (let j = 0; j < ne; j++) {
+      if (entryState[j] !== OPEN) continue;
       const candidates = claimsOf.of(j);
       if (candidates === undefined) continue;
       claims[j] = candidates;
-      const first = firstOf(candidates);
-      groups.union(nd + j, first);
-      if (isSingle(candidates)) singleClaims[first] = (singleClaims[first] as number) + 1;
-      else if (!seen.has(candidates as readonly number[])) {
-        seen.add(candidates as readonly number[]);
-        for (const i of candidates as readonly number[]) {
-          taken[i] = 1;
-          groups.union(first, i);
-        }
+      if (isSingle(candidates)) {
+        const i = firstOf(candidates);
+        singleClaims[i] = (singleClaims[i] as number) + 1;
+      } else if (!(shared ??= new Set()).has(candidates as readonly number[])) {
+        shared.add(candidates as readonly number[]);
+        for (const i of candidates as readonly number[]) taken[i] = 1;
       }
     }
 
     // Bound or ambiguous, claimed devices and claiming entries leave the pool.
-    const byRoot = new Map<number, { entries: number[]; devices: number[] }>();
-    const found: { entries: number[]; devices: number[] }[] = [];
-    for (let j = 0; j < entryIds.length; j++) {
+    let ambiguous = false;
+    for (let j = 0; j < ne; j++) {
       const candidates = claims[j];
       if (candidates === undefined) continue;
-      entryDone[j] = 1;
       const i = firstOf(candidates);
       if (isSingle(candidates) && singleClaims[i] === 1 && taken[i] === 0) {
         entryOf[i] = j;
         ruleOf[i] = pass.rule;
-        entryBound[j] = 1;
-        continue;
-      }
-      entryAmbiguous[j] = 1;
-      const root = groups.find(nd + j);
-      const group = byRoot.get(root);
-      if (group !== undefined) group.entries.push(j);
-      else {
-        const fresh = { entries: [j], devices: [] };
-        byRoot.set(root, fresh);
-        found.push(fresh);
+        entryState[j] = BOUND;
+      } else {
+        entryState[j] = AMBIGUOUS;
+        ambiguous = true;
       }
     }
-    for (let i = 0; i < nd; i++) {
-      if (singleClaims[i] === 0 && taken[i] === 0) continue;
-      deviceDone[i] = 1;
-      if (entryOf[i] === -1) byRoot.get(groups.find(i))?.devices.push(i);
-    }
-    for (const g of found) {
-      ambiguities.push({ rule: pass.rule, ...g, message: collision(pass, g, entryIds, label, describe) });
+    for (let i = 0; i < nd; i++) if (singleClaims[i] !== 0 || taken[i] !== 0) deviceDone[i] = 1;
+    if (ambiguous) {
+      const groups = collisions(nd, claims, shared, entryState, entryOf, singleClaims, taken);
+      for (const g of groups)
+        ambiguities.push({ rule: pass.rule, ...g, message: collision(pass, g, entryIds, label, describe) });
     }
   }
 
   const orphans: number[] = [];
   // Entries set aside as ambiguous are not orphans: the ambiguity names them.
-  for (let j = 0; j < entryIds.length; j++)
-    if (entryBound[j] === 0 && entryAmbiguous[j] === 0) orphans.push(j);
+  for (let j = 0; j < ne; j++) if (entryState[j] === OPEN) orphans.push(j);
   return { entryOf, ruleOf, orphans, ambiguities };
+}
+
+/** An entry's state in `match`: in the pool, bound, or set aside in a collision. */
+const OPEN = 0;
+const BOUND = 1;
+const AMBIGUOUS = 2;
+
+/**
+ * One pass's collisions: the entries set aside in it and the devices they claim, grouped by who
+ * claims whom (devices are nodes 0..nd-1, entry j is node nd + j). Only a pass with a collision
+ * makes them: claims never reach across passes, since what a pass claims leaves the pool.
+ */
+function collisions(
+  nd: number,
+  claims: readonly Candidates[],
+  shared: ReadonlySet<readonly number[]> | undefined,
+  entryState: Uint8Array,
+  entryOf: Int32Array,
+  singleClaims: Int32Array,
+  taken: Uint8Array,
+): { entries: number[]; devices: number[] }[] {
+  const groups = new UnionFind(nd + claims.length);
+  claims.forEach((candidates, j) => {
+    if (candidates !== undefined) groups.union(nd + j, firstOf(candidates));
+  });
+  for (const list of shared ?? []) for (const i of list) groups.union(list[0] as number, i);
+  const byRoot = new Map<number, { entries: number[]; devices: number[] }>();
+  const found: { entries: number[]; devices: number[] }[] = [];
+  claims.forEach((candidates, j) => {
+    if (candidates === undefined || entryState[j] !== AMBIGUOUS) return;
+    const root = groups.find(nd + j);
+    const group = byRoot.get(root);
+    if (group !== undefined) group.entries.push(j);
+    else {
+      const fresh = { entries: [j], devices: [] };
+      byRoot.set(root, fresh);
+      found.push(fresh);
+    }
+  });
+  for (let i = 0; i < nd; i++) {
+    if ((singleClaims[i] === 0 && taken[i] === 0) || entryOf[i] !== -1) continue;
+    byRoot.get(groups.find(i))?.devices.push(i);
+  }
+  return found;
 }
 
 /** How many members of each side a collision names (its message goes on every device of the group). */
@@ -375,25 +406,25 @@ function collision(
  * class is asked once. Computed on first use, for the keys several devices share.
  */
 class VetoClasses {
-  private readonly ids = new Map<string, number>();
-  private readonly specs = new Map<object, number>();
-  private readonly device: Int32Array;
-  private readonly entry: Int32Array;
+  // Made on first use: most domains share no key, and never ask.
+  private ids: Map<string, number> | undefined;
+  private specs: Map<object, number> | undefined;
+  private device: Int32Array | undefined;
+  private entry: Int32Array | undefined;
 
   constructor(
     private readonly devices: readonly DeviceIdentity[],
     private readonly entries: readonly EntryIdentity[],
-  ) {
-    this.device = new Int32Array(devices.length).fill(-1);
-    this.entry = new Int32Array(entries.length).fill(-1);
-  }
+  ) {}
 
   ofDevice(i: number): number {
-    let c = this.device[i] as number;
+    const classes = (this.device ??= new Int32Array(this.devices.length).fill(-1));
+    let c = classes[i] as number;
     if (c < 0) {
       const d = this.devices[i] as DeviceIdentity;
-      let spec = this.specs.get(d.spec);
-      if (spec === undefined) this.specs.set(d.spec, (spec = this.specs.size));
+      const specs = (this.specs ??= new Map<object, number>());
+      let spec = specs.get(d.spec);
+      if (spec === undefined) specs.set(d.spec, (spec = specs.size));
       // JSON: an unambiguous encoding of values that may hold any character.
       const signature = JSON.stringify([
         'd',
@@ -406,13 +437,14 @@ class VetoClasses {
         d.twin === true,
         Object.entries(d.keys),
       ]);
-      this.device[i] = c = this.idOf(signature);
+      classes[i] = c = this.idOf(signature);
     }
     return c;
   }
 
   ofEntry(j: number): number {
-    let c = this.entry[j] as number;
+    const classes = (this.entry ??= new Int32Array(this.entries.length).fill(-1));
+    let c = classes[j] as number;
     if (c < 0) {
       const e = this.entries[j] as EntryIdentity;
       // What the pass keys read too: one class claims the same buckets.
@@ -425,24 +457,25 @@ class VetoClasses {
         Object.entries(e.keys),
         e.lookups,
       ]);
-      this.entry[j] = c = this.idOf(signature);
+      classes[j] = c = this.idOf(signature);
     }
     return c;
   }
 
   private idOf(signature: string): number {
-    let id = this.ids.get(signature);
-    if (id === undefined) this.ids.set(signature, (id = this.ids.size));
+    const ids = (this.ids ??= new Map<string, number>());
+    let id = ids.get(signature);
+    if (id === undefined) ids.set(signature, (id = ids.size));
     return id;
   }
 }
 
 /** One pass's candidates per entry, over the pool's devices by key. */
 class Claims {
-  /** Per shared key: its devices split into buckets, one per veto class. */
-  private readonly buckets = new Map<string, number[][]>();
-  /** Per entry class that reaches a shared key: its candidates, decided once. */
-  private readonly byClass = new Map<number, Candidates>();
+  /** Per shared key: its devices split into buckets, one per veto class (made on first use). */
+  private buckets: Map<string, number[][]> | undefined;
+  /** Per entry class that reaches a shared key: its candidates, decided once (made on first use). */
+  private byClass: Map<number, Candidates> | undefined;
   /** Per device, the last merge that took it (allocated on the first merge). */
   private stamp: Int32Array | undefined;
   private round = 0;
@@ -465,9 +498,10 @@ class Claims {
     else for (const key of keys) if (typeof this.byKey.get(key) === 'object') shared = true;
     if (!shared) return this.collect(e, keys);
     const c = this.classes.ofEntry(j);
-    if (this.byClass.has(c)) return this.byClass.get(c);
+    const byClass = (this.byClass ??= new Map<number, Candidates>());
+    if (byClass.has(c)) return byClass.get(c);
     const candidates = this.collect(e, keys);
-    this.byClass.set(c, candidates);
+    byClass.set(c, candidates);
     return candidates;
   }
 
@@ -511,7 +545,8 @@ class Claims {
   }
 
   private bucketsOf(key: string, shared: readonly number[]): number[][] {
-    let buckets = this.buckets.get(key);
+    const all = (this.buckets ??= new Map<string, number[][]>());
+    let buckets = all.get(key);
     if (buckets === undefined) {
       const byClass = new Map<number, number[]>();
       for (const i of shared) {
@@ -521,7 +556,7 @@ class Claims {
         else bucket.push(i);
       }
       buckets = [...byClass.values()];
-      this.buckets.set(key, buckets);
+      all.set(key, buckets);
     }
     return buckets;
   }
