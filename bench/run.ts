@@ -4,8 +4,9 @@
  * the Python peer (bench/peers/peer.py) when python3 is present; growth from N=1000 to N=5000 by
  * medians (`growth_small`); memory and restart of 1000 recovered realistic domains (in a child
  * process). See bench/README.md for what each operation measures. What is compared is measured
- * in alternation, in rounds (see `alternate`): the ops the peer also does with the peer, and with
- * `--scaling` every op at N=5000 with the same op at N=25000.
+ * in alternation, in rounds (see `alternate`), and compared round by round (see `paired`): the ops
+ * the peer also does with the peer, and with `--scaling` every op at N=5000 with the same op at
+ * N=25000.
  *
  * Options: `--json` prints only the JSON result on stdout (progress goes to stderr);
  * `--quick` cuts every time budget by 10 (for trying the harness, not for numbers);
@@ -69,17 +70,18 @@ export interface Result {
   /** Every sampled run's time over their number: what the collector costs is in it. */
   mean_ms: number;
   vs_parse: number;
+  /** Our median over the peer's, round by round (see `paired`). */
   vs_python: number | null;
 }
 
 export interface Report {
   results: Result[];
   /**
-   * With `--scaling`: the growth from N=5000 to N=25000, by the mean time per run (the target:
-   * at most 1.1 for every op but `parse`).
+   * With `--scaling`: the growth from N=5000 to N=25000, by the mean time per run, round by round
+   * (the target: at most 1.1 for every op but `parse`).
    */
   growth?: Record<string, number>;
-  /** The Python peer's, by its medians (when python3 is present). */
+  /** The Python peer's, by its round medians, round by round (when python3 is present). */
   growth_python?: Record<string, number>;
   /** From N=1000 to N=5000 by medians, for information: V8's young generation decides much of it. */
   growth_small: Record<string, number>;
@@ -140,6 +142,7 @@ interface Timing {
  */
 class Sampling {
   private readonly samples: number[] = [];
+  private readonly rounds: Timing[] = [];
   private batch = 0;
   private perRun = 0;
 
@@ -168,11 +171,9 @@ class Sampling {
       while (performance.now() - begin < budget.ms * 0.1);
     }
     const begin = performance.now();
+    const first = this.samples.length;
     let taken = 0;
-    while (
-      this.samples.length < 2000 &&
-      (taken < budget.minSamples || performance.now() - begin < budget.ms)
-    ) {
+    while (taken < MAX_SAMPLES && (taken < budget.minSamples || performance.now() - begin < budget.ms)) {
       const states = Array.from({ length: this.batch }, setup);
       if (!budget.hold) sink.value = undefined;
       const t0 = performance.now();
@@ -181,13 +182,41 @@ class Sampling {
       taken++;
     }
     sink.value = undefined;
+    this.rounds.push(timingOf(this.samples.slice(first)));
   }
 
-  /** Every sample is a batch of the same size: the mean of the samples is the mean per run. */
+  /** Over every round's samples. */
   timing(): Timing {
-    const xs = this.samples;
-    return { median: median(xs), mean: xs.reduce((a, b) => a + b, 0) / xs.length };
+    return timingOf(this.samples);
   }
+
+  /** Each round's own, in order: compared with what was measured beside it in that round. */
+  roundTimings(): readonly Timing[] {
+    return this.rounds;
+  }
+}
+
+/** The samples of one round at most (a batch lasts about 1 ms). */
+const MAX_SAMPLES = 1000;
+
+/** Every sample is a batch of the same size: the mean of the samples is the mean per run. */
+function timingOf(xs: readonly number[]): Timing {
+  return { median: median(xs), mean: xs.reduce((a, b) => a + b, 0) / xs.length };
+}
+
+/**
+ * The median, over the rounds, of what `compare` makes of each round's two measurements: two
+ * things measured in alternation are compared round by round, so that a slow spell of the machine
+ * (up to 1.8x, for seconds) in one measurement and not in the other moves one round's comparison,
+ * not the figure. Undefined unless both were measured in the same number of rounds.
+ */
+export function paired(
+  a: readonly number[] | undefined,
+  b: readonly number[] | undefined,
+  compare: (a: number, b: number) => number,
+): number | undefined {
+  if (a === undefined || b === undefined || a.length !== b.length || a.length === 0) return undefined;
+  return median(a.map((x, r) => compare(x, b[r] as number)));
 }
 
 /**
@@ -199,7 +228,7 @@ function alternate(rounds: number, steps: readonly (() => void)[]): void {
   for (let r = 0; r < rounds; r++) for (const step of steps) step();
 }
 
-function median(xs: number[]): number {
+function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
@@ -525,20 +554,25 @@ function targets(report: Report): string[] {
 
 /**
  * log(t_to / t_from) / log(5) for each op that has both times (the scaled workloads grow 5x from
- * one to the next): 1.0 is linear.
+ * one to the next): 1.0 is linear. Times measured in the same rounds are compared round by round
+ * (`paired`); a single time counts as one round.
  */
 function growthOf(
-  time: (w: WorkloadName, op: Op) => number | undefined,
+  times: (w: WorkloadName, op: Op) => readonly number[] | undefined,
   from: WorkloadName,
   to: WorkloadName,
 ): Record<string, number> {
   const out: Record<string, number> = {};
   for (const op of OPS) {
-    const a = time(from, op);
-    const b = time(to, op);
-    if (a !== undefined && b !== undefined) out[op] = round(Math.log(b / a) / Math.log(5));
+    const e = paired(times(from, op), times(to, op), (a, b) => Math.log(b / a) / Math.log(5));
+    if (e !== undefined) out[op] = round(e);
   }
   return out;
+}
+
+/** One time as the times of one round. */
+function oneRound(t: number | undefined): number[] | undefined {
+  return t === undefined ? undefined : [t];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -624,6 +658,15 @@ function main(argv: readonly string[]): void {
     }
     if (!python) log('python3 not found: no peer comparison');
     const timings = new Map([...samplings].map(([k, s]) => [k, s.timing()]));
+    const roundsOf = (w: WorkloadName, op: Op, of: keyof Timing): number[] | undefined =>
+      samplings
+        .get(`${w}/${op}`)
+        ?.roundTimings()
+        .map((t) => t[of]);
+    const peerRoundsOf = (w: WorkloadName, op: Op): number[] | undefined => {
+      const peerOp = PEER_OPS[op];
+      return peerOp === undefined ? undefined : peerMedians.get(`${w}/${peerOp}`);
+    };
 
     let peer: PeerOutput | undefined;
     if (python) {
@@ -648,20 +691,19 @@ function main(argv: readonly string[]): void {
       const parse = (timings.get(`${w.name}/parse`) as Timing).median;
       for (const op of OPS) {
         const { median: ms, mean } = timings.get(`${w.name}/${op}`) as Timing;
-        const peerOp = PEER_OPS[op];
-        const py = peerOp === undefined ? undefined : peer?.results[w.name]?.[peerOp];
+        // Each round's median against the peer's round beside it.
+        const vsPython = paired(roundsOf(w.name, op, 'median'), peerRoundsOf(w.name, op), (x, y) => x / y);
         results.push({
           workload: w.name,
           op,
           median_ms: round(ms),
           mean_ms: round(mean),
           vs_parse: round(ms / parse),
-          vs_python: py === undefined ? null : round(ms / py),
+          vs_python: vsPython === undefined ? null : round(vsPython),
         });
       }
     }
     const medianOf = (w: WorkloadName, op: Op) => timings.get(`${w}/${op}`)?.median;
-    const meanOf = (w: WorkloadName, op: Op) => timings.get(`${w}/${op}`)?.mean;
     const peers = (w: WorkloadName, op: Op) => {
       const peerOp = PEER_OPS[op];
       return peerOp === undefined ? undefined : peer?.results[w]?.[peerOp];
@@ -670,12 +712,18 @@ function main(argv: readonly string[]): void {
       results,
       ...(scaling
         ? {
-            growth: growthOf(meanOf, 'n5000', SCALING_WORKLOAD),
-            ...(peer === undefined ? {} : { growth_python: growthOf(peers, 'n5000', SCALING_WORKLOAD) }),
+            // N=5000 and N=25000 alternate: round by round, by the mean time per run.
+            growth: growthOf((w, op) => roundsOf(w, op, 'mean'), 'n5000', SCALING_WORKLOAD),
+            ...(peer === undefined
+              ? {}
+              : { growth_python: growthOf(peerRoundsOf, 'n5000', SCALING_WORKLOAD) }),
           }
         : {}),
-      growth_small: growthOf(medianOf, 'n1000', 'n5000'),
-      ...(peer === undefined ? {} : { growth_small_python: growthOf(peers, 'n1000', 'n5000') }),
+      // N=1000 and N=5000 are measured apart: by their medians over all rounds.
+      growth_small: growthOf((w, op) => oneRound(medianOf(w, op)), 'n1000', 'n5000'),
+      ...(peer === undefined
+        ? {}
+        : { growth_small_python: growthOf((w, op) => oneRound(peers(w, op)), 'n1000', 'n5000') }),
       memory: {
         domains: memory.domains,
         peak_rss_mb: round(memory.peak_rss_mb),

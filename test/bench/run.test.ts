@@ -3,7 +3,7 @@
  * here: speed is the benchmark's job).
  */
 import { expect } from 'chai';
-import { OPS, UNPLUGGED, operations } from '../../bench/run.js';
+import { OPS, UNPLUGGED, operations, paired } from '../../bench/run.js';
 import { workload } from '../../bench/workloads.js';
 import type { Domain } from '../../src/index.js';
 import { recover } from '../../src/index.js';
@@ -53,4 +53,26 @@ describe('bench operations', () => {
       expect(after.orphans).to.deep.equal([]);
     });
   }
+});
+
+describe('bench comparisons, round by round (paired)', () => {
+  const ratio = (a: number, b: number) => a / b;
+
+  it('is the median of the rounds’ comparisons', () => {
+    expect(paired([2, 4, 3], [4, 4, 4], ratio)).to.equal(0.75);
+    expect(paired([1, 2], [2, 2], ratio)).to.equal(0.75);
+  });
+
+  it('is not moved by a slow spell in one side of one round', () => {
+    // The machine 1.8x slower during our second round only: the ratio of the others stands.
+    expect(paired([0.2, 0.36, 0.2], [0.4, 0.4, 0.4], ratio)).to.equal(0.5);
+    // Both sides slower in one round: that round's own ratio is unchanged.
+    expect(paired([0.2, 0.36, 0.2], [0.4, 0.72, 0.4], ratio)).to.equal(0.5);
+  });
+
+  it('compares nothing unless both sides were measured in the same rounds', () => {
+    expect(paired([1, 2, 3], [1, 2], ratio)).to.equal(undefined);
+    expect(paired(undefined, [1], ratio)).to.equal(undefined);
+    expect(paired([], [], ratio)).to.equal(undefined);
+  });
 });
