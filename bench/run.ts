@@ -443,6 +443,13 @@ function textReport(
       '(other processes on the machine make the numbers noisy)' +
       (hold ? '; --hold: each result kept alive while the next is made' : ''),
   );
+  if (peer !== undefined) {
+    out.push('');
+    out.push(
+      '`vs python`: the median of the three alternating rounds’ ratios (our round’s median over the ' +
+        'peer’s); `python ms`: the median of the peer’s round medians.',
+    );
+  }
   for (const w of workloads) {
     const rows = report.results
       .filter((r) => r.workload === w.name)
@@ -471,8 +478,9 @@ function textReport(
   out.push('### growth: log(t_large/t_small)/log(5) (1.0 is linear; `parse`, the raw baseline, is exempt)');
   out.push('');
   out.push(
-    'N=5000 → 25000 by the mean time per run (`--scaling`; the target: ≤ 1.1), and N=1000 → 5000 by ' +
-      'medians (for information: there V8’s young generation decides much of it); the peer’s by its medians.',
+    'N=5000 → 25000 by the mean time per run, the median of the three alternating rounds’ exponents ' +
+      '(`--scaling`; the target: ≤ 1.1; the peer’s from its round medians), and N=1000 → 5000 by medians ' +
+      'over all rounds (for information: there V8’s young generation decides much of it).',
   );
   out.push('');
   const exponent = (e: number | undefined) => (e === undefined ? '—' : e.toFixed(2));
