@@ -97,7 +97,7 @@ export interface Report {
 /** How many devices the `lifecycle` op unplugs, whatever the size of the domain. */
 export const UNPLUGGED = 8;
 
-/** Keeps results alive so that no run can be optimized away. */
+/** Where each result goes, so that no run can be optimized away (and where `--hold` keeps it). */
 const sink: { value: unknown } = { value: undefined };
 
 interface Budget {
@@ -105,8 +105,9 @@ interface Budget {
   ms: number;
   minSamples: number;
   /**
-   * Keep each run's result alive while the next sample runs, as an agent keeps the domains it
-   * recovered (`--hold`); by default a result is dropped before the next sample starts.
+   * Keep each run's result alive while the next run goes, as an agent keeps the domains it
+   * recovered (`--hold`); by default a result is dropped as soon as its run returns, as the peer's
+   * loop drops its own.
    */
   hold: boolean;
 }
@@ -121,7 +122,7 @@ function withState<S>(setup: () => S, run: (state: S) => unknown): Runner {
   return { setup, run: (state) => run(state as S) };
 }
 
-/** With --expose-gc (npm run bench), each op starts on a collected heap, free of the previous op's garbage. */
+/** With --expose-gc (npm run bench): a full collection (see `Sampling`). */
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /** The time of one run, in ms: the median of the samples, and the mean over every sampled run. */
@@ -132,13 +133,17 @@ interface Timing {
 
 /**
  * The samples of one op on one workload, taken in one round or in several (see `alternate`). The
- * first round starts on a collected heap (with --expose-gc, as npm run bench has it), free of the
- * previous op's garbage, warms up (a quarter of its budget, at most 50 runs, at least one) and
- * fixes the batch: runs lasting about 1 ms or more together (one run for slow operations); the
- * next rounds warm up again briefly (see `round`). Each round then samples
- * for its budget, and at least `minSamples`, from the fresh state `prepare` gives it. No GC is
- * forced between samples: a forced full GC throws away V8's type feedback and makes the next runs
- * slower (2-3x for `bind` at N=1000), so each op pays its own garbage, as in real use.
+ * first round warms up (a quarter of its budget, at most 50 runs, at least one) and fixes the
+ * batch: runs lasting about 1 ms or more together (one run for slow operations); the next rounds
+ * warm up again briefly (see `round`). Each round then samples for its budget, and at least
+ * `minSamples`, from the fresh state `prepare` gives it.
+ *
+ * A full GC is forced only where the mean is the figure (`collectFirst`: N=5000 and N=25000 under
+ * --scaling, with --expose-gc as npm run bench has it): there the previous op's garbage, hundreds
+ * of MB, would be collected during this op's samples and counted in its mean. Elsewhere the
+ * median is the figure and none is forced, since the runs after a forced full GC are slower for
+ * seconds, as an agent's never are (`recover` of ovirt20, five processes each: 0.22 ms after one,
+ * 0.19 without; 2-3x for `bind` at N=1000 when forced between samples).
  */
 class Sampling {
   private readonly samples: number[] = [];
@@ -146,12 +151,15 @@ class Sampling {
   private batch = 0;
   private perRun = 0;
 
-  constructor(private readonly prepare: () => Runner) {}
+  constructor(
+    private readonly prepare: () => Runner,
+    private readonly collectFirst: boolean,
+  ) {}
 
   round(budget: Budget): void {
     const { setup, run } = this.prepare();
     if (this.batch === 0) {
-      gc?.();
+      if (this.collectFirst) gc?.();
       let warmRuns = 0;
       let warmMs = 0;
       do {
@@ -177,7 +185,11 @@ class Sampling {
       const states = Array.from({ length: this.batch }, setup);
       if (!budget.hold) sink.value = undefined;
       const t0 = performance.now();
-      for (const s of states) sink.value = run(s);
+      for (const s of states) {
+        sink.value = run(s);
+        // Dropped once made, as the peer's loop drops each result (`--hold` keeps it).
+        if (!budget.hold) sink.value = undefined;
+      }
       this.samples.push((performance.now() - t0) / this.batch);
       taken++;
     }
@@ -602,10 +614,12 @@ function main(argv: readonly string[]): void {
     const python = pythonAvailable();
     const opsOf = new Map(workloads.map((w) => [w.name, operations(w)]));
     const samplings = new Map<string, Sampling>();
+    // Workloads measured together, in alternation: N=5000 with N=25000, which `growth` compares.
+    const together = new Set<WorkloadName>(scaling ? ['n5000', SCALING_WORKLOAD] : []);
     const samplingOf = (w: Workload, op: Op): Sampling => {
       let s = samplings.get(`${w.name}/${op}`);
       if (s === undefined) {
-        s = new Sampling((opsOf.get(w.name) as Record<Op, () => Runner>)[op]);
+        s = new Sampling((opsOf.get(w.name) as Record<Op, () => Runner>)[op], together.has(w.name));
         samplings.set(`${w.name}/${op}`, s);
       }
       return s;
@@ -639,8 +653,6 @@ function main(argv: readonly string[]): void {
       log(`${w.name} ${op}: median ${fmt(t.median)} ms, mean ${fmt(t.mean)} ms`);
     };
 
-    // Workloads measured together, in alternation: N=5000 with N=25000, which `growth` compares.
-    const together = new Set<WorkloadName>(scaling ? ['n5000', SCALING_WORKLOAD] : []);
     const groups = [
       ...workloads.filter((w) => !together.has(w.name)).map((w) => [w]),
       ...(together.size > 0 ? [workloads.filter((w) => together.has(w.name))] : []),
