@@ -1,7 +1,7 @@
 // Smoke run of the BUILT package (dist/): catches ESM resolution mistakes that tsx hides.
 import { spawnSync } from 'node:child_process';
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 
 const bin = 'dist/src/cli/bin.js';
@@ -45,6 +45,14 @@ assert.equal(pack.status, 0, pack.stderr);
 const shipped = new Set(JSON.parse(pack.stdout)[0].files.map((f) => f.path));
 assert.ok(shipped.has('LICENSE'), 'the tarball ships LICENSE');
 assert.ok(shipped.has('dist/src/index.js'), 'the tarball ships the build');
+// Every module shipped is built from a source that exists: a rename leaves no stale module behind.
+const stale = [...shipped].filter(
+  (f) =>
+    f.startsWith('dist/src/') &&
+    f.endsWith('.js') &&
+    !existsSync(f.slice('dist/'.length, -'.js'.length) + '.ts'),
+);
+assert.deepEqual(stale, [], 'the tarball ships modules without a source');
 // Code (fenced or inline) holds no links; what is left is scanned for Markdown and HTML link targets.
 const prose = readFileSync('README.md', 'utf8')
   .replace(/^```[^]*?^```/gm, '')
@@ -68,5 +76,5 @@ for (const map of maps) {
 }
 
 console.log(
-  `smoke: 7 passed, 0 failed (package: ${shipped.size} files, ${relative.length} README links, ${maps.length} maps)`,
+  `smoke: 8 passed, 0 failed (package: ${shipped.size} files, ${relative.length} README links, ${maps.length} maps)`,
 );
