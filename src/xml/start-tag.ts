@@ -70,7 +70,7 @@ export class TagScan {
   /** The start tag of `el`, at `at` in its text (by default where a lazy element's is). */
   constructor(el: Element, at = (el as unknown as StartTagFields)[TAG_AT]) {
     this.text = (el as unknown as StartTagFields)[TAG_TEXT];
-    this.p = at + 1 + el.tagName.length;
+    this.p = attributesAt(el, at);
   }
 
   next(): boolean {
@@ -96,7 +96,7 @@ export class TagScan {
 
   /** Whether the current attribute is called `name`. */
   named(name: string): boolean {
-    return this.nameEnd - this.nameAt === name.length && this.text.startsWith(name, this.nameAt);
+    return nameIs(this.text, this.nameAt, this.nameEnd, name);
   }
 
   /** Whether the current attribute's value reads as `value`. */
@@ -119,17 +119,26 @@ export function valueHolds(text: string, valueAt: number, valueEnd: number, valu
 export function tagAttribute(el: Element, name: string): string | undefined {
   const fields = el as unknown as StartTagFields;
   const text = fields[TAG_TEXT];
-  let p = fields[TAG_AT] + 1 + el.tagName.length;
+  let p = attributesAt(el, fields[TAG_AT]);
   for (;;) {
     const nameAt = skipSpace(text, p);
     if (endsTag(text, nameAt)) return undefined;
     const equals = text.indexOf('=', nameAt);
     const valueAt = skipSpace(text, equals + 1) + 1;
     const valueEnd = valueEndOf(text, equals, valueAt);
-    if (nameEndBefore(text, equals) - nameAt === name.length && text.startsWith(name, nameAt))
-      return text.slice(valueAt, valueEnd);
+    if (nameIs(text, nameAt, nameEndBefore(text, equals), name)) return text.slice(valueAt, valueEnd);
     p = valueEnd + 1;
   }
+}
+
+/** Where the attributes of `el`'s start tag, at `at` in its text, begin: after `<` and the name. */
+function attributesAt(el: Element, at: number): number {
+  return at + 1 + el.tagName.length;
+}
+
+/** Whether text[nameAt, nameEnd) is `name`. */
+function nameIs(text: string, nameAt: number, nameEnd: number, name: string): boolean {
+  return nameEnd - nameAt === name.length && text.startsWith(name, nameAt);
 }
 
 /** The first offset from `p` on that is not white space. */
