@@ -8,8 +8,10 @@
  * {@link serialize} in dom.ts), about 3x faster, but in the quote of the parsed document they are
  * in, so that they read like their neighbours. xmldom's walks the tree with a frame object per
  * node and a buffer of small strings, and copies the list of visible namespace declarations for
- * every element; this one appends to a string flattened every 16 KB and keeps the declarations in
- * a list shared by an element's descendants. test/xml/serialize.test.ts proves both on the
+ * every element; this one writes what still reads as parsed as slices of the source, each as long
+ * as the source goes on unchanged (a whole unchanged document is one), appends the rest to a
+ * string flattened every 16 KB, and keeps the declarations in a list shared by an element's
+ * descendants. test/xml/serialize.test.ts proves both on the
  * corpus, the fixtures and generated, mutated documents.
  *
  * What it does not know it leaves to xmldom, by returning undefined: HTML documents and elements
@@ -17,7 +19,15 @@
  * types and entity references (the parser refuses DOCTYPEs, so neither occurs in our documents).
  */
 import type { Attr, Document, Element, NamedNodeMap, Node } from '@xmldom/xmldom';
-import { TAG_TEXT, TagScan, isLazy, sourceTagAt, valueHolds } from './start-tag.js';
+import {
+  TAG_TEXT,
+  TagScan,
+  isLazy,
+  sourceTagAt,
+  spaceStartBefore,
+  tagEndAt,
+  valueHolds,
+} from './start-tag.js';
 import type { StartTagFields } from './start-tag.js';
 import { XML_NS, XMLNS_NS } from './tokenizer.js';
 import { END_TAG_SOURCE, SOURCE, instructionSourceHolds, textSourceHolds, trailingOf } from './verbatim.js';
@@ -34,6 +44,8 @@ const DOCUMENT_FRAGMENT = 11;
 
 const XHTML_NS = 'http://www.w3.org/1999/xhtml';
 const SLASH = 0x2f;
+const LT = 0x3c;
+const GT = 0x3e;
 
 /**
  * A namespace declaration in scope, most recent first: each element's list extends its parent's
@@ -54,7 +66,7 @@ export function serializeNode(node: Node): string | undefined {
   const writer = new Writer(node.nodeType === DOCUMENT_FRAGMENT ? null : doc);
   // XMLSerializer seeds its list with the root's namespace when no prefix is bound to it, as an
   // entry whose prefix (null) matches no lookup: it changes nothing, so the walk starts empty.
-  return writer.write(node, undefined) ? writer.out : undefined;
+  return writer.write(node, undefined) ? writer.result() : undefined;
 }
 
 /** Does `node` (an element or attribute) need a declaration of its namespace in `scope`? */
@@ -116,13 +128,54 @@ function escapeText(data: string): string {
 }
 
 /**
- * An element or document whose children are being written, with what to write after them (its end
- * tag; a document's trailing white space) and the scope of its children.
+ * An element or document whose children are being written, with what to write after them (an
+ * element's end tag `</close>`, or the text `end`: an end tag as written in the source, a
+ * document's trailing white space) and the scope of its children.
  */
 interface Open {
   readonly node: Node;
   readonly end: string | undefined;
+  readonly close: string | undefined;
   readonly scope: Scope | undefined;
+}
+
+/** Up to this length, sourceHas compares code units in a loop; longer strings as a whole. */
+const SHORT = 16;
+
+/**
+ * Whether `text` has `s` at `at`. Short strings (indentation, end tags) are compared code unit by
+ * code unit; a longer one (a text node's data, a path) as a slice, which `===` compares many units
+ * at a time: String.prototype.startsWith goes unit by unit, and made writing the realistic domain
+ * 15% slower than appending each string.
+ */
+function sourceHas(text: string, at: number, s: string): boolean {
+  const n = s.length;
+  if (at + n > text.length) return false;
+  if (n > SHORT) return text.slice(at, at + n) === s;
+  for (let i = 0; i < n; i++) if (text.charCodeAt(at + i) !== s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Whether `el` holds the attributes its source tag at `at` says, in its order. */
+function tagHolds(el: Element, at: number, attrs: NamedNodeMap): boolean {
+  const scan = new TagScan(el, at);
+  let i = 0;
+  while (scan.next()) {
+    const a = attrs[i++];
+    if (a === undefined || !scan.named(a.name) || !scan.holds(a.value)) return false;
+  }
+  return i === attrs.length;
+}
+
+/** The length of `</name>` when `text` has it at `at`, else -1 (no string is made to compare). */
+function endTagLength(text: string, at: number, name: string): number {
+  const gt = at + 2 + name.length;
+  return text.charCodeAt(at) === LT &&
+    text.charCodeAt(at + 1) === SLASH &&
+    text.charCodeAt(gt) === GT &&
+    text.startsWith(name, at + 2)
+    ? name.length + 3
+    : -1;
 }
 
 /** Text is flushed from the rope being appended to into a flat string at this length. */
@@ -131,6 +184,10 @@ const CHUNK = 16 * 1024;
 class Writer {
   private chunk = '';
   private readonly chunks: string[] = [];
+  /** The source text of the run being written (see addSource), and its bounds in it. */
+  private runText: string | undefined;
+  private runStart = 0;
+  private runEnd = 0;
   /** Set on meeting a node left to xmldom (see the module's comment): the writing stops. */
   private unsupported = false;
   /** The quote found for each parsed element new elements were written below (see newQuote). */
@@ -162,17 +219,70 @@ class Writer {
   }
 
   /** The text written. */
-  get out(): string {
+  result(): string {
+    this.endRun();
     return this.chunks.length === 0 ? this.chunk : this.chunks.join('') + this.chunk;
   }
 
   /**
-   * Appends `s`. Every CHUNK characters the rope that `+=` built is flattened (V8 does so to read
-   * a character of it) and set aside: a large document then leaves a few flat strings instead of a
-   * tree of small ones that lives, and is copied by every young-generation collection, until the
-   * end (3-4x faster at 4 MB).
+   * Appends `text[from, to)`, the source of the node being written: it extends the run of source
+   * being written if it continues it, else starts a run. What the DOM still holds as parsed thus
+   * goes out as one slice of its source, not as a string per node.
+   */
+  private addSource(text: string, from: number, to: number): void {
+    if (text === this.runText && from === this.runEnd) {
+      this.runEnd = to;
+      return;
+    }
+    this.endRun();
+    this.runText = text;
+    this.runStart = from;
+    this.runEnd = to;
+  }
+
+  /**
+   * Appends `s`: to the run of source when the source goes on with the same text (an unchanged
+   * end tag or text node), else after it.
    */
   private add(s: string): void {
+    const run = this.runText;
+    if (run !== undefined) {
+      if (sourceHas(run, this.runEnd, s)) {
+        this.runEnd += s.length;
+        return;
+      }
+      this.endRun();
+    }
+    this.append(s);
+  }
+
+  /** Appends `</name>`: to the run of source when the source closes the element so there. */
+  private addEndTag(name: string): void {
+    const run = this.runText;
+    if (run !== undefined) {
+      const length = endTagLength(run, this.runEnd, name);
+      if (length >= 0) {
+        this.runEnd += length;
+        return;
+      }
+    }
+    this.add(`</${name}>`);
+  }
+
+  private endRun(): void {
+    const run = this.runText;
+    if (run === undefined) return;
+    this.runText = undefined;
+    this.append(run.slice(this.runStart, this.runEnd));
+  }
+
+  /**
+   * Appends `s` to the output. Every CHUNK characters the rope that `+=` built is flattened (V8
+   * does so to read a character of it) and set aside: a large document then leaves a few flat
+   * strings instead of a tree of small ones that lives, and is copied by every young-generation
+   * collection, until the end (3-4x faster at 4 MB).
+   */
+  private append(s: string): void {
     this.chunk += s;
     if (this.chunk.length >= CHUNK) {
       this.chunk.charCodeAt(0);
@@ -202,7 +312,8 @@ class Writer {
       while (node !== null && node !== root && node.nextSibling === null) {
         const done = open.pop();
         if (done === undefined) break;
-        if (done.end !== undefined) this.add(done.end);
+        if (done.close !== undefined) this.addEndTag(done.close);
+        else if (done.end !== undefined) this.add(done.end);
         node = done.node;
         current = open.length > 0 ? (open[open.length - 1] as Open).scope : scope;
       }
@@ -218,9 +329,11 @@ class Writer {
         return this.startTag(node as Element, scope);
       case DOCUMENT:
         // Its children, in the same scope, then the white space after them.
-        return node.firstChild === null ? undefined : { node, end: trailingOf(node as Document), scope };
+        return node.firstChild === null
+          ? undefined
+          : { node, end: trailingOf(node as Document), close: undefined, scope };
       case DOCUMENT_FRAGMENT:
-        return node.firstChild === null ? undefined : { node, end: undefined, scope };
+        return node.firstChild === null ? undefined : { node, end: undefined, close: undefined, scope };
       case ATTRIBUTE:
         this.attribute((node as Attr).name, (node as Attr).value, '"');
         return undefined;
@@ -292,7 +405,7 @@ class Writer {
       return undefined;
     }
     this.add('>');
-    return { node: el, end: `</${tag}>`, scope };
+    return { node: el, end: undefined, close: tag, scope };
   }
 
   /**
@@ -306,24 +419,13 @@ class Writer {
     at: number,
     outer: Scope | undefined,
   ): Open | undefined {
-    const scan = new TagScan(el, at);
-    const text = scan.text;
-    let same = true;
-    let i = 0;
-    while (scan.next()) {
-      if (attrs === undefined) continue;
-      const a = attrs[i++];
-      if (a === undefined || !scan.named(a.name) || !scan.holds(a.value)) {
-        same = false;
-        break;
-      }
-    }
+    const text = (el as unknown as StartTagFields)[TAG_TEXT];
+    // The tag's end: its '/>' or '>', after the white space from spaceAt on.
+    const closeAt = tagEndAt(el, at);
+    const spaceAt = spaceStartBefore(text, closeAt);
     let quote: string | undefined;
-    if (same && (attrs === undefined || i === attrs.length)) this.add(text.slice(at, scan.spaceAt));
-    else {
-      quote = this.mergeAttributes(el, attrs as NamedNodeMap, at);
-      while (scan.next());
-    }
+    if (attrs === undefined || tagHolds(el, at, attrs)) this.addSource(text, at, spaceAt);
+    else quote = this.mergeAttributes(el, attrs, at);
     let scope = outer;
     for (let j = 0; attrs !== undefined && j < attrs.length; j++) {
       const a = attrs[j] as Attr;
@@ -332,17 +434,28 @@ class Writer {
     }
     if (needsDeclaration(el, scope))
       scope = this.declare(el.prefix ?? '', el.namespaceURI as string, scope, quote ?? tagQuote(el, at));
-    // The tag's end: its white space and `/>` or `>` (at nameAt once the scan is over).
-    const selfClosing = text.charCodeAt(scan.nameAt) === SLASH;
-    const end = (el as unknown as SourceFields)[END_TAG_SOURCE] ?? `</${el.tagName}>`;
+    const selfClosing = text.charCodeAt(closeAt) === SLASH;
+    const end = (el as unknown as SourceFields)[END_TAG_SOURCE];
     if (el.firstChild === null) {
-      // Written `<x></x>`, it stays so; emptied of its children, it closes as `<x/>`.
-      const open = !selfClosing && text.startsWith(end, scan.nameAt + 1);
-      this.add(text.slice(scan.spaceAt, scan.nameAt) + (open ? `>${end}` : '/>'));
+      // Written `<x></x>`, it stays so (all of it source); emptied of its children, it closes as `<x/>`.
+      const endAt = closeAt + 1;
+      const endLength = selfClosing
+        ? -1
+        : end !== undefined
+          ? text.startsWith(end, endAt)
+            ? end.length
+            : -1
+          : endTagLength(text, endAt, el.tagName);
+      if (endLength >= 0) this.addSource(text, spaceAt, endAt + endLength);
+      else {
+        this.addSource(text, spaceAt, closeAt);
+        this.add('/>');
+      }
       return undefined;
     }
-    this.add(selfClosing ? '>' : text.slice(scan.spaceAt, scan.nameAt + 1));
-    return { node: el, end, scope };
+    if (selfClosing) this.add('>');
+    else this.addSource(text, spaceAt, closeAt + 1);
+    return { node: el, end, close: end === undefined ? el.tagName : undefined, scope };
   }
 
   /**
@@ -356,7 +469,7 @@ class Writer {
     const text = scan.text;
     const source = new Map<string, readonly [spaceAt: number, valueAt: number, valueEnd: number]>();
     let quote: string | undefined;
-    this.add(text.slice(at, at + 1 + el.tagName.length));
+    this.addSource(text, at, at + 1 + el.tagName.length);
     while (scan.next()) {
       quote ??= text.charAt(scan.valueAt - 1);
       source.set(scan.name, [scan.spaceAt, scan.valueAt, scan.valueEnd]);
@@ -370,10 +483,11 @@ class Writer {
         continue;
       }
       const [spaceAt, valueAt, valueEnd] = s;
-      if (valueHolds(text, valueAt, valueEnd, a.value)) this.add(text.slice(spaceAt, valueEnd + 1));
+      if (valueHolds(text, valueAt, valueEnd, a.value)) this.addSource(text, spaceAt, valueEnd + 1);
       else {
         const own = text.charAt(valueAt - 1);
-        this.add(`${text.slice(spaceAt, valueAt)}${escapeQuoted(a.value, own)}${own}`);
+        this.addSource(text, spaceAt, valueAt);
+        this.add(`${escapeQuoted(a.value, own)}${own}`);
       }
     }
     return quote;

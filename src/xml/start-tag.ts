@@ -79,7 +79,7 @@ export class TagScan {
     const nameAt = (this.nameAt = skipSpace(text, this.p));
     if (endsTag(text, nameAt)) return false;
     const equals = text.indexOf('=', nameAt);
-    this.nameEnd = nameEndBefore(text, equals);
+    this.nameEnd = spaceStartBefore(text, equals);
     this.valueAt = skipSpace(text, equals + 1) + 1;
     this.valueEnd = valueEndOf(text, equals, this.valueAt);
     this.p = this.valueEnd + 1;
@@ -126,8 +126,23 @@ export function tagAttribute(el: Element, name: string): string | undefined {
     const equals = text.indexOf('=', nameAt);
     const valueAt = skipSpace(text, equals + 1) + 1;
     const valueEnd = valueEndOf(text, equals, valueAt);
-    if (nameIs(text, nameAt, nameEndBefore(text, equals), name)) return text.slice(valueAt, valueEnd);
+    if (nameIs(text, nameAt, spaceStartBefore(text, equals), name)) return text.slice(valueAt, valueEnd);
     p = valueEnd + 1;
+  }
+}
+
+/**
+ * Where `el`'s start tag, at `at` in its text, ends: the offset of its '/>' or '>'. The walk of
+ * TagScan.next, without a TagScan (a value may hold '>'): the serializer asks it of every element.
+ */
+export function tagEndAt(el: Element, at: number): number {
+  const text = (el as unknown as StartTagFields)[TAG_TEXT];
+  let p = attributesAt(el, at);
+  for (;;) {
+    const nameAt = skipSpace(text, p);
+    if (endsTag(text, nameAt)) return nameAt;
+    const equals = text.indexOf('=', nameAt);
+    p = valueEndOf(text, equals, skipSpace(text, equals + 1) + 1) + 1;
   }
 }
 
@@ -155,9 +170,12 @@ function endsTag(text: string, at: number): boolean {
   return c === GT || c === SLASH;
 }
 
-/** Where the name before the '=' at `equals` ends (a checked tag: white space may come between). */
-function nameEndBefore(text: string, equals: number): number {
-  let end = equals;
+/**
+ * Where the white space just before `at` starts in a checked tag: the end of the name before an
+ * '=', or of the last attribute (or the tag's name) before its '/>' or '>'.
+ */
+export function spaceStartBefore(text: string, at: number): number {
+  let end = at;
   let c = text.charCodeAt(end - 1);
   while (c === SPACE || c === NEWLINE || c === TAB) c = text.charCodeAt(--end - 1);
   return end;

@@ -141,6 +141,59 @@ describe('edits of a parsed document change only what they edit', () => {
     });
   });
 
+  // What is unchanged goes out as runs of the source (serialize.ts, addSource): a run must end
+  // where the DOM stops saying what the source says, whatever the source goes on with.
+  describe('around what changed, the source goes on from the right place', () => {
+    it('text changed to the bytes that follow it in the source', () => {
+      expect(
+        edited('<r>ab<c/>b</r>', ([r]) => {
+          (r?.firstChild as unknown as { data: string }).data = 'a';
+        }),
+      ).to.equal('<r>a<c/>b</r>');
+      expect(
+        edited('<r><a>x</a><a>x</a></r>', ([, a]) => {
+          (a?.firstChild as unknown as { data: string }).data = 'x</a><a>x';
+        }),
+      ).to.equal('<r><a>x&lt;/a&gt;&lt;a&gt;x</a><a>x</a></r>');
+    });
+    it('an element moved, removed, or one put in its place', () => {
+      const text = '<r>\n  <a k="1"/>\n  <b>t</b>\n  <c></c>\n</r>';
+      expect(edited(text, ([r, a]) => r?.appendChild(a as Element))).to.equal(
+        '<r>\n  \n  <b>t</b>\n  <c></c>\n<a k="1"/></r>',
+      );
+      expect(edited(text, ([r, , b]) => r?.removeChild(b as Element))).to.equal(
+        '<r>\n  <a k="1"/>\n  \n  <c></c>\n</r>',
+      );
+      expect(
+        edited(text, ([r, a], doc) => {
+          const twin = doc.createElement('a');
+          twin.setAttribute('k', '1');
+          r?.replaceChild(twin, a as Element);
+        }),
+      ).to.equal(text);
+    });
+    it("an end tag whose element was renamed, and one that is another element's", () => {
+      expect(
+        edited('<r><a><b/></a><b/></r>', ([, a], doc) => {
+          const x = doc.createElement('x');
+          while (a?.firstChild) x.appendChild(a.firstChild);
+          a?.parentNode?.replaceChild(x, a);
+        }),
+      ).to.equal('<r><x><b/></x><b/></r>');
+      expect(
+        edited('<r><a></a><a>t</a></r>', ([, a], doc) => {
+          a?.appendChild(doc.createTextNode('t'));
+        }),
+      ).to.equal('<r><a>t</a><a>t</a></r>');
+    });
+    it("an element of another parsed document: it goes out from its own source, in the middle of the other's", () => {
+      const outer = parseXml('<r><slot/><after/></r>');
+      const inner = parseXml("<s a='1'> <t/> </s>");
+      (elementsOf(outer)[1] as Element).appendChild(inner.documentElement as Element);
+      expect(serialize(outer)).to.equal("<r><slot><s a='1'> <t/> </s></slot><after/></r>");
+    });
+  });
+
   describe('the prolog and what follows the root', () => {
     const text = "<?xml version='1.0'   encoding='UTF-8'?>\n<?pi   a b?>\n<!-- c -->\n<r/>\n\n";
     it('unchanged: the declaration, instructions, comments and the trailing white space', () => {
