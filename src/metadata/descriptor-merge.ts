@@ -41,6 +41,7 @@ import {
   indexPath,
   isDict,
   keyPath,
+  NO_ATTRIBUTES,
   keptAttributes,
   valueEquals,
 } from './value.js';
@@ -315,7 +316,8 @@ class Merger {
 
 /** Whether `next[key]` reads as `old[key]` does, with the same attributes kept beside it. */
 function sameMember(old: Dict, next: Dict, key: string): boolean {
-  const [o, n] = [old[key] as Value, next[key] as Value];
+  const o = old[key] as Value;
+  const n = next[key] as Value;
   return (
     valueEquals(o, n) &&
     sameAttributes(keptAttributes(old, key), keptAttributes(next, key)) &&
@@ -324,14 +326,22 @@ function sameMember(old: Dict, next: Dict, key: string): boolean {
 }
 
 function ownAttributes(v: Value): Attributes {
-  return isDict(v) ? keptAttributes(v) : [];
+  return isDict(v) ? keptAttributes(v) : NO_ATTRIBUTES;
 }
 
+/** Whether `a` and `b` hold the same attributes, in any order. */
 function sameAttributes(a: Attributes, b: Attributes): boolean {
   if (a.length !== b.length) return false;
+  // Save compares every member of every entry: most have no attributes beside them, a few have one
+  // or two, and a map is made only for the many a hostile document may give.
+  if (a.length <= FEW_ATTRIBUTES)
+    return b.every(([name, value]) => a.some(([n, v]) => n === name && v === value));
   const byName = new Map(a);
   return b.every(([name, value]) => byName.get(name) === value);
 }
+
+/** Up to this many attributes, sameAttributes compares them pairwise. */
+const FEW_ATTRIBUTES = 8;
 
 function attributePairs(attrs: Readonly<Record<string, string>>): Attributes {
   return Object.keys(attrs).map((k) => [k, attrs[k] as string] as const);

@@ -167,9 +167,12 @@ export function keepAttributes(d: Dict, key: string | undefined, attrs: Attribut
   map.set(key ?? OWN, attrs);
 }
 
-/** The attributes kept by {@link keepAttributes} (none: `[]`). */
+/** No attributes: one shared, frozen empty list (most members have none). */
+export const NO_ATTRIBUTES: Attributes = Object.freeze([]);
+
+/** The attributes kept by {@link keepAttributes} (none: an empty list). */
 export function keptAttributes(d: Dict, key?: string): Attributes {
-  return (d as Annotated)[ATTRIBUTES]?.get(key ?? OWN) ?? [];
+  return (d as Annotated)[ATTRIBUTES]?.get(key ?? OWN) ?? NO_ATTRIBUTES;
 }
 
 export function dictDelete(d: Dict, key: string): void {
@@ -256,23 +259,34 @@ export function floatValue(v: number): number | Float {
  * sets compare as multisets of their members). Iterative: nesting may be deep.
  */
 export function valueEquals(a: Value, b: Value): boolean {
+  // Most values compared (save compares every member of every entry) are scalars.
+  if (typeof a !== 'object' || typeof b !== 'object') return a === b;
   const todo: [Value, Value][] = [[a, b]];
-  // Pairs already compared or being compared: a value that contains itself ends the walk.
-  const seen = new Map<object, Set<object>>();
+  // Pairs already compared or being compared: a value that contains itself ends the walk. Kept
+  // from the UNTRACKED-th pair of containers on (metadata values are small: most comparisons never
+  // get there); a cycle only goes round that many times more.
+  let seen: Map<object, Set<object>> | undefined;
+  let containers = 0;
   while (todo.length > 0) {
     const [x, y] = todo.pop() as [Value, Value];
     if (typeof x !== 'object' || typeof y !== 'object') {
       if (x !== y) return false;
       continue;
     }
-    let pairs = seen.get(x);
-    if (pairs?.has(y) === true) continue;
-    if (pairs === undefined) seen.set(x, (pairs = new Set()));
-    pairs.add(y);
+    if (++containers > UNTRACKED) {
+      seen ??= new Map();
+      let pairs = seen.get(x);
+      if (pairs?.has(y) === true) continue;
+      if (pairs === undefined) seen.set(x, (pairs = new Set()));
+      pairs.add(y);
+    }
     if (!shallowEquals(x, y, todo)) return false;
   }
   return true;
 }
+
+/** How many pairs of containers valueEquals compares before it tracks them (see there). */
+const UNTRACKED = 64;
 
 /** Compares what `x` and `y` hold themselves; their members go to `todo`. */
 function shallowEquals(
