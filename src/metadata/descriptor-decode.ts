@@ -21,7 +21,7 @@ import {
   DESCRIPTOR_URI,
   DEVICE,
   FLAT,
-  dataAttributes,
+  forEachDataAttribute,
   hasDataAttributes,
   hasText,
   isOurs,
@@ -38,6 +38,7 @@ import {
   intTextProblem,
   keepAttributes,
   keyPath,
+  NO_ATTRIBUTES,
   nullObject,
   parseBoolText,
   parseFloatText,
@@ -172,7 +173,7 @@ class Decoder {
 
   private entry(el: Element, path: string): DecodedEntry {
     const attrs: DeviceAttrs = nullObject<string>();
-    for (const { name, value } of dataAttributes(el)) {
+    forEachDataAttribute(el, (name, value) => {
       if (name.includes(':')) {
         this.fail(
           'METADATA_SHAPE',
@@ -182,7 +183,7 @@ class Decoder {
         );
       }
       attrs[name] = value;
-    }
+    });
     // Text between a device's children is not read (as by Vdsm): no key reaches it, so no reader
     // would miss it, and the children are written sorted, so it would have no place to go back to.
     return { attrs, data: this.dict(el, DEVICE, path, 1), element: el };
@@ -330,13 +331,15 @@ function toBool(text: string, maxIntDigits: number): boolean | undefined {
  * undefined when one is namespaced (it could not be written back without its namespace).
  */
 function extraAttributes(el: Element, except?: string): Attributes | undefined {
-  const out: [string, string][] = [];
-  for (const { name, value } of dataAttributes(el)) {
-    if (name === except) continue;
-    if (name.includes(':')) return undefined;
-    out.push([name, value]);
-  }
-  return out;
+  let out: [string, string][] | undefined;
+  let namespaced = false;
+  forEachDataAttribute(el, (name, value) => {
+    if (name === except || namespaced) return;
+    if (name.includes(':')) namespaced = true;
+    else (out ??= []).push([name, value]);
+  });
+  // Most members have none but their type: one shared empty list.
+  return namespaced ? undefined : (out ?? NO_ATTRIBUTES);
 }
 
 function floatOf(v: number | undefined): Scalar | undefined {

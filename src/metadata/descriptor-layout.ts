@@ -94,14 +94,11 @@ export function keyOfElement(el: Element): string {
   return isOurs(el) ? localNameOf(el) : `{${el.namespaceURI ?? ''}}${localNameOf(el)}`;
 }
 
-/** Attributes other than namespace declarations. */
-export function dataAttributes(el: Element): { name: string; value: string }[] {
-  // One pass, no intermediate lists: it runs for every element of the group.
-  const out: { name: string; value: string }[] = [];
+/** Visits the attributes other than namespace declarations, in order (no list made: it runs for every element of the group). */
+export function forEachDataAttribute(el: Element, visit: (name: string, value: string) => void): void {
   forEachAttribute(el, (name, value) => {
-    if (!isDeclaration(name)) out.push({ name, value });
+    if (!isDeclaration(name)) visit(name, value);
   });
-  return out;
 }
 
 /** Whether the element has attributes other than namespace declarations (and than `except`). */
