@@ -94,7 +94,10 @@ export function keyOfElement(el: Element): string {
   return isOurs(el) ? localNameOf(el) : `{${el.namespaceURI ?? ''}}${localNameOf(el)}`;
 }
 
-/** Visits the attributes other than namespace declarations, in order (no list made: it runs for every element of the group). */
+/**
+ * Visits the attributes other than namespace declarations, in order (no list is made: it runs for
+ * every element of the group).
+ */
 export function forEachDataAttribute(el: Element, visit: (name: string, value: string) => void): void {
   forEachAttribute(el, (name, value) => {
     if (!isDeclaration(name)) visit(name, value);

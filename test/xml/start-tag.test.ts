@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { canonicalDiff, parseXml, selectNodes, serialize, serializeWithXmldom } from '../../src/xml/index.js';
 import type { Element } from '../../src/xml/index.js';
-import { isLazy } from '../../src/xml/start-tag.js';
+import { isLazy, spaceStartBefore, tagEndAt } from '../../src/xml/start-tag.js';
 import { attributesOf, getAttr, removeAttr, setAttr } from '../../src/xml/tree.js';
 import { CORPUS, requireCorpus, xmlFilesUnder } from '../helpers/fixtures.js';
 import { elementsOf } from '../helpers/xml-assert.js';
@@ -161,5 +161,22 @@ describe('attributes read from the start tag (start-tag.ts)', () => {
       expect(selectNodes('./target[@dev="vda"]', el)).to.have.length(1);
       expect(selectNodes('@device', el).map((n) => n.nodeValue)).to.deep.equal(['disk']);
     });
+  });
+});
+
+describe('where a start tag ends (tagEndAt, spaceStartBefore)', () => {
+  it("finds the tag's '>' or '/>' past values that hold them, and the white space before it", () => {
+    const text = `<r><a k='>' j="/>"  \n/><b/><c x="1">t</c></r>`;
+    const [, a, b, c] = elementsOf(parseXml(text));
+    const ends = [a, b, c].map((el) => {
+      const at = text.indexOf(`<${el!.tagName}`);
+      const end = tagEndAt(el!, at);
+      return [text.slice(spaceStartBefore(text, end), end + 1), text.slice(at, spaceStartBefore(text, end))];
+    });
+    expect(ends).to.deep.equal([
+      ['  \n/', `<a k='>' j="/>"`],
+      ['/', '<b'],
+      ['>', '<c x="1"'],
+    ]);
   });
 });
