@@ -223,8 +223,8 @@ class Writer {
     const run = this.runText;
     // An unchanged parsed document is its source: the flat string parsed, not a slice of it (V8
     // reads a slice through its parent: parsing one again is a fifth slower).
-    const whole = this.runStart === 0 && this.runEnd === run?.length;
-    if (run !== undefined && whole && this.chunk === '' && this.chunks.length === 0) return run;
+    const nothingElse = this.chunk === '' && this.chunks.length === 0;
+    if (run !== undefined && this.runStart === 0 && this.runEnd === run.length && nothingElse) return run;
     this.endRun();
     return this.chunks.length === 0 ? this.chunk : this.chunks.join('') + this.chunk;
   }
