@@ -56,7 +56,7 @@ export function contradiction(e: EntryIdentity, d: DeviceIdentity): string | und
   }
   // An entry without parts refuses nothing (Vdsm's entries name parts for a few kinds only): the
   // device's parts are read only when there is something to compare them with.
-  return hasParts(e.keys) ? d.spec.refusal(e.keys, d.keys) : undefined;
+  return hasParts(e.keys) ? d.spec.refusal(e.keys, d) : undefined;
 }
 
 function hasParts(keys: KeyValues): boolean {

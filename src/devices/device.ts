@@ -18,7 +18,7 @@ import type { AddressRecord } from './address.js';
 import { elementAddressKey, readAddress, writeAddress } from './address.js';
 import type { AnyField, NestedOrder } from './field.js';
 import { field, readField, readRaw, writeField } from './field.js';
-import type { IdentitySpec, KeyValues } from './identity.js';
+import type { DeviceParts, IdentitySpec, KeyValues } from './identity.js';
 import { NO_IDENTITY } from './identity.js';
 import type { Members } from './view.js';
 import { View } from './view.js';
@@ -36,7 +36,7 @@ export function userAliasId(alias: string | undefined): string | undefined {
 export const USER_ALIAS_PATTERN = /^ua-[a-zA-Z0-9_-]+$/;
 
 /** What the binder needs to know about a device. */
-export interface DeviceIdentity {
+export interface DeviceIdentity extends DeviceParts {
   /** The libvirt tag (`disk`, `memballoon`). */
   kind: string;
   alias: string | undefined;
@@ -97,8 +97,13 @@ class LazyIdentity implements DeviceIdentity {
     return (this.lookupsRead ??= this.spec.lookups(this.keys));
   }
 
+  /** One part, read alone (and not kept) until the keys are read whole. */
+  part(name: string): string | undefined {
+    return this.keysRead !== undefined ? this.keysRead[name] : this.spec.partOf(this.device, name);
+  }
+
   /** The identity as plain values, every part read (JSON would see only what was read so far). */
-  toJSON(): Omit<DeviceIdentity, 'spec'> {
+  toJSON(): Omit<DeviceIdentity, 'spec' | 'part'> {
     const { kind, alias, userAliasId, address, keys, lookups, deviceId, twin } = this;
     return { kind, alias, userAliasId, address, keys, lookups, deviceId, twin };
   }

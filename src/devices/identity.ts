@@ -97,11 +97,16 @@ export class IdentitySpec {
   ofDevice(device: HasElement): KeyValues {
     let out: Record<string, string> | undefined;
     for (const r of this.reads) {
-      const raw = r.field !== undefined ? readRaw(device.element, r.field) : derived(r, device);
-      if (raw !== undefined && raw !== '')
-        (out ??= nullObject())[r.part] = r.key.caseless ? raw.toLowerCase() : raw;
+      const v = deviceValue(r, device);
+      if (v !== undefined) (out ??= nullObject())[r.part] = v;
     }
     return out ?? NO_PARTS;
+  }
+
+  /** One part of a device, as `ofDevice` gives it, read alone. */
+  partOf(device: HasElement, part: string): string | undefined {
+    for (const r of this.reads) if (r.part === part) return deviceValue(r, device);
+    return undefined;
   }
 
   /** The parts a descriptor entry's attributes carry. */
@@ -156,13 +161,18 @@ export class IdentitySpec {
     return out ?? NO_LOOKUPS;
   }
 
-  /** The first refusing part that differs, as a sentence, or undefined when none does. */
-  refusal(entry: KeyValues, device: KeyValues): string | undefined {
+  /**
+   * The first refusing part that differs, as a sentence, or undefined when none does. Only the
+   * parts the entry names are asked of the device: binding compares most devices with one entry,
+   * which names one or two.
+   */
+  refusal(entry: KeyValues, device: DeviceParts): string | undefined {
     for (const r of this.reads) {
       if (!r.key.refuse) continue;
       const e = entry[r.part];
-      const d = device[r.part];
-      if (e !== undefined && d !== undefined && e !== d) return `its ${r.part} is ${e}, the device's is ${d}`;
+      if (e === undefined) continue;
+      const d = device.part(r.part);
+      if (d !== undefined && e !== d) return `its ${r.part} is ${e}, the device's is ${d}`;
     }
     return undefined;
   }
@@ -179,11 +189,24 @@ export class IdentitySpec {
   }
 }
 
+/** A device's parts one at a time (what `refusal` asks). */
+export interface DeviceParts {
+  /** The part's value as `ofDevice` gives it; undefined when absent or empty. */
+  part(name: string): string | undefined;
+}
+
 interface PartRead {
   part: string;
   key: KeySpec;
   field: Field<string> | undefined;
   fn: ((device: HasElement) => string | undefined) | undefined;
+}
+
+/** A part's value on a device: raw text, lower-cased for a caseless key; undefined when absent or empty. */
+function deviceValue(r: PartRead, device: HasElement): string | undefined {
+  const raw = r.field !== undefined ? readRaw(device.element, r.field) : derived(r, device);
+  if (raw === undefined || raw === '') return undefined;
+  return r.key.caseless ? raw.toLowerCase() : raw;
 }
 
 /**

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { dict } from '../../src/metadata/value.js';
 import { desc, dev, pickle } from '../helpers/entries.js';
 import { bind } from '../../src/binding/binder.js';
-import type { IdentitySpec, KeyValues } from '../../src/devices/identity.js';
+import type { DeviceParts, IdentitySpec, KeyValues } from '../../src/devices/identity.js';
 import { classForTag } from '../../src/devices/registry.js';
 
 const label = (i: number) => `device #${i}`;
@@ -287,7 +287,7 @@ describe('bind: collisions (issue 17)', () => {
     const counter = { calls: 0 };
     const wrapped = Object.create(spec, {
       refusal: {
-        value: (e: KeyValues, d: KeyValues) => {
+        value: (e: KeyValues, d: DeviceParts) => {
           counter.calls++;
           return spec.refusal(e, d);
         },

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Controller, Generic } from '../../src/devices/index.js';
+import { Controller, Generic, Interface } from '../../src/devices/index.js';
 import { MetadataError, UnexpectedElementError } from '../../src/errors.js';
 import { dict, dictKeys } from '../../src/metadata/value.js';
 import { parseXml } from '../../src/xml/index.js';
@@ -152,6 +152,18 @@ describe('Device base (device.ts)', () => {
       expect(c.identity().keys).to.deep.equal({ type: 'scsi', index: '1' });
       // Type and index; type alone, for a controller written without its index.
       expect(c.identity().lookups).to.deep.equal(['type=scsi\u0000index=1', 'type=scsi']);
+    });
+
+    it('gives one part as its keys do, lower-cased where the key is caseless', () => {
+      const c = deviceInDomain(Controller, '<controller type="scsi" index="1"/>');
+      const id = c.identity();
+      expect([id.part('type'), id.part('index'), id.part('model')]).to.deep.equal(['scsi', '1', undefined]);
+      expect(id.part('type')).to.equal(id.keys['type']);
+      const nic = deviceInDomain(
+        Interface,
+        '<interface type="bridge"><mac address="52:54:00:AB:CD:EF"/></interface>',
+      );
+      expect(nic.identity().part('mac_address')).to.equal('52:54:00:ab:cd:ef');
     });
 
     it('is plain values in JSON, the parts it reads on first use included', () => {

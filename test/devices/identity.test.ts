@@ -119,8 +119,20 @@ describe('identity (identity.ts)', () => {
     expect(NO_IDENTITY.lookups(values)).to.deep.equal([]);
   });
 
+  it('partOf: one part as ofDevice gives it (caseless lower-cased), undefined when absent or unknown', () => {
+    const values = spec.ofDevice(full);
+    for (const part of ['type', 'bus', 'mac', 'serial', 'index', 'model'])
+      expect(spec.partOf(full, part), part).to.equal(values[part]);
+    expect(spec.partOf(full, 'mac')).to.equal('52:54:00:ab:cd:ef');
+    expect(spec.partOf(full, 'no-such-part')).to.equal(undefined);
+    expect(spec.partOf(holder(`<x type="" index="two"/>`), 'type')).to.equal(undefined);
+    expect(spec.partOf(holder(`<x type="" index="two"/>`), 'index')).to.equal(undefined);
+    expect(NO_IDENTITY.partOf(full, 'type')).to.equal(undefined);
+  });
+
   it('refusal: a refusing part known on both sides and different; never a find-only part', () => {
-    const device = spec.ofDevice(full);
+    const values = spec.ofDevice(full);
+    const device = { part: (name: string) => values[name] };
     expect(spec.refusal({ model: 'm2' }, device)).to.equal("its model is m2, the device's is m1");
     expect(spec.refusal({ bus: 'usb', type: 'mouse' }, device)).to.equal(
       "its bus is usb, the device's is ps2",
@@ -128,8 +140,24 @@ describe('identity (identity.ts)', () => {
     expect(spec.refusal({ serial: 'S2' }, device)).to.equal(undefined);
     expect(spec.refusal({ model: 'm1', mac: '52:54:00:ab:cd:ef' }, device)).to.equal(undefined);
     // A part one side does not know contradicts nothing.
-    expect(spec.refusal({ model: 'm2' }, { type: 'mouse' })).to.equal(undefined);
+    expect(
+      spec.refusal({ model: 'm2' }, { part: (name) => (name === 'type' ? 'mouse' : undefined) }),
+    ).to.equal(undefined);
     expect(spec.refusal({}, device)).to.equal(undefined);
+  });
+
+  it('refusal asks the device only the refusing parts the entry names', () => {
+    const asked: string[] = [];
+    const device = {
+      part: (name: string) => {
+        asked.push(name);
+        return spec.partOf(full, name);
+      },
+    };
+    expect(spec.refusal({ model: 'm2', serial: 'S2' }, device)).to.equal(
+      "its model is m2, the device's is m1",
+    );
+    expect(asked).to.deep.equal(['model']);
   });
 
   it('attributesOf: the saved parts as written (a MAC keeps its case), not the unsaved ones', () => {

@@ -40,5 +40,6 @@ export const dev = (kind: string, more: Partial<DeviceIdentity> = {}): DeviceIde
     ...more,
     keys,
     spec,
+    part: (name) => keys[name],
   };
 };
