@@ -11,6 +11,8 @@ import { parseFast } from './fast-parse.js';
 import { serializeNode } from './serialize.js';
 import { Tokenizer } from './tokenizer.js';
 import type { TokenizerOptions, XmlHandler } from './tokenizer.js';
+import { LINE_END, endsLinesWithCrLf } from './verbatim.js';
+import type { DocumentFields } from './verbatim.js';
 
 export type { StartTag, XmlEventSource, XmlHandler } from './tokenizer.js';
 
@@ -48,14 +50,6 @@ export interface ParseOptions {
 
 export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH };
 
-/**
- * XML 1.0 end-of-line handling (section 2.11): only CR LF and lone CR become LF. xmldom's default
- * follows XML 1.1 and would also rewrite U+0085, U+2028 and U+2029 inside text.
- */
-function xml10LineEndings(input: string): string {
-  return input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
-}
-
 const REPORT = /^Reporting (?:fatalError|error|warning) "([\s\S]*)" caused [\s\S]*$/;
 
 function parserMessage(e: Error): string {
@@ -69,14 +63,33 @@ function parserMessage(e: Error): string {
     );
 }
 
-/** The size limit applied, line endings normalized, and the tokenizer's options. */
-function prepare(text: string, options: ParseOptions): { normalized: string } & TokenizerOptions {
+/**
+ * The size limit applied, line endings normalized as XML 1.0 does (section 2.11: only CR LF and a
+ * lone CR become LF; xmldom's default follows XML 1.1 and would also rewrite U+0085, U+2028 and
+ * U+2029 inside text), whether every line ended with CR LF, and the tokenizer's options.
+ */
+function prepare(
+  text: string,
+  options: ParseOptions,
+): { normalized: string; crLf: boolean } & TokenizerOptions {
   const source = options.source;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (text.length > maxBytes) {
     throw new XmlLimitError(`input is ${text.length} characters, over the limit of ${maxBytes}`, { source });
   }
-  return { normalized: xml10LineEndings(text), source, maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH };
+  const cr = text.includes('\r');
+  return {
+    normalized: cr ? text.replace(/\r\n?/g, '\n') : text,
+    crLf: cr && endsLinesWithCrLf(text),
+    source,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+  };
+}
+
+/** A parsed document, named, keeping for the serializer that its source ended lines with CR LF. */
+function parsed(doc: Document, crLf: boolean, source: string | undefined): Document {
+  if (crLf) (doc as unknown as DocumentFields)[LINE_END] = '\r\n';
+  return named(doc, source);
 }
 
 /**
@@ -96,9 +109,9 @@ export function readXml(text: string, handler: XmlHandler, options: ParseOptions
  */
 export function parseXml(input: string | Uint8Array, options: ParseOptions = {}): Document {
   const text = typeof input === 'string' ? input : decodeXml(input, options).text;
-  const { normalized, source, maxDepth } = prepare(text, options);
+  const { normalized, crLf, source, maxDepth } = prepare(text, options);
   if ((options.engine ?? 'fast') === 'fast')
-    return named(parseFast(normalized, { source, maxDepth }), source);
+    return parsed(parseFast(normalized, { source, maxDepth }), crLf, source);
   const parser = new DOMParser({
     locator: true,
     // Already done above.
@@ -134,7 +147,7 @@ export function parseXml(input: string | Uint8Array, options: ParseOptions = {})
     }
   }
   checkDepth(doc, maxDepth, source);
-  return named(doc, source);
+  return parsed(doc, crLf, source);
 }
 
 /** The source name each parsed document was read under, for the errors its nodes give. */

@@ -30,7 +30,14 @@ import {
 } from './start-tag.js';
 import type { StartTagFields } from './start-tag.js';
 import { XML_NS, XMLNS_NS } from './tokenizer.js';
-import { END_TAG_SOURCE, SOURCE, instructionSourceHolds, textSourceHolds, trailingOf } from './verbatim.js';
+import {
+  END_TAG_SOURCE,
+  SOURCE,
+  inSourceLineEnds,
+  instructionSourceHolds,
+  textSourceHolds,
+  trailingOf,
+} from './verbatim.js';
 import type { SourceFields } from './verbatim.js';
 
 const ELEMENT = 1;
@@ -66,7 +73,9 @@ export function serializeNode(node: Node): string | undefined {
   const writer = new Writer(node.nodeType === DOCUMENT_FRAGMENT ? null : doc);
   // XMLSerializer seeds its list with the root's namespace when no prefix is bound to it, as an
   // entry whose prefix (null) matches no lookup: it changes nothing, so the walk starts empty.
-  return writer.write(node, undefined) ? writer.result() : undefined;
+  if (!writer.write(node, undefined)) return undefined;
+  // A whole document comes back in its source's line ends; a node alone is a value, in XML's LF.
+  return node.nodeType === DOCUMENT ? inSourceLineEnds(doc, writer.result()) : writer.result();
 }
 
 /** Does `node` (an element or attribute) need a declaration of its namespace in `scope`? */

@@ -17,6 +17,11 @@ export const SOURCE = Symbol('source');
 export const END_TAG_SOURCE = Symbol('end tag source');
 /** On a parsed document: the white space after its last markup, and the node it follows. */
 export const TRAILING = Symbol('trailing white space');
+/**
+ * On a parsed document whose source ended every line with CR LF: '\r\n'. XML reads every line end
+ * as LF (section 2.11), so the DOM holds LF and what is written from it gets its CR back here.
+ */
+export const LINE_END = Symbol('line end');
 
 export interface SourceFields {
   [SOURCE]?: string;
@@ -30,6 +35,7 @@ export interface Trailing {
 
 export interface DocumentFields {
   [TRAILING]?: Trailing;
+  [LINE_END]?: '\r\n';
 }
 
 const REFERENCE = /&(?:#x([0-9A-Fa-f]+)|#([0-9]+)|(lt|gt|amp|quot|apos));/g;
@@ -68,6 +74,30 @@ export function instructionSourceHolds(source: string, target: string, data: str
     if (c !== 0x20 && c !== 0x0a && c !== 0x09) return false;
   }
   return true;
+}
+
+/**
+ * Whether every line of `text` ends with CR LF: it has CR, and each CR starts a CR LF and each LF
+ * ends one. Text mixing line ends (or ending lines with a lone CR) is written back with LF, as XML
+ * reads it.
+ */
+export function endsLinesWithCrLf(text: string): boolean {
+  let crs = 0;
+  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 2)) {
+    if (text.charCodeAt(at + 1) !== 0x0a) return false;
+    crs++;
+  }
+  if (crs === 0) return false;
+  let lfs = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lfs++;
+  return lfs === crs;
+}
+
+/** `text`, written from the whole of `doc`, in the line ends of `doc`'s source. */
+export function inSourceLineEnds(doc: Document | null, text: string): string {
+  return doc !== null && (doc as unknown as DocumentFields)[LINE_END] === '\r\n'
+    ? text.replaceAll('\n', '\r\n')
+    : text;
 }
 
 /** The trailing white space to write after `doc`'s children, if it still follows the same node. */

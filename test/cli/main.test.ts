@@ -258,6 +258,13 @@ describe('vmdevices CLI: encodings, standard input, --max-bytes', () => {
     expect(c.out.includes(Buffer.from('café'))).to.equal(false);
   });
 
+  it('roundtrip writes a document that ends its lines with CR LF byte for byte', () => {
+    const file = fixturePath('xml/line-ends/crlf-domain.xml');
+    const r = runBytes('roundtrip', file);
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out.equals(readFileSync(file))).to.equal(true);
+  });
+
   it('refuses an encoding it cannot read, naming it: XML_ENCODING, exit 1', () => {
     const r = run('inspect', fixturePath('xml/encoding/unknown-encoding.xml'));
     expect(r.code).to.equal(1);

@@ -14,7 +14,7 @@ import {
   recover,
   toTypedJson,
 } from '../../src/index.js';
-import type { Domain } from '../../src/index.js';
+import type { Device, Domain } from '../../src/index.js';
 import { canonicalDiff, childElements, firstChild, parseXml } from '../../src/xml/index.js';
 import { expectGolden, expectJsonGolden, listFixtures, readFixture } from '../helpers/fixtures.js';
 import { haveVirtXmlValidate, validateDomainXml } from '../helpers/validate.js';
@@ -68,6 +68,25 @@ describe('recover', () => {
     expect(d.orphans.map((o) => o.attrs)).to.deep.equal([{ devtype: 'channel', name: 'channel0' }]);
     const nic = d.devices[byKind('interface')]!;
     expect(nic.meta.get('network')).to.equal('ovirtmgmt');
+  });
+
+  it('a domain written with CR LF line ends comes back in them: unchanged byte for byte, saved with CR LF', () => {
+    const crLf = readFixture('xml/line-ends/crlf-domain.xml');
+    const lf = readFixture('domains/engine-ovirt-vm-live.xml');
+    expect(crLf).to.equal(lf.replaceAll('\n', '\r\n'));
+    expect(recover(crLf).toXml()).to.equal(crLf);
+    // A change and a save write new lines and a metadata entry: in CR LF, as the LF domain gets them in LF.
+    const saved = [crLf, lf].map((xml) => {
+      const d = recover(xml);
+      (d.devices.find((x) => x.kind === 'interface') as Device).meta.set('network', 'other');
+      d.save();
+      return d.toXml();
+    }) as [string, string];
+    expect(saved[0]).to.not.match(/(?<!\r)\n/);
+    expect(saved[0]).to.equal(saved[1].replaceAll('\n', '\r\n'));
+    expect(recover(saved[0]).devices.map((x) => x.meta.toDict())).to.deep.equal(
+      recover(saved[1]).devices.map((x) => x.meta.toDict()),
+    );
   });
 
   it('tells a NIC pair sharing a MAC apart by alias', () => {

@@ -3,7 +3,7 @@
  * document through xmldom's API directly, its output shows the change and keeps every other byte.
  */
 import { expect } from 'chai';
-import { parseXml, serialize } from '../../src/xml/index.js';
+import { canonicalDiff, insertIndented, parseXml, serialize } from '../../src/xml/index.js';
 import type { Element } from '../../src/xml/index.js';
 import { elementsOf } from '../helpers/xml-assert.js';
 
@@ -191,6 +191,53 @@ describe('edits of a parsed document change only what they edit', () => {
       const inner = parseXml("<s a='1'> <t/> </s>");
       (elementsOf(outer)[1] as Element).appendChild(inner.documentElement as Element);
       expect(serialize(outer)).to.equal("<r><slot><s a='1'> <t/> </s></slot><after/></r>");
+    });
+  });
+
+  describe('line ends', () => {
+    const LINES = [
+      "<?xml version='1.0'?>",
+      '<!-- a',
+      'comment -->',
+      "<r a='x",
+      "y'>",
+      '  <t>two',
+      'lines &#13; kept</t>',
+      '  <![CDATA[b',
+      'c]]>',
+      '  <e/>',
+      '</r>',
+      '',
+    ];
+    const crLf = LINES.join('\r\n');
+    const lf = LINES.join('\n');
+
+    it('a document that ends every line with CR LF comes back byte for byte', () => {
+      expect(edited(crLf, () => undefined)).to.equal(crLf);
+    });
+    it('after an edit, every line, new ones included, ends with CR LF; it reads as the LF edit does', () => {
+      const edit = (els: Element[], doc: ReturnType<typeof parseXml>): void => {
+        const [r, , e] = els as [Element, Element, Element];
+        e.setAttribute('n', 'v');
+        const added = doc.createElement('new');
+        insertIndented(r, added, null);
+        added.appendChild(doc.createTextNode('x\ny'));
+      };
+      const out = edited(crLf, edit);
+      expect(out).to.not.match(/(?<!\r)\n/);
+      expect(out.replaceAll('\r\n', '\n')).to.equal(edited(lf, edit));
+      expect(canonicalDiff(parseXml(out), parseXml(edited(lf, edit)))).to.equal(undefined);
+    });
+    it('mixed line ends, or lone CRs, are written as XML reads them: LF', () => {
+      const mixed = `${LINES.slice(0, 6).join('\r\n')}\n${LINES.slice(6).join('\r\n')}`;
+      expect(edited(mixed, () => undefined)).to.equal(lf);
+      expect(edited(LINES.join('\r'), () => undefined)).to.equal(lf);
+    });
+    it('a node written alone is in LF: a value, not the document', () => {
+      const doc = parseXml(crLf);
+      expect(serialize(doc.documentElement as Element)).to.equal(
+        lf.slice(lf.indexOf('<r'), lf.lastIndexOf('\n')),
+      );
     });
   });
 
