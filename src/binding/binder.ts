@@ -5,7 +5,8 @@
  * the pool, so binding is O(n). An entry whose identifying keys contradict a device never binds to
  * it; ambiguity (an entry claiming several devices, or several entries one device, in one pass) is
  * reported once per collision, the entries and devices that claim each other as one group, and
- * binds none of them.
+ * binds none of them. A key that gathers hundreds of entries and devices, each a different case
+ * (MAX_CLASSES), is such a collision as a whole: comparing them pair by pair would be quadratic.
  */
 import type { DeviceIdentity } from '../devices/device.js';
 import type { KeyValues } from '../devices/identity.js';
@@ -268,15 +269,19 @@ export function match(
   const taken = new Uint8Array(nd);
   for (const pass of PASSES) {
     byKey.clear();
+    let added = 0;
     for (let i = 0; i < nd; i++) {
       if (deviceDone[i] === 1) continue;
       const keys = pass.deviceKeys(devices[i] as DeviceIdentity);
       if (keys === undefined) continue;
       if (typeof keys === 'string') addKey(byKey, keys, i);
       else for (const key of keys) addKey(byKey, key, i);
+      added += typeof keys === 'string' ? 1 : keys.length;
     }
     if (byKey.size === 0) continue;
     const claimsOf = new Claims(pass, devices, entryIds, byKey, classes);
+    // Fewer keys than were added: devices share some.
+    if (byKey.size < added) claimsOf.findCrowded(entryState);
 
     // Claims of this pass: entry → candidate devices. A device claimed by one entry alone counts
     // its claimer; one among several candidates is taken (each shared list marked once).
@@ -316,8 +321,14 @@ export function match(
     for (let i = 0; i < nd; i++) if (singleClaims[i] !== 0 || taken[i] !== 0) deviceDone[i] = 1;
     if (ambiguous) {
       const groups = collisions(nd, claims, shared, entryState, entryOf, singleClaims, taken);
-      for (const g of groups)
-        ambiguities.push({ rule: pass.rule, ...g, message: collision(pass, g, entryIds, label, describe) });
+      for (const g of groups) {
+        const message = collision(pass, g, entryIds, label, describe);
+        ambiguities.push({
+          rule: pass.rule,
+          ...g,
+          message: g.entries.some((j) => claimsOf.isCrowded(j)) ? `${message} ${CROWDED_NOTE}` : message,
+        });
+      }
     }
   }
 
@@ -470,6 +481,19 @@ class VetoClasses {
   }
 }
 
+/**
+ * How many classes of entries, and of devices, one key may gather for the binder to compare them all
+ * (one veto per pair of classes). Beyond this many of each, on one key, that comparison would be
+ * quadratic: only a crafted document comes near (a domain's largest legitimate group, its memory
+ * modules sharing `model`, has at most 256), and its entries and devices there are set aside as one
+ * collision, decided for none of them. So a pass asks at most about 2 * MAX_CLASSES vetoes per
+ * device and entry.
+ */
+const MAX_CLASSES = 256;
+
+/** What the message of a collision on a crowded key adds. */
+const CROWDED_NOTE = `(over ${String(MAX_CLASSES)} different entries and devices share the key: too many to compare one by one, none was bound)`;
+
 /** One pass's candidates per entry, over the pool's devices by key. */
 class Claims {
   /** Per shared key: its devices split into buckets, one per veto class (made on first use). */
@@ -478,6 +502,8 @@ class Claims {
   private byClass: Map<number, Candidates> | undefined;
   /** Per device, the last merge that took it (allocated on the first merge). */
   private stamp: Int32Array | undefined;
+  /** The keys too crowded to compare (see MAX_CLASSES), when there are any. */
+  private crowded: Set<string> | undefined;
   private round = 0;
 
   constructor(
@@ -488,11 +514,47 @@ class Claims {
     private readonly classes: VetoClasses,
   ) {}
 
+  /**
+   * Marks the keys whose devices and open entries are too many classes apart to compare
+   * (MAX_CLASSES): an entry on such a key claims all its devices, a collision. Asked only when
+   * devices share a key.
+   */
+  findCrowded(entryState: Uint8Array): void {
+    const entryClasses = new Map<string, Set<number>>();
+    for (let j = 0; j < this.entryIds.length; j++) {
+      if (entryState[j] !== OPEN) continue;
+      const keys = this.pass.entryKeys(this.entryIds[j] as EntryIdentity);
+      for (const key of keyArray(keys)) {
+        if (typeof this.byKey.get(key) !== 'object') continue;
+        let classes = entryClasses.get(key);
+        if (classes === undefined) entryClasses.set(key, (classes = new Set()));
+        if (classes.size <= MAX_CLASSES) classes.add(this.classes.ofEntry(j));
+      }
+    }
+    for (const [key, classes] of entryClasses) {
+      if (classes.size <= MAX_CLASSES) continue;
+      if (this.bucketsOf(key, this.byKey.get(key) as number[]).length > MAX_CLASSES)
+        (this.crowded ??= new Set()).add(key);
+    }
+  }
+
+  /** Whether entry j claims a crowded key in this pass. */
+  isCrowded(j: number): boolean {
+    return this.crowdedKeyOf(this.pass.entryKeys(this.entryIds[j] as EntryIdentity)) !== undefined;
+  }
+
+  private crowdedKeyOf(keys: PassKeys): string | undefined {
+    if (this.crowded === undefined) return undefined;
+    return keyArray(keys).find((key) => this.crowded?.has(key) === true);
+  }
+
   /** The devices entry j may be (none vetoes it), or undefined for none. */
   of(j: number): Candidates {
     const e = this.entryIds[j] as EntryIdentity;
     const keys = this.pass.entryKeys(e);
     if (keys === undefined) return undefined;
+    const crowded = this.crowdedKeyOf(keys);
+    if (crowded !== undefined) return this.byKey.get(crowded);
     let shared = false;
     if (typeof keys === 'string') shared = typeof this.byKey.get(keys) === 'object';
     else for (const key of keys) if (typeof this.byKey.get(key) === 'object') shared = true;

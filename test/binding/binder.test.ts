@@ -319,6 +319,56 @@ describe('bind: collisions (issue 17)', () => {
     expect(counter.calls).to.be.at.most(2 * n);
   });
 
+  describe('a key that gathers more entries and devices, each told apart, than it pays to compare', () => {
+    /** n interfaces sharing a MAC, each with its own deviceId, and n entries naming one each. */
+    const crowd = (n: number) => {
+      const { spec, counter } = counting();
+      const devices = Array.from({ length: n }, (_, i) =>
+        dev('interface', { spec, keys: { mac_address: mac }, deviceId: `id${i}` }),
+      );
+      const entries = Array.from({ length: n }, (_, j) =>
+        desc(j, { mac_address: mac }, { deviceId: `id${j}` }),
+      );
+      return { r: bind(devices, entries, label), counter };
+    };
+
+    it('up to 256 of each: every pair is compared, and each entry binds to its device', () => {
+      const { r } = crowd(256);
+      expect(r.ambiguities).to.deep.equal([]);
+      expect(rules(r)).to.deep.equal(Array.from({ length: 256 }, (_, i) => `key:${i}`));
+    });
+
+    it('beyond: one collision of them all, decided for none, in linear time', () => {
+      const n = 2000;
+      const { r, counter } = crowd(n);
+      expect(r.bindings.every((b) => b === undefined)).to.equal(true);
+      expect(r.orphans).to.deep.equal([]);
+      expect(r.ambiguities).to.have.length(1);
+      const [a] = r.ambiguities;
+      expect(a!.devices).to.have.length(n);
+      expect(a!.entries).to.have.length(n);
+      expect(a!.message).to.match(
+        new RegExp(`^2000 entries and 2000 devices collide by mac_address=${mac}: .* \\(over 256 .*\\)$`),
+      );
+      // Not one veto per pair (4,000,000): the crowded key is set aside before any.
+      expect(counter.calls).to.be.at.most(2 * n);
+    });
+
+    it('entries of one kind over many devices stay compared: the work is linear there', () => {
+      const { spec } = counting();
+      const devices = Array.from({ length: 600 }, (_, i) =>
+        dev('interface', { spec, keys: { mac_address: mac }, deviceId: `id${i}` }),
+      );
+      const entries = Array.from({ length: 600 }, (_, j) =>
+        desc(j, { mac_address: mac }, { deviceId: 'id7' }),
+      );
+      const r = bind(devices, entries, label);
+      // All 600 entries are one class, claiming device 7 alone: a collision of entries, not of the crowd.
+      expect(r.ambiguities.map((a) => [a.devices, a.entries.length])).to.deep.equal([[[7], 600]]);
+      expect(r.ambiguities[0]!.message).to.not.match(/over 256/);
+    });
+  });
+
   it('keeps the pairs a veto tells apart, and groups only what collides', () => {
     // Two USB companions share type and index; their models tell them apart. Two disks share vda.
     const devices = [

@@ -51,6 +51,11 @@ function nic(i: number, macAddress = mac(i)): string {
   return `<interface type="bridge"><mac address="${macAddress}"/><source bridge="br0"/><model type="virtio"/></interface>`;
 }
 
+/** The i-th PCI guest address, at function `fn`. */
+function pciAddress(i: number, fn: number): string {
+  return `<address type="pci" domain="0x0000" bus="0x${(i >> 5).toString(16)}" slot="0x${(i & 31).toString(16)}" function="0x${fn}"/>`;
+}
+
 const repeat = (n: number, f: (i: number) => string): string =>
   Array.from({ length: n }, (_, i) => f(i)).join('');
 
@@ -96,6 +101,19 @@ export const SHAPES: Readonly<Record<string, (n: number, name: string) => string
         repeat(
           n,
           (i) => `<ovirt-vm:device mac_address="${mac(7)}"><ovirt-vm:n>${i}</ovirt-vm:n></ovirt-vm:device>`,
+        ),
+      ),
+    ),
+  // Each device and each entry a veto class of its own (its address), all on one key: comparing
+  // every entry with every device would be quadratic.
+  'many devices sharing a MAC, each told apart by its address, each entry by another': (n) =>
+    domainXml(
+      repeat(n, (i) => nic(0, mac(8)).replace('</interface>', `${pciAddress(i, 0)}</interface>`)),
+      descriptorGroup(
+        repeat(
+          n,
+          (i) =>
+            `<ovirt-vm:device mac_address="${mac(8)}"><ovirt-vm:address ${pciAddress(i, 1).slice('<address '.length, -'/>'.length)}/></ovirt-vm:device>`,
         ),
       ),
     ),

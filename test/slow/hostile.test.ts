@@ -20,6 +20,7 @@ const BIG: Readonly<Record<string, number>> = {
   'many attributes on a descriptor entry': 80_000,
   'many sibling devices': 20_000,
   'many devices sharing a MAC, each with an entry': 250,
+  'many devices sharing a MAC, each told apart by its address, each entry by another': 20_000,
   'many descriptor entries, none bound': 20_000,
   'many xmlpickle entries': 20_000,
   'long text': 5_000_000,
