@@ -114,6 +114,7 @@ export {
   IdentitySpec,
   type KeySpec,
   type KeyValues,
+  type DeviceParts,
   type PartSource,
   type HasElement,
   Part,

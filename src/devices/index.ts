@@ -10,6 +10,7 @@ export {
   type KeySpec,
   type KeyOptions,
   type KeyValues,
+  type DeviceParts,
   type PartSource,
   type HasElement,
 } from './identity.js';
