@@ -174,6 +174,26 @@ describe('save is a fixed point of the bindings (generated domains)', () => {
   });
 });
 
+describe('save and recover cycles of a domain written with CR LF line ends', function () {
+  this.timeout(300_000);
+
+  it('go as for the LF domain: the same states, every saved XML the LF one in CR LF', () => {
+    fc.assert(
+      fc.property(identityStressDomain, (xml) => {
+        const lf = runCycles(xml);
+        runCycles(xml.replaceAll('\n', '\r\n')).forEach((cycle, c) => {
+          const other = lf[c] as Cycle;
+          const what = `cycle ${String(c + 1)} of\n${xml}`;
+          expect(cycle.xml, what).to.equal(other.xml.replaceAll('\n', '\r\n'));
+          expect(cycle.saved, what).to.deep.equal(other.saved);
+          expect(cycle.again, what).to.deep.equal(other.again);
+        });
+      }),
+      { numRuns: NUM_RUNS / 4 },
+    );
+  });
+});
+
 /** A hotplug envelope: the device element and one descriptor entry with these attributes. */
 function envelope(deviceXml: string, attrs: Readonly<Record<string, string>>, mark: string): string {
   const group = new Descriptor({ entries: [{ attrs, data: dict([['mark', mark]]) }] }).toXml();
