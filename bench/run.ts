@@ -89,6 +89,8 @@ export interface Report {
    * (the target: at most 1.1 for every op but `parse`).
    */
   growth?: Record<string, number>;
+  /** With `--scaling`: each round's exponent, in order, of which `growth` is the median (the spread). */
+  growth_rounds?: Record<string, number[]>;
   /** The Python peer's, by its round medians, round by round (when python3 is present). */
   growth_python?: Record<string, number>;
   /** From N=1000 to N=5000 by medians, for information: V8's young generation decides much of it. */
@@ -225,18 +227,30 @@ function timingOf(xs: readonly number[]): Timing {
 }
 
 /**
- * The median, over the rounds, of what `compare` makes of each round's two measurements: two
- * things measured in alternation are compared round by round, so that a slow spell of the machine
- * (up to 1.8x, for seconds) in one measurement and not in the other moves one round's comparison,
- * not the figure. Undefined unless both were measured in the same number of rounds.
+ * What `compare` makes of each round's two measurements, in order: two things measured in
+ * alternation are compared round by round. Undefined unless both were measured in the same number
+ * of rounds.
+ */
+export function byRound(
+  a: readonly number[] | undefined,
+  b: readonly number[] | undefined,
+  compare: (a: number, b: number) => number,
+): number[] | undefined {
+  if (a === undefined || b === undefined || a.length !== b.length || a.length === 0) return undefined;
+  return a.map((x, r) => compare(x, b[r] as number));
+}
+
+/**
+ * The median of `byRound`: a slow spell of the machine (up to 1.8x, for seconds) in one
+ * measurement and not in the other moves one round's comparison, not the figure.
  */
 export function paired(
   a: readonly number[] | undefined,
   b: readonly number[] | undefined,
   compare: (a: number, b: number) => number,
 ): number | undefined {
-  if (a === undefined || b === undefined || a.length !== b.length || a.length === 0) return undefined;
-  return median(a.map((x, r) => compare(x, b[r] as number)));
+  const rounds = byRound(a, b, compare);
+  return rounds === undefined ? undefined : median(rounds);
 }
 
 /**
@@ -525,17 +539,19 @@ function textReport(
   out.push('');
   out.push(
     'N=5000 → 25000 by the mean time per run, the median of the three alternating rounds’ exponents ' +
-      '(`--scaling`; the target: ≤ 1.1; the peer’s from its round medians), and N=1000 → 5000 by medians ' +
+      '(`its rounds`, in order: the spread; `--scaling`; the target: ≤ 1.1; the peer’s from its round ' +
+      'medians), and N=1000 → 5000 by medians ' +
       'over all rounds (for information: there V8’s young generation decides much of it).',
   );
   out.push('');
   const exponent = (e: number | undefined) => (e === undefined ? '—' : e.toFixed(2));
   out.push(
     table(
-      ['op', 'N=5000 → 25000', 'python', 'N=1000 → 5000', 'python'],
+      ['op', 'N=5000 → 25000', 'its rounds', 'python', 'N=1000 → 5000', 'python'],
       Object.entries(report.growth_small).map(([op, e]) => [
         op,
         exponent(report.growth?.[op]),
+        report.growth_rounds?.[op]?.map(exponent).join(' ') ?? '—',
         exponent(report.growth_python?.[op]),
         exponent(e),
         exponent(report.growth_small_python?.[op]),
@@ -610,8 +626,8 @@ function targets(report: Report): string[] {
 
 /**
  * log(t_to / t_from) / log(5) for each op that has both times (the scaled workloads grow 5x from
- * one to the next): 1.0 is linear. Times measured in the same rounds are compared round by round
- * (`paired`); a single time counts as one round.
+ * one to the next): 1.0 is linear. Times measured in the same rounds are compared round by round,
+ * and the median of the rounds' exponents taken (as `paired` does); a single time counts as one round.
  */
 function growthOf(
   times: (w: WorkloadName, op: Op) => readonly number[] | undefined,
@@ -619,9 +635,25 @@ function growthOf(
   to: WorkloadName,
 ): Record<string, number> {
   const out: Record<string, number> = {};
+  for (const [op, rounds] of Object.entries(growthRounds(times, from, to))) out[op] = round(median(rounds));
+  return out;
+}
+
+/** The growth from a time at one size to a time at 5x that size: 1.0 is linear. */
+function exponentOf(from: number, to: number): number {
+  return Math.log(to / from) / Math.log(5);
+}
+
+/** Each round's exponent, in order, for each op measured at both sizes in as many rounds. */
+function growthRounds(
+  times: (w: WorkloadName, op: Op) => readonly number[] | undefined,
+  from: WorkloadName,
+  to: WorkloadName,
+): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
   for (const op of OPS) {
-    const e = paired(times(from, op), times(to, op), (a, b) => Math.log(b / a) / Math.log(5));
-    if (e !== undefined) out[op] = round(e);
+    const rounds = byRound(times(from, op), times(to, op), exponentOf);
+    if (rounds !== undefined) out[op] = rounds;
   }
   return out;
 }
@@ -770,6 +802,11 @@ function main(argv: readonly string[]): void {
         ? {
             // N=5000 and N=25000 alternate: round by round, by the mean time per run.
             growth: growthOf((w, op) => roundsOf(w, op, 'mean'), 'n5000', SCALING_WORKLOAD),
+            growth_rounds: Object.fromEntries(
+              Object.entries(growthRounds((w, op) => roundsOf(w, op, 'mean'), 'n5000', SCALING_WORKLOAD)).map(
+                ([op, rounds]) => [op, rounds.map(round)],
+              ),
+            ),
             ...(peer === undefined
               ? {}
               : { growth_python: growthOf(peerRoundsOf, 'n5000', SCALING_WORKLOAD) }),

@@ -3,7 +3,7 @@
  * here: speed is the benchmark's job).
  */
 import { expect } from 'chai';
-import { OPS, UNPLUGGED, operations, paired } from '../../bench/run.js';
+import { OPS, UNPLUGGED, byRound, operations, paired } from '../../bench/run.js';
 import { workload } from '../../bench/workloads.js';
 import type { Domain } from '../../src/index.js';
 import { recover } from '../../src/index.js';
@@ -68,6 +68,11 @@ describe('bench comparisons, round by round (paired)', () => {
     expect(paired([0.2, 0.36, 0.2], [0.4, 0.4, 0.4], ratio)).to.equal(0.5);
     // Both sides slower in one round: that round's own ratio is unchanged.
     expect(paired([0.2, 0.36, 0.2], [0.4, 0.72, 0.4], ratio)).to.equal(0.5);
+  });
+
+  it('keeps each round’s comparison, in order (the spread a run reports)', () => {
+    expect(byRound([2, 4, 3], [4, 4, 4], ratio)).to.deep.equal([0.5, 1, 0.75]);
+    expect(byRound([1, 2], [1], ratio)).to.equal(undefined);
   });
 
   it('compares nothing unless both sides were measured in the same rounds', () => {
