@@ -634,9 +634,17 @@ function growthOf(
   from: WorkloadName,
   to: WorkloadName,
 ): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [op, rounds] of Object.entries(growthRounds(times, from, to))) out[op] = round(median(rounds));
-  return out;
+  return mediansOf(growthRounds(times, from, to));
+}
+
+/** The median of each op's rounds. */
+function mediansOf(rounds: Record<string, number[]>): Record<string, number> {
+  return perOp(rounds, (r) => round(median(r)));
+}
+
+/** `f` of each op's value. */
+function perOp<A, B>(values: Record<string, A>, f: (value: A) => B): Record<string, B> {
+  return Object.fromEntries(Object.entries(values).map(([op, v]) => [op, f(v)]));
 }
 
 /** The growth from a time at one size to a time at 5x that size: 1.0 is linear. */
@@ -796,17 +804,14 @@ function main(argv: readonly string[]): void {
       const peerOp = PEER_OPS[op];
       return peerOp === undefined ? undefined : peer?.results[w]?.[peerOp];
     };
+    // N=5000 and N=25000 alternate: each round's exponent, by the mean time per run.
+    const scalingRounds = growthRounds((w, op) => roundsOf(w, op, 'mean'), 'n5000', SCALING_WORKLOAD);
     const report: Report = {
       results,
       ...(scaling
         ? {
-            // N=5000 and N=25000 alternate: round by round, by the mean time per run.
-            growth: growthOf((w, op) => roundsOf(w, op, 'mean'), 'n5000', SCALING_WORKLOAD),
-            growth_rounds: Object.fromEntries(
-              Object.entries(growthRounds((w, op) => roundsOf(w, op, 'mean'), 'n5000', SCALING_WORKLOAD)).map(
-                ([op, rounds]) => [op, rounds.map(round)],
-              ),
-            ),
+            growth: mediansOf(scalingRounds),
+            growth_rounds: perOp(scalingRounds, (rounds) => rounds.map(round)),
             ...(peer === undefined
               ? {}
               : { growth_python: growthOf(peerRoundsOf, 'n5000', SCALING_WORKLOAD) }),
