@@ -3,10 +3,11 @@
  * here: speed is the benchmark's job).
  */
 import { expect } from 'chai';
-import { OPS, UNPLUGGED, byRound, operations, paired } from '../../bench/run.js';
+import { OPS, UNPLUGGED, byRound, floorJoin, operations, paired } from '../../bench/run.js';
 import { workload } from '../../bench/workloads.js';
 import type { Domain } from '../../src/index.js';
-import { recover } from '../../src/index.js';
+import { DomainDocument, bind, buildDevices, entryIdentity, recover } from '../../src/index.js';
+import { loadDescriptorStore } from '../../src/domain/metadata-store.js';
 
 describe('bench operations', () => {
   for (const name of ['ovirt20', 'n100'] as const) {
@@ -18,6 +19,23 @@ describe('bench operations', () => {
         const runner = ops[op]();
         expect(runner.run(runner.setup()), op).to.not.equal(undefined);
       }
+    });
+
+    it(`${name}: bind-floor joins each device to the entry bind gives it, by the same passes`, () => {
+      const dom = DomainDocument.parse(w.live);
+      const devices = buildDevices(dom.devicesElement as NonNullable<typeof dom.devicesElement>);
+      const { entries } = loadDescriptorStore(dom.metadataGroups.descriptor).store;
+      const bound = bind(
+        devices.map((d) => d.identity()),
+        entries,
+        String,
+      ).bindings.map((b) => b?.entry.index ?? -1);
+      expect(bound).to.not.include(-1);
+      const floor = floorJoin(
+        devices.map((d) => d.identity()),
+        entries.map(entryIdentity),
+      );
+      expect([...floor]).to.deep.equal(bound);
     });
 
     it(`${name}: save records what finds each device again; saving that again changes nothing`, () => {
