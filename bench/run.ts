@@ -4,7 +4,7 @@
  * the Python peer (bench/peers/peer.py) when python3 is present; growth from N=1000 to N=5000 by
  * medians (`growth_small`); memory and restart of 1000 recovered realistic domains (in a child
  * process). See bench/README.md for what each operation measures. What is compared is measured
- * in alternation, in rounds (see `alternate`), and compared round by round (see `paired`): the ops
+ * in alternation, in rounds (see `main`), and compared round by round (see `paired`): the ops
  * the peer also does with the peer, and with `--scaling` every op at N=5000 with the same op at
  * N=25000.
  *
@@ -148,15 +148,15 @@ interface Timing {
 }
 
 /**
- * The samples of one op on one workload, taken in one round or in several (see `alternate`). The
+ * The samples of one op on one workload, taken in one round or in several (see `main`). The
  * first round warms up (a quarter of its budget, at most 50 runs, at least one) and fixes the
  * batch: runs lasting about 1 ms or more together (one run for slow operations); the next rounds
  * warm up again briefly (see `round`). Each round then samples for its budget, and at least
  * `minSamples`, from the fresh state `prepare` gives it.
  *
- * A full GC is forced only where the mean is the figure (`collectFirst`: N=5000 and N=25000 under
- * --scaling, with --expose-gc as npm run bench has it): there the previous op's garbage, hundreds
- * of MB, would be collected during this op's samples and counted in its mean. Elsewhere the
+ * A full GC is forced before each round only where the mean is the figure (`collectBefore`: N=5000
+ * and N=25000 under --scaling, with --expose-gc as npm run bench has it): there the garbage of what
+ * ran before, hundreds of MB, would be collected during this round's samples and counted in its mean. Elsewhere the
  * median is the figure and none is forced, since the runs after a forced full GC are slower for
  * seconds, as an agent's never are (`recover` of ovirt20, five processes each: 0.22 ms after one,
  * 0.19 without; 2-3x for `bind` at N=1000 when forced between samples).
@@ -169,13 +169,13 @@ class Sampling {
 
   constructor(
     private readonly prepare: () => Runner,
-    private readonly collectFirst: boolean,
+    private readonly collectBefore: boolean,
   ) {}
 
   round(budget: Budget): void {
     const { setup, run } = this.prepare();
+    if (this.collectBefore) gc?.();
     if (this.batch === 0) {
-      if (this.collectFirst) gc?.();
       let warmRuns = 0;
       let warmMs = 0;
       do {
@@ -257,15 +257,6 @@ export function paired(
 ): number | undefined {
   const rounds = byRound(a, b, compare);
   return rounds === undefined ? undefined : median(rounds);
-}
-
-/**
- * Runs every step once per round, in turn. This machine's speed drifts by up to 1.8x for seconds
- * at a time (the same code, the same process): what is compared (N=5000 with N=25000, the library
- * with the peer) is measured in alternation, so that both see the machine alike.
- */
-function alternate(rounds: number, steps: readonly (() => void)[]): void {
-  for (let r = 0; r < rounds; r++) for (const step of steps) step();
 }
 
 function median(xs: readonly number[]): number {
@@ -745,14 +736,14 @@ function main(argv: readonly string[]): void {
       return s;
     };
     // One round of an op of ours, with its share of the workload's budget.
-    const ours = (w: Workload, op: Op, rounds: number) => (): void => {
+    const ours = (w: Workload, op: Op, rounds: number): void => {
       samplingOf(w, op).round(shareOf(budgetOf(w.name, quick, hold), rounds));
     };
     // The peer's median of each round, by workload and op; its restart runs once, in ovirt20's first round.
     const peerMedians = new Map<string, number[]>();
     let restartPython: number | undefined;
     let pythonVersion = '';
-    const peerRound = (w: Workload, peerOp: string, rounds: number) => (): void => {
+    const peerRound = (w: Workload, peerOp: string, rounds: number): void => {
       const restart = w.name === 'ovirt20' && restartPython === undefined ? restartCount : 0;
       const b = shareOf(budgetOf(w.name, quick), rounds);
       const out = runPeer(dir, [w.name], {
@@ -777,22 +768,30 @@ function main(argv: readonly string[]): void {
       ...workloads.filter((w) => !together.has(w.name)).map((w) => [w]),
       ...(together.size > 0 ? [workloads.filter((w) => together.has(w.name))] : []),
     ];
-    for (const group of groups) {
-      for (const op of OPS) {
-        const peerOp = python ? PEER_OPS[op] : undefined;
-        // An op alone takes one round; what is compared, three.
-        const rounds = group.length > 1 || peerOp !== undefined ? ROUNDS : 1;
-        alternate(
-          rounds,
-          group.flatMap((w) => [
-            ...(peerOp === undefined ? [] : [peerRound(w, peerOp, rounds)]),
-            ours(w, op, rounds),
-          ]),
-        );
-        for (const w of group) {
-          logTiming(w, op);
-          if (peerOp !== undefined)
-            log(`python peer ${w.name} ${peerOp}: ${JSON.stringify(peerMedians.get(`${w.name}/${peerOp}`))}`);
+    // This machine's speed drifts by up to 2x for seconds to a minute at a time (the same code, the
+    // same process). What is compared (N=5000 with N=25000, the library with the peer) is measured
+    // in alternation, side by side in each round, so that both sides see the machine alike; and each
+    // round goes through every workload and op before the next begins, so that the rounds of one op
+    // are minutes apart and a slow spell on one side moves one of them, not all.
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const group of groups) {
+        for (const op of OPS) {
+          const peerOp = python ? PEER_OPS[op] : undefined;
+          // An op alone takes one round; what is compared, all of them.
+          const rounds = group.length > 1 || peerOp !== undefined ? ROUNDS : 1;
+          if (round >= rounds) continue;
+          for (const w of group) {
+            if (peerOp !== undefined) peerRound(w, peerOp, rounds);
+            ours(w, op, rounds);
+          }
+          if (round < rounds - 1) continue;
+          for (const w of group) {
+            logTiming(w, op);
+            if (peerOp !== undefined)
+              log(
+                `python peer ${w.name} ${peerOp}: ${JSON.stringify(peerMedians.get(`${w.name}/${peerOp}`))}`,
+              );
+          }
         }
       }
     }
