@@ -156,16 +156,15 @@ interface Timing {
  *
  * A full GC is forced before each round only where the mean is the figure (`collectBefore`: N=5000
  * and N=25000 under --scaling, with --expose-gc as npm run bench has it): there the garbage of what
- * ran before, hundreds of MB, would be collected during this round's samples and counted in its mean. Elsewhere the
- * median is the figure and none is forced, since the runs after a forced full GC are slower for
- * seconds, as an agent's never are (`recover` of ovirt20, five processes each: 0.22 ms after one,
+ * ran before, hundreds of MB, would be collected during this round's samples and counted in its
+ * mean. Elsewhere the median is the figure and none is forced, since the runs after a forced full
+ * GC are slower for seconds, as an agent's never are (`recover` of ovirt20, five processes each: 0.22 ms after one,
  * 0.19 without; 2-3x for `bind` at N=1000 when forced between samples).
  */
 class Sampling {
   private readonly samples: number[] = [];
   private readonly rounds: Timing[] = [];
   private batch = 0;
-  private perRun = 0;
 
   constructor(
     private readonly prepare: () => Runner,
@@ -185,11 +184,13 @@ class Sampling {
         warmMs += performance.now() - t0;
         warmRuns++;
       } while (warmRuns < 50 && warmMs < budget.ms * 0.25);
-      this.perRun = warmMs / warmRuns;
-      this.batch = Math.max(1, Math.round(1 / Math.max(this.perRun, 1e-6)));
-    } else if (this.perRun < budget.ms * 0.1) {
-      // After another round (the peer's process, the other size), the first runs are up to 5x
-      // slower while the caches refill: a tenth of the budget goes to them, unmeasured.
+      this.batch = Math.max(1, Math.round(1 / Math.max(warmMs / warmRuns, 1e-6)));
+    } else {
+      // After another round (the peer's process, the other size, a forced collection) the first
+      // runs are up to 5x slower while the caches refill and the young generation grows back: one
+      // run at least, and up to a tenth of the budget, go to them unmeasured. Without that run, the
+      // rounds of an op at N=5000 that start after a forced collection took their few samples
+      // cold, and the growth exponents of the rounds after the first came out 0.1-0.7 lower.
       const begin = performance.now();
       do sink.value = run(setup());
       while (performance.now() - begin < budget.ms * 0.1);
