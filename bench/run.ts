@@ -158,10 +158,11 @@ interface Timing {
  * (`collectAround`: N=5000 and N=25000 under --scaling, with --expose-gc as npm run bench has it):
  * there the garbage of what ran before, hundreds of MB, would be collected during a round's samples
  * and counted in its mean, and that of the round itself during the next workload's round (the
- * realistic domain's, whose rounds come after them, ran 1.5x slower in the median and 2x in the
- * mean). Elsewhere the median is the figure and none is forced, since the runs after a forced full
- * GC are slower for seconds, as an agent's never are (`recover` of ovirt20, five processes each: 0.22 ms after one,
- * 0.19 without; 2-3x for `bind` at N=1000 when forced between samples).
+ * realistic domain's `recover`, whose rounds come after them: median 0.27 ms and mean 0.46 in one
+ * run without, 0.23 and 0.36 in the next run with). Elsewhere the median is the figure and none
+ * is forced, since the runs after a forced full GC are slower for seconds, as an agent's never are
+ * (`recover` of ovirt20, five processes each: 0.22 ms after one, 0.19 without; 2-3x for `bind` at
+ * N=1000 when forced between samples).
  */
 class Sampling {
   private readonly samples: number[] = [];
