@@ -282,7 +282,7 @@ function devicesOf(dom: DomainDocument): Device[] {
 }
 
 /** What `bind` works on: the workload's devices and descriptor entries, built once. */
-function bindInputs(w: Workload): { devices: Device[]; entries: readonly MetadataEntry[] } {
+export function bindInputs(w: Workload): { devices: Device[]; entries: readonly MetadataEntry[] } {
   const dom = DomainDocument.parse(w.live);
   return {
     devices: devicesOf(dom),

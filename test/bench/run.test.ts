@@ -3,11 +3,10 @@
  * here: speed is the benchmark's job).
  */
 import { expect } from 'chai';
-import { OPS, UNPLUGGED, byRound, floorJoin, operations, paired } from '../../bench/run.js';
+import { OPS, UNPLUGGED, bindInputs, byRound, floorJoin, operations, paired } from '../../bench/run.js';
 import { workload } from '../../bench/workloads.js';
 import type { Domain } from '../../src/index.js';
-import { DomainDocument, bind, buildDevices, entryIdentity, recover } from '../../src/index.js';
-import { loadDescriptorStore } from '../../src/domain/metadata-store.js';
+import { bind, entryIdentity, recover } from '../../src/index.js';
 
 describe('bench operations', () => {
   for (const name of ['ovirt20', 'n100'] as const) {
@@ -22,9 +21,7 @@ describe('bench operations', () => {
     });
 
     it(`${name}: bind-floor joins each device to the entry bind gives it, by the same passes`, () => {
-      const dom = DomainDocument.parse(w.live);
-      const devices = buildDevices(dom.devicesElement as NonNullable<typeof dom.devicesElement>);
-      const { entries } = loadDescriptorStore(dom.metadataGroups.descriptor).store;
+      const { devices, entries } = bindInputs(w);
       const bound = bind(
         devices.map((d) => d.identity()),
         entries,
